@@ -1,0 +1,23 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // The two libraries stay independent of each other and of the apps.
+    files: ['libs/doku-snap/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@app/persistence*', '**/apps/**', '@nestjs/*', 'typeorm'] }] },
+  },
+  {
+    files: ['libs/persistence/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@app/doku-snap*', '**/apps/**'] }] },
+  },
+);

@@ -1,0 +1,76 @@
+import { SnapValidationError } from '../errors';
+import {
+  DANA_CHANNEL,
+  optionalString,
+  optionalTimestamp,
+  requireAbsoluteUrl,
+  requireAmount,
+  requireString,
+  SnapAmount,
+} from './fields';
+
+export const DANA_PAYMENT_PATH = '/direct-debit/core/v1/debit/payment-host-to-host';
+
+export interface DanaPaymentInput {
+  partnerReferenceNo: string;
+  amount: SnapAmount;
+  /** Where DANA sends the customer back. */
+  returnUrl: string;
+  /** Jump into the DANA app (deep link) rather than the web checkout. */
+  deepLink?: boolean;
+  validUpTo?: string;
+  pointOfInitiation?: 'app' | 'pc' | 'mweb';
+  orderTitle?: string;
+}
+
+export interface DanaPaymentRequestBody {
+  partnerReferenceNo: string;
+  amount: SnapAmount;
+  urlParam: { url: string; type: 'PAY_RETURN'; isDeepLink: 'Y' | 'N' }[];
+  validUpTo?: string;
+  pointOfInitiation?: string;
+  additionalInfo: { channel: string; orderTitle?: string; supportDeepLinkCheckoutUrl?: boolean };
+}
+
+export interface DanaPaymentResponse {
+  responseCode: string;
+  responseMessage: string;
+  webRedirectUrl?: string;
+  partnerReferenceNo?: string;
+  referenceNo?: string;
+  additionalInfo?: { webRedirectUrl?: string; [key: string]: unknown };
+}
+
+const POINTS_OF_INITIATION = new Set(['app', 'pc', 'mweb']);
+
+/** Builds the body in the field order DOKU documents, validating every field on the way. */
+export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentRequestBody {
+  const deepLink = input.deepLink === true;
+  const body: DanaPaymentRequestBody = {
+    partnerReferenceNo: requireString('partnerReferenceNo', input.partnerReferenceNo, 1, 64),
+    amount: requireAmount('amount', input.amount),
+    urlParam: [
+      { url: requireAbsoluteUrl('urlParam.url', input.returnUrl, 255), type: 'PAY_RETURN', isDeepLink: deepLink ? 'Y' : 'N' },
+    ],
+    additionalInfo: { channel: DANA_CHANNEL },
+  };
+  const validUpTo = optionalTimestamp('validUpTo', input.validUpTo);
+  if (validUpTo) body.validUpTo = validUpTo;
+  if (input.pointOfInitiation !== undefined) {
+    if (!POINTS_OF_INITIATION.has(input.pointOfInitiation)) {
+      throw new SnapValidationError('pointOfInitiation', 'must be app, pc or mweb');
+    }
+    body.pointOfInitiation = input.pointOfInitiation;
+  }
+  const orderTitle = optionalString('additionalInfo.orderTitle', input.orderTitle, 255);
+  if (orderTitle) body.additionalInfo.orderTitle = orderTitle;
+  if (input.deepLink !== undefined) body.additionalInfo.supportDeepLinkCheckoutUrl = deepLink;
+  // Re-create in documented order (validUpTo and pointOfInitiation sit before additionalInfo).
+  const { additionalInfo, ...head } = body;
+  return { ...head, additionalInfo };
+}
+
+/** DOKU has put the redirect at the top level and, in some DTOs, under additionalInfo. */
+export function redirectUrlOf(response: DanaPaymentResponse | undefined): string | undefined {
+  return response?.webRedirectUrl ?? response?.additionalInfo?.webRedirectUrl;
+}
