@@ -1,0 +1,26 @@
+import { ExternalIdEntity } from './external-id.entity';
+import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { NotificationEntity } from './notification.entity';
+import { OutboxJobEntity } from './outbox-job.entity';
+import { PaymentStatusChangeEntity } from './payment-status-change.entity';
+import { PaymentEntity } from './payment.entity';
+import { RefundEntity } from './refund.entity';
+
+export * from './external-id.entity';
+export * from './idempotency-key.entity';
+export * from './notification.entity';
+export * from './outbox-job.entity';
+export * from './payment-status-change.entity';
+export * from './payment.entity';
+export * from './refund.entity';
+
+/** Listed explicitly: no glob loading. */
+export const ENTITIES = [
+  PaymentEntity,
+  RefundEntity,
+  ExternalIdEntity,
+  IdempotencyKeyEntity,
+  PaymentStatusChangeEntity,
+  NotificationEntity,
+  OutboxJobEntity,
+];

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { PaymentEntity, PaymentStatus, PaymentStatusChangeEntity, StatusChangeSource } from '../entities';
+import { DuplicateKeyError, isUniqueViolation } from '../errors';
+import { ExternalIdClaim, ExternalIdRegistry } from './external-id.registry';
+
+export interface NewPayment {
+  partnerReferenceNo: string;
+  channel: string;
+  amountValue: string;
+  currency: string;
+  returnUrl: string;
+  deviceId: string;
+  ipAddress?: string | null;
+  orderTitle?: string | null;
+  validUpTo?: string | null;
+  pointOfInitiation?: string | null;
+  deepLink?: boolean;
+  /** The exact bytes that will be sent to DOKU. */
+  requestBody: string;
+  idempotencyKey?: string | null;
+}
+
+export interface StatusChange {
+  to: PaymentStatus;
+  source: StatusChangeSource;
+  detail?: Record<string, unknown>;
+  referenceNo?: string | null;
+  paidAt?: Date | null;
+  failureCode?: string | null;
+  failureMessage?: string | null;
+}
+
+export interface StatusChangeResult {
+  payment: PaymentEntity;
+  changed: boolean;
+  from: PaymentStatus;
+  /** The payment was already final in another status: the fact contradicts what we know. */
+  conflict: boolean;
+}
+
+/** Only PENDING moves, and only forward: a final status is never changed. */
+export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean {
+  return from === 'PENDING' && to !== 'PENDING';
+}
+
+export class PaymentsRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly externalIds: ExternalIdRegistry,
+  ) {}
+
+  /**
+   * Records a new PENDING payment together with the X-EXTERNAL-ID reserved for its DOKU request,
+   * in one transaction. A taken partnerReferenceNo throws DuplicateKeyError.
+   */
+  async create(
+    input: NewPayment,
+    drawExternalId: () => string,
+    claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
+  ): Promise<PaymentEntity> {
+    const id = randomUUID();
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const externalId = await this.externalIds.reserve(drawExternalId, { ...claim, purpose: 'payment', subjectId: id }, manager);
+        const payment = manager.create(PaymentEntity, {
+          ...input,
+          id,
+          status: 'PENDING',
+          externalId,
+          refundedAmount: '0.00',
+          deepLink: input.deepLink ?? false,
+        });
+        await manager.insert(PaymentEntity, payment);
+        await manager.insert(PaymentStatusChangeEntity, { paymentId: id, fromStatus: null, toStatus: 'PENDING', source: 'api', detail: null });
+        return (await manager.findOneByOrFail(PaymentEntity, { id }));
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
+      throw err;
+    }
+  }
+
+  findById(id: string, withRefunds = false): Promise<PaymentEntity | null> {
+    return this.dataSource.getRepository(PaymentEntity).findOne({
+      where: { id },
+      relations: withRefunds ? { refunds: true } : undefined,
+      order: withRefunds ? { refunds: { createdAt: 'ASC' } } : undefined,
+    });
+  }
+
+  findByPartnerReferenceNo(partnerReferenceNo: string): Promise<PaymentEntity | null> {
+    return this.dataSource.getRepository(PaymentEntity).findOneBy({ partnerReferenceNo });
+  }
+
+  /** Keeps what DOKU answered to the payment request (redirect and reference). */
+  async recordDokuAnswer(id: string, answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string }): Promise<PaymentEntity> {
+    const patch: Partial<PaymentEntity> = {};
+    if (answer.redirectUrl) patch.redirectUrl = answer.redirectUrl;
+    if (answer.referenceNo) patch.referenceNo = answer.referenceNo;
+    if (answer.externalId) patch.externalId = answer.externalId;
+    if (Object.keys(patch).length > 0) await this.dataSource.getRepository(PaymentEntity).update({ id }, patch);
+    return this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id });
+  }
+
+  async markStatusChecked(id: string): Promise<void> {
+    await this.dataSource.getRepository(PaymentEntity).update({ id }, { lastStatusCheckAt: () => 'now()' });
+  }
+
+  /** Moves a payment's status under a row lock and records the change with its source. */
+  changeStatus(id: string, change: StatusChange): Promise<StatusChangeResult> {
+    return this.dataSource.transaction((manager) => this.changeStatusIn(manager, id, change));
+  }
+
+  /** The same, inside a caller's transaction (e.g. together with recording a notification). */
+  async changeStatusIn(manager: EntityManager, id: string, change: StatusChange): Promise<StatusChangeResult> {
+    const payment = await manager.findOne(PaymentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!payment) throw new Error(`payment ${id} vanished`);
+    const from = payment.status;
+    if (!canMovePayment(from, change.to)) {
+      return { payment, changed: false, from, conflict: from !== change.to && from !== 'PENDING' };
+    }
+    payment.status = change.to;
+    if (change.referenceNo && !payment.referenceNo) payment.referenceNo = change.referenceNo;
+    if (change.to === 'PAID') payment.paidAt = change.paidAt ?? new Date();
+    if (change.failureCode !== undefined) payment.failureCode = change.failureCode;
+    if (change.failureMessage !== undefined) payment.failureMessage = change.failureMessage;
+    await manager.save(PaymentEntity, payment);
+    await manager.insert(PaymentStatusChangeEntity, {
+      paymentId: id,
+      fromStatus: from,
+      toStatus: change.to,
+      source: change.source,
+      detail: (change.detail ?? null) as PaymentStatusChangeEntity['detail'] & object,
+    });
+    return { payment, changed: true, from, conflict: false };
+  }
+
+  statusHistory(id: string): Promise<PaymentStatusChangeEntity[]> {
+    return this.dataSource.getRepository(PaymentStatusChangeEntity).find({ where: { paymentId: id }, order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * PENDING payments created before `olderThan` whose status was not checked since `checkedBefore`,
+   * oldest first, at most `limit`.
+   */
+  async findPendingForReconciliation(olderThan: Date, checkedBefore: Date, limit: number): Promise<PaymentEntity[]> {
+    return this.dataSource
+      .getRepository(PaymentEntity)
+      .createQueryBuilder('p')
+      .where(`p.status = 'PENDING'`)
+      .andWhere('p.created_at < :olderThan', { olderThan })
+      .andWhere('(p.last_status_check_at IS NULL OR p.last_status_check_at < :checkedBefore)', { checkedBefore })
+      .orderBy('p.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+}
