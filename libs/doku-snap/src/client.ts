@@ -6,13 +6,29 @@ import { classifyResponse, classifyTransportError, Outcome } from './http/outcom
 import { redactHeaders } from './http/redact';
 import { parseSnapJson } from './http/snap-json';
 import { createUndiciTransport, HttpTransport, TransportError } from './http/transport';
-import { buildCheckStatusBody, CHECK_STATUS_PATH, CheckStatusInput, CheckStatusResponse } from './operations/check-status';
-import { buildDanaPaymentBody, DANA_PAYMENT_PATH, DanaPaymentInput, DanaPaymentResponse } from './operations/dana-payment';
+import {
+  buildCheckStatusBody,
+  CHECK_STATUS_PATH,
+  CheckStatusInput,
+  CheckStatusResponse,
+} from './operations/check-status';
+import {
+  buildDanaPaymentBody,
+  DANA_PAYMENT_PATH,
+  DanaPaymentInput,
+  DanaPaymentResponse,
+} from './operations/dana-payment';
 import { deviceHeaders } from './operations/fields';
 import { buildRefundBody, REFUND_PATH, RefundInput, RefundResponse } from './operations/refund';
 import { B2B_TOKEN_PATH, B2bTokenResponse, TOKEN_REQUEST_BODY } from './operations/token';
 import { compactJson } from './signing/json';
-import { bodyHash, hmacSign, rsaSign, symmetricStringToSign, tokenStringToSign } from './signing/signatures';
+import {
+  bodyHash,
+  hmacSign,
+  rsaSign,
+  symmetricStringToSign,
+  tokenStringToSign,
+} from './signing/signatures';
 import { parseExpiresIn, TokenManager } from './token-manager';
 
 export type SnapOperation = 'b2b_token' | 'dana_payment' | 'check_status' | 'refund';
@@ -101,7 +117,11 @@ export class DokuSnapClient {
     this.externalIds = options.externalIds ?? createExternalIdGenerator(this.clock);
     this.transport = options.transport ?? createUndiciTransport();
     this.timeoutMs = options.timeoutMs ?? 8_000;
-    this.tokens = new TokenManager(() => this.requestB2bToken(), this.clock, options.tokenRefreshAheadMs);
+    this.tokens = new TokenManager(
+      () => this.requestB2bToken(),
+      this.clock,
+      options.tokenRefreshAheadMs,
+    );
   }
 
   get clientId(): string {
@@ -112,23 +132,53 @@ export class DokuSnapClient {
     return this.externalIds.next();
   }
 
-  prepareDanaPayment(input: DanaPaymentInput & { deviceId: string; ipAddress?: string }, externalId?: string): PreparedRequest {
-    return this.prepare('dana_payment', DANA_PAYMENT_PATH, buildDanaPaymentBody(input), externalId, deviceHeaders(input.deviceId, input.ipAddress));
+  prepareDanaPayment(
+    input: DanaPaymentInput & { deviceId: string; ipAddress?: string },
+    externalId?: string,
+  ): PreparedRequest {
+    return this.prepare(
+      'dana_payment',
+      DANA_PAYMENT_PATH,
+      buildDanaPaymentBody(input),
+      externalId,
+      deviceHeaders(input.deviceId, input.ipAddress),
+    );
   }
 
   prepareCheckStatus(input: CheckStatusInput, externalId?: string): PreparedRequest {
-    return this.prepare('check_status', CHECK_STATUS_PATH, buildCheckStatusBody(input), externalId, {});
+    return this.prepare(
+      'check_status',
+      CHECK_STATUS_PATH,
+      buildCheckStatusBody(input),
+      externalId,
+      {},
+    );
   }
 
-  prepareRefund(input: RefundInput & { deviceId: string; ipAddress?: string }, externalId?: string): PreparedRequest {
-    return this.prepare('refund', REFUND_PATH, buildRefundBody(input), externalId, deviceHeaders(input.deviceId, input.ipAddress));
+  prepareRefund(
+    input: RefundInput & { deviceId: string; ipAddress?: string },
+    externalId?: string,
+  ): PreparedRequest {
+    return this.prepare(
+      'refund',
+      REFUND_PATH,
+      buildRefundBody(input),
+      externalId,
+      deviceHeaders(input.deviceId, input.ipAddress),
+    );
   }
 
-  danaPayment(prepared: PreparedRequest, options?: SendOptions): Promise<SnapResult<DanaPaymentResponse>> {
+  danaPayment(
+    prepared: PreparedRequest,
+    options?: SendOptions,
+  ): Promise<SnapResult<DanaPaymentResponse>> {
     return this.send<DanaPaymentResponse>(prepared, options);
   }
 
-  checkStatus(prepared: PreparedRequest, options?: SendOptions): Promise<SnapResult<CheckStatusResponse>> {
+  checkStatus(
+    prepared: PreparedRequest,
+    options?: SendOptions,
+  ): Promise<SnapResult<CheckStatusResponse>> {
     return this.send<CheckStatusResponse>(prepared, options);
   }
 
@@ -145,7 +195,9 @@ export class DokuSnapClient {
     const first = await this.sendOnce<T>(prepared, token);
     if (first.outcome.kind !== 'refresh_token') return first;
     this.tokens.invalidate(token);
-    const renewed = options.renewExternalId ? await options.renewExternalId() : this.externalIds.next();
+    const renewed = options.renewExternalId
+      ? await options.renewExternalId()
+      : this.externalIds.next();
     return this.sendOnce<T>({ ...prepared, externalId: renewed }, await this.tokens.get());
   }
 
@@ -160,14 +212,29 @@ export class DokuSnapClient {
     externalId: string | undefined,
     headers: Record<string, string>,
   ): PreparedRequest {
-    return { operation, path, body: compactJson(body), externalId: externalId ?? this.externalIds.next(), headers };
+    return {
+      operation,
+      path,
+      body: compactJson(body),
+      externalId: externalId ?? this.externalIds.next(),
+      headers,
+    };
   }
 
-  private async sendOnce<T>(prepared: PreparedRequest, accessToken: string): Promise<SnapResult<T>> {
+  private async sendOnce<T>(
+    prepared: PreparedRequest,
+    accessToken: string,
+  ): Promise<SnapResult<T>> {
     const timestamp = snapTimestamp(this.clock.now());
     const signature = hmacSign(
       this.options.credentials.clientSecret,
-      symmetricStringToSign({ method: 'POST', path: prepared.path, accessToken, bodyHash: bodyHash(prepared.body), timestamp }),
+      symmetricStringToSign({
+        method: 'POST',
+        path: prepared.path,
+        accessToken,
+        bodyHash: bodyHash(prepared.body),
+        timestamp,
+      }),
     );
     const headers = {
       'Content-Type': 'application/json',
@@ -178,7 +245,13 @@ export class DokuSnapClient {
       Authorization: `Bearer ${accessToken}`,
       ...prepared.headers,
     };
-    return this.exchange<T>(prepared.operation, prepared.path, headers, prepared.body, prepared.externalId);
+    return this.exchange<T>(
+      prepared.operation,
+      prepared.path,
+      headers,
+      prepared.body,
+      prepared.externalId,
+    );
   }
 
   private async requestB2bToken(): Promise<{ accessToken: string; expiresInSeconds: number }> {
@@ -190,11 +263,26 @@ export class DokuSnapClient {
       'X-TIMESTAMP': timestamp,
       'X-SIGNATURE': rsaSign(merchantPrivateKey, tokenStringToSign(clientId, timestamp)),
     };
-    const result = await this.exchange<B2bTokenResponse>('b2b_token', B2B_TOKEN_PATH, headers, TOKEN_REQUEST_BODY);
+    const result = await this.exchange<B2bTokenResponse>(
+      'b2b_token',
+      B2B_TOKEN_PATH,
+      headers,
+      TOKEN_REQUEST_BODY,
+    );
     const accessToken = result.body?.accessToken;
-    if (result.outcome.kind !== 'success' || typeof accessToken !== 'string' || accessToken === '') {
-      const why = result.responseCode ? `${result.responseCode} ${result.responseMessage ?? ''}`.trim() : (result.error ?? `HTTP ${result.httpStatus}`);
-      throw new TokenRequestError(`DOKU B2B token request failed: ${why}`, result.outcome, result.responseCode);
+    if (
+      result.outcome.kind !== 'success' ||
+      typeof accessToken !== 'string' ||
+      accessToken === ''
+    ) {
+      const why = result.responseCode
+        ? `${result.responseCode} ${result.responseMessage ?? ''}`.trim()
+        : (result.error ?? `HTTP ${result.httpStatus}`);
+      throw new TokenRequestError(
+        `DOKU B2B token request failed: ${why}`,
+        result.outcome,
+        result.responseCode,
+      );
     }
     return { accessToken, expiresInSeconds: parseExpiresIn(result.body?.expiresIn) };
   }
@@ -209,27 +297,40 @@ export class DokuSnapClient {
     const started = performance.now();
     let result: SnapResult<T>;
     try {
-      const res = await this.transport.send({ url: this.baseUrl + path, method: 'POST', headers, body, timeoutMs: this.timeoutMs });
+      const res = await this.transport.send({
+        url: this.baseUrl + path,
+        method: 'POST',
+        headers,
+        body,
+        timeoutMs: this.timeoutMs,
+      });
       let parsed: (T & { responseCode?: unknown; responseMessage?: unknown }) | undefined;
       try {
         parsed = parseSnapJson(res.body) as typeof parsed;
       } catch {
         parsed = undefined;
       }
-      const responseCode = typeof parsed?.responseCode === 'string' ? parsed.responseCode : undefined;
+      const responseCode =
+        typeof parsed?.responseCode === 'string' ? parsed.responseCode : undefined;
       result = {
         outcome: classifyResponse(res.status, responseCode),
         externalId: externalId ?? '',
         httpStatus: res.status,
         responseCode,
-        responseMessage: typeof parsed?.responseMessage === 'string' ? parsed.responseMessage : undefined,
+        responseMessage:
+          typeof parsed?.responseMessage === 'string' ? parsed.responseMessage : undefined,
         body: parsed && typeof parsed === 'object' ? parsed : undefined,
         error: parsed && typeof parsed === 'object' ? undefined : 'unreadable response body',
         durationMs: performance.now() - started,
       };
     } catch (err) {
       if (!(err instanceof TransportError)) throw err;
-      result = { outcome: classifyTransportError(), externalId: externalId ?? '', error: err.message, durationMs: performance.now() - started };
+      result = {
+        outcome: classifyTransportError(),
+        externalId: externalId ?? '',
+        error: err.message,
+        durationMs: performance.now() - started,
+      };
     }
     this.options.onCall?.({
       operation,

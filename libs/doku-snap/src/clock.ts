@@ -27,21 +27,27 @@ export function jakartaDay(epochMs: number): string {
 }
 
 const TIMESTAMP_RE =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Parses an ISO-8601 timestamp with an explicit offset (`Z` or `±HH:MM`); null when malformed. */
 export function parseSnapTimestamp(text: string): number | null {
   const m = TIMESTAMP_RE.exec(text);
   if (!m) return null;
-  const [, y, mo, d, h, mi, s, zone] = m;
+  const [, y, mo, d, h, mi, s, fraction = '', zone] = m;
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${zone}`);
+  // Milliseconds are kept (not dropped) so a parsed instant orders correctly against the clock.
+  const ms = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${fraction.slice(0, 4)}${zone}`);
   if (Number.isNaN(ms)) return null;
   // Date.parse rolls 2024-02-31 over into March; a real timestamp names a real day.
-  const offsetMs = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) * 60_000;
+  const offsetMs =
+    zone === 'Z'
+      ? 0
+      : (zone[0] === '-' ? -1 : 1) *
+        (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4))) *
+        60_000;
   if (new Date(ms + offsetMs).getUTCDate() !== day) return null;
   return ms;
 }

@@ -26,7 +26,8 @@ export function normalizePem(text: string): string {
   return text.replace(/\\n/g, '\n').replace(/\r\n/g, '\n').trim() + '\n';
 }
 
-function pemFrom(name: string, text: string | undefined, file: string | undefined): string {
+/** PEM text from the value or the file named (exactly one of them); errors never quote the key. */
+export function pemFrom(name: string, text: string | undefined, file: string | undefined): string {
   if (text && file) throw new CredentialsError(`${name}: give the key or its file, not both`);
   if (file) {
     try {

@@ -29,17 +29,26 @@ export class TokenManager {
     if (this.current?.token === token) this.current = null;
   }
 
-  private async refresh(): Promise<string> {
-    try {
-      const issued = await this.fetchToken();
-      const lifetimeMs = issued.expiresInSeconds * 1000;
-      // A lifetime shorter than the margin is refreshed at half-life instead of every call.
-      const ahead = Math.min(this.refreshAheadMs, lifetimeMs / 2);
-      this.current = { token: issued.accessToken, refreshAtMs: this.clock.now() + lifetimeMs - ahead };
-      return issued.accessToken;
-    } finally {
-      this.inFlight = null;
-    }
+  private refresh(): Promise<string> {
+    // Cleared in a callback rather than a `finally` inside an async function: a fetcher that throws
+    // synchronously would otherwise clear `inFlight` before it is assigned and leave a rejected
+    // promise cached for good.
+    const attempt = this.fetchAndStore().finally(() => {
+      if (this.inFlight === attempt) this.inFlight = null;
+    });
+    return attempt;
+  }
+
+  private async fetchAndStore(): Promise<string> {
+    // DOKU's lifetime runs from when it issued the token, somewhere during the request; counting
+    // from the start errs on the early side.
+    const requestedAtMs = this.clock.now();
+    const issued = await this.fetchToken();
+    const lifetimeMs = issued.expiresInSeconds * 1000;
+    // A lifetime shorter than the margin is refreshed at half-life instead of every call.
+    const ahead = Math.min(this.refreshAheadMs, lifetimeMs / 2);
+    this.current = { token: issued.accessToken, refreshAtMs: requestedAtMs + lifetimeMs - ahead };
+    return issued.accessToken;
   }
 }
 

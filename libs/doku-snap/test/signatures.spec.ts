@@ -12,7 +12,10 @@ import {
   symmetricStringToSign,
   tokenStringToSign,
 } from '../src/signing/signatures';
-import { verifyTokenRequestSignature, verifyTransactionalSignature } from '../src/signing/notification';
+import {
+  verifyTokenRequestSignature,
+  verifyTransactionalSignature,
+} from '../src/signing/notification';
 import { published, testKeys, vector, vectors } from './vectors';
 
 const privateKey = parsePrivateKey('test', testKeys.privateKeyPem);
@@ -28,8 +31,22 @@ describe('signature vectors', () => {
     const sts = tokenStringToSign(v.inputs.clientId!, v.inputs.xTimestamp);
     expect(sts).toBe(v.stringToSign);
     expect(rsaSign(privateKey, sts)).toBe(v.expected_signature_base64);
-    expect(verifyTokenRequestSignature(v.inputs.clientId!, v.inputs.xTimestamp, v.expected_signature_base64, publicKey)).toBe(true);
-    expect(verifyTokenRequestSignature('BRN-0000-1700000000001', v.inputs.xTimestamp, v.expected_signature_base64, publicKey)).toBe(false);
+    expect(
+      verifyTokenRequestSignature(
+        v.inputs.clientId!,
+        v.inputs.xTimestamp,
+        v.expected_signature_base64,
+        publicKey,
+      ),
+    ).toBe(true);
+    expect(
+      verifyTokenRequestSignature(
+        'BRN-0000-1700000000001',
+        v.inputs.xTimestamp,
+        v.expected_signature_base64,
+        publicKey,
+      ),
+    ).toBe(false);
   });
 
   for (const id of ['V2', 'V3', 'V4', 'V5']) {
@@ -49,7 +66,9 @@ describe('signature vectors', () => {
       expect(sts).toBe(v.stringToSign);
       expect(hmacSign(v.inputs.clientSecret!, sts)).toBe(v.expected_signature_base64);
       expect(hmacVerify(v.inputs.clientSecret!, sts, v.expected_signature_base64)).toBe(true);
-      expect(hmacVerify(v.inputs.clientSecret! + 'x', sts, v.expected_signature_base64)).toBe(false);
+      expect(hmacVerify(v.inputs.clientSecret! + 'x', sts, v.expected_signature_base64)).toBe(
+        false,
+      );
     });
   }
 
@@ -88,7 +107,12 @@ describe('notification verification', () => {
   it('accepts variant A (HMAC with our token) over the raw bytes', () => {
     expect(
       verifyTransactionalSignature(
-        { ...base, rawBody: v5.minified_body!, signature: v5.expected_signature_base64, accessToken: v5.inputs.accessToken },
+        {
+          ...base,
+          rawBody: v5.minified_body!,
+          signature: v5.expected_signature_base64,
+          accessToken: v5.inputs.accessToken,
+        },
         keys,
       ),
     ).toEqual({ valid: true, form: 'HMAC' });
@@ -97,7 +121,10 @@ describe('notification verification', () => {
   it('accepts variant B (RSA with DOKU key), also when the body arrived pretty-printed', () => {
     for (const rawBody of [v6.minified_body!, pretty, Buffer.from(pretty)]) {
       expect(
-        verifyTransactionalSignature({ ...base, rawBody, signature: v6.expected_signature_base64, accessToken: 'any' }, keys),
+        verifyTransactionalSignature(
+          { ...base, rawBody, signature: v6.expected_signature_base64, accessToken: 'any' },
+          keys,
+        ),
       ).toEqual({ valid: true, form: 'RSA' });
     }
   });
@@ -105,11 +132,31 @@ describe('notification verification', () => {
   it('refuses a tampered amount, another token, another path, another timestamp', () => {
     const tampered = v5.minified_body!.replace('15000.00', '15001.00');
     const cases = [
-      { ...base, rawBody: tampered, signature: v5.expected_signature_base64, accessToken: v5.inputs.accessToken },
+      {
+        ...base,
+        rawBody: tampered,
+        signature: v5.expected_signature_base64,
+        accessToken: v5.inputs.accessToken,
+      },
       { ...base, rawBody: tampered, signature: v6.expected_signature_base64 },
-      { ...base, rawBody: v5.minified_body!, signature: v5.expected_signature_base64, accessToken: 'other-token' },
-      { ...base, path: '/v1.0/debit/notify2', rawBody: v6.minified_body!, signature: v6.expected_signature_base64 },
-      { ...base, timestamp: '2024-05-17T14:15:03+07:00', rawBody: v6.minified_body!, signature: v6.expected_signature_base64 },
+      {
+        ...base,
+        rawBody: v5.minified_body!,
+        signature: v5.expected_signature_base64,
+        accessToken: 'other-token',
+      },
+      {
+        ...base,
+        path: '/v1.0/debit/notify2',
+        rawBody: v6.minified_body!,
+        signature: v6.expected_signature_base64,
+      },
+      {
+        ...base,
+        timestamp: '2024-05-17T14:15:03+07:00',
+        rawBody: v6.minified_body!,
+        signature: v6.expected_signature_base64,
+      },
       { ...base, rawBody: v6.minified_body!, signature: 'not base64 at all!' },
     ];
     for (const c of cases) expect(verifyTransactionalSignature(c, keys)).toEqual({ valid: false });

@@ -38,7 +38,10 @@ export function vector(prefix: string): Vector {
 }
 
 export const published = {
-  e1: file.external_published_vectors[0] as { minified_body: string; published_sha256_lowerhex: string },
+  e1: file.external_published_vectors[0] as {
+    minified_body: string;
+    published_sha256_lowerhex: string;
+  },
   e2: file.external_published_vectors[1] as {
     stringToSign: string;
     published_example_private_key_pem_1024bit_TEST_ONLY: string;

@@ -6,3 +6,6 @@ export * from './data-source';
 export * from './repositories/external-id.registry';
 export * from './repositories/idempotency.repository';
 export * from './repositories/payments.repository';
+export * from './repositories/refunds.repository';
+export * from './repositories/outbox.repository';
+export * from './repositories/notifications.repository';

@@ -38,7 +38,11 @@ export function classifyResponse(httpStatus: number, responseCode: unknown): Out
 }
 
 function classifyByStatus(status: number, caseCode: string): Outcome {
-  const plain = (kind: OutcomeKind, ambiguous = false): Outcome => ({ kind, ambiguous, replay: false });
+  const plain = (kind: OutcomeKind, ambiguous = false): Outcome => ({
+    kind,
+    ambiguous,
+    replay: false,
+  });
   if (status === 202) return plain('in_progress');
   if (status >= 200 && status < 300) return plain('success');
   if (status === 401 && (caseCode === '01' || caseCode === '03')) return plain('refresh_token');

@@ -44,7 +44,12 @@ export interface CheckStatusResponse {
 
 export function buildCheckStatusBody(input: CheckStatusInput): CheckStatusRequestBody {
   const body: CheckStatusRequestBody = {
-    originalPartnerReferenceNo: requireString('originalPartnerReferenceNo', input.originalPartnerReferenceNo, 1, 64),
+    originalPartnerReferenceNo: requireString(
+      'originalPartnerReferenceNo',
+      input.originalPartnerReferenceNo,
+      1,
+      64,
+    ),
     serviceCode: '55',
     additionalInfo: { channel: DANA_CHANNEL },
   };

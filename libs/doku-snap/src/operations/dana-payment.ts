@@ -16,8 +16,14 @@ export interface DanaPaymentInput {
   amount: SnapAmount;
   /** Where DANA sends the customer back. */
   returnUrl: string;
-  /** Jump into the DANA app (deep link) rather than the web checkout. */
+  /** Jump into the DANA app (deep link) rather than the web checkout: `supportDeepLinkCheckoutUrl`. */
   deepLink?: boolean;
+  /**
+   * The return URL is an app deep link rather than a web page: `urlParam[].isDeepLink`. Separate
+   * from `deepLink` because DOKU's flags are independent (a web return URL with an app checkout is
+   * the common case).
+   */
+  returnUrlIsDeepLink?: boolean;
   validUpTo?: string;
   pointOfInitiation?: 'app' | 'pc' | 'mweb';
   orderTitle?: string;
@@ -45,12 +51,15 @@ const POINTS_OF_INITIATION = new Set(['app', 'pc', 'mweb']);
 
 /** Builds the body in the field order DOKU documents, validating every field on the way. */
 export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentRequestBody {
-  const deepLink = input.deepLink === true;
   const body: DanaPaymentRequestBody = {
     partnerReferenceNo: requireString('partnerReferenceNo', input.partnerReferenceNo, 1, 64),
     amount: requireAmount('amount', input.amount),
     urlParam: [
-      { url: requireAbsoluteUrl('urlParam.url', input.returnUrl, 255), type: 'PAY_RETURN', isDeepLink: deepLink ? 'Y' : 'N' },
+      {
+        url: requireAbsoluteUrl('urlParam.url', input.returnUrl, 255),
+        type: 'PAY_RETURN',
+        isDeepLink: input.returnUrlIsDeepLink === true ? 'Y' : 'N',
+      },
     ],
     additionalInfo: { channel: DANA_CHANNEL },
   };
@@ -64,7 +73,8 @@ export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentReques
   }
   const orderTitle = optionalString('additionalInfo.orderTitle', input.orderTitle, 255);
   if (orderTitle) body.additionalInfo.orderTitle = orderTitle;
-  if (input.deepLink !== undefined) body.additionalInfo.supportDeepLinkCheckoutUrl = deepLink;
+  if (input.deepLink !== undefined)
+    body.additionalInfo.supportDeepLinkCheckoutUrl = input.deepLink === true;
   // Re-create in documented order (validUpTo and pointOfInitiation sit before additionalInfo).
   const { additionalInfo, ...head } = body;
   return { ...head, additionalInfo };

@@ -27,7 +27,10 @@ export function optionalString(field: string, value: unknown, max: number): stri
 export function requireAmount(field: string, amount: SnapAmount | undefined): SnapAmount {
   if (!amount || typeof amount !== 'object') throw new SnapValidationError(field, 'is required');
   if (typeof amount.value !== 'string' || !AMOUNT_VALUE_RE.test(amount.value)) {
-    throw new SnapValidationError(`${field}.value`, 'must be digits with two decimals, e.g. "15000.00"');
+    throw new SnapValidationError(
+      `${field}.value`,
+      'must be digits with two decimals, e.g. "15000.00"',
+    );
   }
   if (typeof amount.currency !== 'string' || !CURRENCY_RE.test(amount.currency)) {
     throw new SnapValidationError(`${field}.currency`, 'must be a 3-letter currency code');
@@ -53,7 +56,10 @@ export function requireAbsoluteUrl(field: string, value: unknown, max: number): 
 export function optionalTimestamp(field: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || parseSnapTimestamp(value) === null) {
-    throw new SnapValidationError(field, 'must be ISO-8601 with an offset, e.g. 2024-07-10T11:57:58+07:00');
+    throw new SnapValidationError(
+      field,
+      'must be ISO-8601 with an offset, e.g. 2024-07-10T11:57:58+07:00',
+    );
   }
   return value;
 }

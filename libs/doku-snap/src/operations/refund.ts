@@ -37,7 +37,12 @@ export function buildRefundBody(input: RefundInput): RefundRequestBody {
   const externalId = optionalString('originalExternalId', input.originalExternalId, 36);
   const reason = optionalString('reason', input.reason, 255);
   return {
-    originalPartnerReferenceNo: requireString('originalPartnerReferenceNo', input.originalPartnerReferenceNo, 1, 64),
+    originalPartnerReferenceNo: requireString(
+      'originalPartnerReferenceNo',
+      input.originalPartnerReferenceNo,
+      1,
+      64,
+    ),
     ...(externalId ? { originalExternalId: externalId } : {}),
     partnerRefundNo: requireString('partnerRefundNo', input.partnerRefundNo, 1, 64),
     refundAmount: requireAmount('refundAmount', input.refundAmount),

@@ -22,9 +22,10 @@ export interface IncomingSignedRequest {
   accessToken?: string;
 }
 
+/** A form whose key is absent is not tried (the signature CLI may hold only one of them). */
 export interface VerificationKeys {
-  clientSecret: string;
-  dokuPublicKey: KeyObject;
+  clientSecret?: string;
+  dokuPublicKey?: KeyObject;
 }
 
 /**
@@ -45,14 +46,27 @@ export function verifyTransactionalSignature(
     // Not JSON: only the raw bytes can match.
   }
   for (const hash of hashes) {
-    const parts = { method: request.method, path: request.path, bodyHash: hash, timestamp: request.timestamp };
+    const parts = {
+      method: request.method,
+      path: request.path,
+      bodyHash: hash,
+      timestamp: request.timestamp,
+    };
     if (
+      keys.clientSecret !== undefined &&
       request.accessToken !== undefined &&
-      hmacVerify(keys.clientSecret, symmetricStringToSign({ ...parts, accessToken: request.accessToken }), request.signature)
+      hmacVerify(
+        keys.clientSecret,
+        symmetricStringToSign({ ...parts, accessToken: request.accessToken }),
+        request.signature,
+      )
     ) {
       return { valid: true, form: 'HMAC' };
     }
-    if (rsaVerify(keys.dokuPublicKey, asymmetricStringToSign(parts), request.signature)) {
+    if (
+      keys.dokuPublicKey !== undefined &&
+      rsaVerify(keys.dokuPublicKey, asymmetricStringToSign(parts), request.signature)
+    ) {
       return { valid: true, form: 'RSA' };
     }
   }

@@ -59,7 +59,12 @@ const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 export function rsaVerify(publicKey: KeyObject, stringToSign: string, signature: string): boolean {
   if (!BASE64_RE.test(signature)) return false;
   try {
-    return verify('sha256', Buffer.from(stringToSign, 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+    return verify(
+      'sha256',
+      Buffer.from(stringToSign, 'utf8'),
+      publicKey,
+      Buffer.from(signature, 'base64'),
+    );
   } catch {
     return false;
   }

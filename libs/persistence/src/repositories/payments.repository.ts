@@ -155,4 +155,35 @@ export class PaymentsRepository {
       .limit(limit)
       .getMany();
   }
+
+  /**
+   * Claims up to `limit` PENDING payments created at or before `createdBefore` and not claimed or
+   * checked in the last `leaseMs`, stamping `last_status_check_at`: the stamp is a lease, and
+   * another worker skips the payment until it runs out. Leases run on the database's clock, the
+   * one clock every worker shares (markStatusChecked stamps with it too). SKIP LOCKED keeps two
+   * concurrent claims from waiting on, or taking, the same rows. Never-checked payments first.
+   */
+  async claimForReconciliation(createdBefore: Date, leaseMs: number, limit: number): Promise<PaymentEntity[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE payments SET last_status_check_at = now()
+       WHERE id IN (
+         SELECT id FROM payments
+         WHERE status = 'PENDING'
+           AND created_at <= $1
+           AND (last_status_check_at IS NULL OR last_status_check_at <= now() - make_interval(secs => $2))
+         ORDER BY last_status_check_at ASC NULLS FIRST, created_at ASC
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED
+       )
+       RETURNING id`,
+      [createdBefore, leaseMs / 1000, limit],
+    )) as [{ id: string }[], number];
+    if (rows.length === 0) return [];
+    return this.dataSource
+      .getRepository(PaymentEntity)
+      .createQueryBuilder('p')
+      .where('p.id = ANY(:ids)', { ids: rows.map((r) => r.id) })
+      .orderBy('p.created_at', 'ASC')
+      .getMany();
+  }
 }

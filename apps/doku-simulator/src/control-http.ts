@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SimulatorError } from './errors';
+import { sendJson } from './http-io';
+import type { CompletionStatus, Fault, SettingsUpdate, SimulatorControl } from './types';
+
+export const CONTROL_PREFIX = '/__control';
+
+function parseJson(raw: Buffer): unknown {
+  const text = raw.toString('utf8').trim();
+  if (text === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SimulatorError(400, 'body is not JSON');
+  }
+}
+
+function field(body: unknown, name: string): unknown {
+  return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+/**
+ * The control API over HTTP, for runs where the simulator is another process (docker compose,
+ * `npm run start:simulator`). Unauthenticated and it prints keys: for local use only.
+ */
+export async function handleControl(
+  control: SimulatorControl,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  query: URLSearchParams,
+  raw: Buffer,
+): Promise<void> {
+  const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
+  const ok = (value: unknown, status = 200) => sendJson(res, status, JSON.stringify(value ?? null));
+  try {
+    const payment = /^(GET|POST) \/payments\/([^/]+)(\/complete|\/notify)?$/.exec(route);
+    if (payment) {
+      const ref = decodeURIComponent(payment[2]);
+      if (payment[1] === 'GET' && !payment[3]) {
+        const view = control.payment(ref);
+        return view ? ok(view) : ok({ error: `no payment ${ref}` }, 404);
+      }
+      if (payment[1] === 'POST' && payment[3] === '/complete') {
+        const status = field(parseJson(raw), 'status') as CompletionStatus;
+        return ok(await control.completePayment(ref, status));
+      }
+      if (payment[1] === 'POST' && payment[3] === '/notify') {
+        return ok(await control.resendNotification(ref));
+      }
+    }
+    switch (route) {
+      case 'GET /settings':
+        return ok(control.settings());
+      case 'POST /config':
+      case 'POST /settings':
+        return ok(control.configure(parseJson(raw) as SettingsUpdate));
+      case 'GET /faults':
+        return ok(control.faults());
+      case 'POST /faults':
+        return ok(control.inject(parseJson(raw) as Fault));
+      case 'DELETE /faults':
+        control.clearFaults();
+        return ok(control.faults());
+      case 'POST /reset':
+        control.reset();
+        return ok({ reset: true });
+      case 'GET /payments':
+        return ok(control.payments());
+      case 'GET /counters':
+        return ok(control.counters());
+      case 'GET /log': {
+        const limit = query.get('limit');
+        return ok(control.log(limit !== null && /^\d+$/.test(limit) ? Number(limit) : undefined));
+      }
+      case 'GET /deliveries':
+        return ok(control.deliveries());
+      case 'GET /credentials':
+        return ok(control.credentials());
+      default:
+        return ok({ error: `no control route ${route}` }, 404);
+    }
+  } catch (err) {
+    if (err instanceof SimulatorError) return ok({ error: err.message }, err.httpStatus);
+    throw err;
+  }
+}

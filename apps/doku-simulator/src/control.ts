@@ -1,0 +1,113 @@
+import { FaultError, type FaultQueue } from './faults';
+import type { SimulatorKeys } from './keys';
+import type { Notifier } from './notifier';
+import { SimulatorError } from './errors';
+import type { SnapOperations } from './operations';
+import type { Recorder } from './recorder';
+import { applySettings } from './settings';
+import type { SimulatorState } from './state';
+import type {
+  CompletionStatus,
+  DeliveryAttempt,
+  Fault,
+  LogEntry,
+  PaymentView,
+  PendingFault,
+  SettingsUpdate,
+  SimulatorControl,
+  SimulatorCounters,
+  SimulatorCredentials,
+  SimulatorSettings,
+} from './types';
+import { paymentView } from './views';
+
+export interface ControlDeps {
+  settings: SimulatorSettings;
+  keys: SimulatorKeys;
+  state: SimulatorState;
+  recorder: Recorder;
+  faults: FaultQueue;
+  operations: SnapOperations;
+  notifier: Notifier;
+}
+
+const COMPLETIONS = new Set(['00', '05', '06']);
+
+/** The in-process control surface; the HTTP control API is a thin layer over this. */
+export class Control implements SimulatorControl {
+  constructor(private readonly deps: ControlDeps) {}
+
+  configure(update: SettingsUpdate): SimulatorSettings {
+    return applySettings(this.deps.settings, update);
+  }
+
+  settings(): SimulatorSettings {
+    return applySettings(this.deps.settings, {});
+  }
+
+  inject(fault: Fault): PendingFault[] {
+    try {
+      this.deps.faults.add(fault);
+    } catch (err) {
+      if (err instanceof FaultError) throw new SimulatorError(400, err.message);
+      throw err;
+    }
+    return this.deps.faults.list();
+  }
+
+  faults(): PendingFault[] {
+    return this.deps.faults.list();
+  }
+
+  clearFaults(): void {
+    this.deps.faults.clear();
+  }
+
+  reset(): void {
+    this.deps.faults.clear();
+    this.deps.recorder.clear();
+    this.deps.state.clear();
+    this.deps.notifier.reset();
+  }
+
+  async completePayment(
+    partnerReferenceNo: string,
+    status: CompletionStatus,
+  ): Promise<DeliveryAttempt> {
+    if (!COMPLETIONS.has(status)) throw new SimulatorError(400, 'status must be 00, 05 or 06');
+    const payment = this.deps.operations.complete(partnerReferenceNo, status);
+    return this.deps.notifier.notify(payment);
+  }
+
+  async resendNotification(partnerReferenceNo: string): Promise<DeliveryAttempt> {
+    const payment = this.deps.state.payments.get(partnerReferenceNo);
+    if (!payment) throw new SimulatorError(404, `no payment ${partnerReferenceNo}`);
+    return this.deps.notifier.notify(payment);
+  }
+
+  payments(): PaymentView[] {
+    const base = this.deps.settings.publicBaseUrl;
+    return [...this.deps.state.payments.values()].map((p) => paymentView(p, base));
+  }
+
+  payment(partnerReferenceNo: string): PaymentView | undefined {
+    const payment = this.deps.state.payments.get(partnerReferenceNo);
+    return payment ? paymentView(payment, this.deps.settings.publicBaseUrl) : undefined;
+  }
+
+  counters(): SimulatorCounters {
+    return this.deps.recorder.snapshot();
+  }
+
+  log(limit?: number): LogEntry[] {
+    return this.deps.recorder.logEntries(limit);
+  }
+
+  deliveries(): DeliveryAttempt[] {
+    return this.deps.notifier.deliveries();
+  }
+
+  credentials(): SimulatorCredentials {
+    return { ...this.deps.keys.credentials };
+  }
+}

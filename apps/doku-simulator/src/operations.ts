@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { DANA_CHANNEL, jakartaDay, snapTimestamp } from '@app/doku-snap';
+import { SimulatorError } from './errors';
+import type { SimulatorKeys } from './keys';
+import { fromMinor, toMinor } from './money';
+import type { Recorder } from './recorder';
+import { answer, reject, SnapAnswer, SnapReject } from './snap-answer';
+import type { Payment, Refund, SimulatorState } from './state';
+import type { CompletionStatus, SimOperation, SimulatorSettings } from './types';
+import {
+  parseJsonObject,
+  validateCheckStatus,
+  validateDanaPayment,
+  validateRefund,
+  validateTokenBody,
+} from './validation';
+import { IncomingSnap, verifyTokenRequest, verifyTransactional, VerifiedCall } from './verify';
+import { paymentPageUrl, STATUS_DESC } from './views';
+
+export interface OperationDeps {
+  state: SimulatorState;
+  recorder: Recorder;
+  keys: SimulatorKeys;
+  settings: SimulatorSettings;
+  now: () => number;
+}
+
+export type OperationAnswer = SnapAnswer & { replay?: boolean };
+
+/** Tokens are pruned when this many are held, not on every request. */
+const TOKEN_PRUNE_THRESHOLD = 1_000;
+
+/**
+ * The SNAP operations proper. Every method is synchronous from verification to the state write,
+ * which is what makes concurrent identical refunds safe without locks.
+ */
+export class SnapOperations {
+  constructor(private readonly deps: OperationDeps) {}
+
+  run(operation: SimOperation, req: IncomingSnap): OperationAnswer {
+    try {
+      if (operation === 'b2b_token') return this.issueToken(req);
+      const { state, keys, settings, now, recorder } = this.deps;
+      const nowMs = now();
+      const call = verifyTransactional(req, operation, {
+        clientId: keys.credentials.clientId,
+        clientSecret: keys.credentials.clientSecret,
+        tokens: state.tokens,
+        nowMs,
+        requireDeviceId: settings.requireDeviceId,
+      });
+      // Only authenticated calls reach the X-EXTERNAL-ID registry (doku-snap.md §7).
+      const day = jakartaDay(nowMs);
+      const seen = state.externalIds.find(day, call.clientId, call.externalId);
+      if (seen) {
+        if (seen.path !== req.target || seen.bodyHash !== call.bodyHash) throw reject.conflict();
+        recorder.replay();
+        return { ...seen.answer, status: 409, replay: true };
+      }
+      const result = this.execute(operation, req, call);
+      state.externalIds.remember(day, call.clientId, call.externalId, {
+        path: req.target,
+        bodyHash: call.bodyHash,
+        answer: result,
+      });
+      return result;
+    } catch (err) {
+      if (err instanceof SnapReject) return err.toAnswer(operation);
+      throw err;
+    }
+  }
+
+  /** Business rejections are answers too, and are what a replay of this external id gets. */
+  private execute(operation: SimOperation, req: IncomingSnap, call: VerifiedCall): SnapAnswer {
+    try {
+      const body = parseJsonObject(req.raw);
+      if (operation === 'dana_payment') return this.danaPayment(body, call);
+      if (operation === 'check_status') return this.checkStatus(body);
+      return this.refund(body, call);
+    } catch (err) {
+      if (err instanceof SnapReject) return err.toAnswer(operation);
+      throw err;
+    }
+  }
+
+  private issueToken(req: IncomingSnap): SnapAnswer {
+    const { state, keys, settings, now, recorder } = this.deps;
+    const nowMs = now();
+    verifyTokenRequest(req, {
+      clientId: keys.credentials.clientId,
+      merchantPublicKey: keys.merchantPublicKey,
+      nowMs,
+    });
+    validateTokenBody(parseJsonObject(req.raw));
+    if (state.tokens.size >= TOKEN_PRUNE_THRESHOLD) state.pruneTokens(nowMs);
+    // Opaque on purpose: callers must not depend on DOKU's token being a JWT.
+    const accessToken = randomBytes(32).toString('base64url');
+    state.tokens.set(accessToken, {
+      clientId: keys.credentials.clientId,
+      expiresAtMs: nowMs + settings.tokenTtlSeconds * 1000,
+    });
+    recorder.tokenIssued();
+    return answer(
+      '2007300',
+      'Successful',
+      { accessToken, tokenType: 'Bearer', expiresIn: settings.tokenTtlSeconds, additionalInfo: {} },
+      { 'X-CLIENT-KEY': keys.credentials.clientId, 'X-TIMESTAMP': snapTimestamp(nowMs) },
+    );
+  }
+
+  /**
+   * A repeat of a partnerReferenceNo with the same data answers the existing payment (DANA's
+   * idempotency rule); with other data it is 4095401 Duplicate partnerReferenceNo.
+   */
+  private danaPayment(body: Record<string, unknown>, call: VerifiedCall): SnapAnswer {
+    const { state, recorder, now } = this.deps;
+    const input = validateDanaPayment(body);
+    const fingerprint = JSON.stringify(body);
+    let payment = state.payments.get(input.partnerReferenceNo);
+    if (payment) {
+      if (payment.fingerprint !== fingerprint) throw reject.duplicatePartnerReferenceNo();
+      payment.externalIds.add(call.externalId);
+    } else {
+      const nowMs = now();
+      payment = {
+        pageId: state.newPageId(),
+        partnerReferenceNo: input.partnerReferenceNo,
+        referenceNo: state.nextReference(nowMs),
+        externalId: call.externalId,
+        externalIds: new Set([call.externalId]),
+        fingerprint,
+        amount: input.amount,
+        minor: toMinor(input.amount.value),
+        returnUrl: input.returnUrl,
+        ...(input.orderTitle !== undefined ? { orderTitle: input.orderTitle } : {}),
+        status: '03',
+        createdAtMs: nowMs,
+        refunds: [],
+        refundedMinor: 0n,
+      };
+      state.addPayment(payment);
+      recorder.paymentCreated();
+    }
+    return answer('2005400', 'Successful', {
+      webRedirectUrl: paymentPageUrl(this.deps.settings.publicBaseUrl, payment),
+      partnerReferenceNo: payment.partnerReferenceNo,
+      referenceNo: payment.referenceNo,
+    });
+  }
+
+  /** The payment named by the request; the optional references must agree with it. */
+  private findPayment(ref: string, referenceNo?: string, externalId?: string): Payment {
+    const payment = this.deps.state.payments.get(ref);
+    if (!payment) throw reject.notFound();
+    if (referenceNo !== undefined && referenceNo !== payment.referenceNo) throw reject.notFound();
+    if (externalId !== undefined && !payment.externalIds.has(externalId)) throw reject.notFound();
+    return payment;
+  }
+
+  private checkStatus(body: Record<string, unknown>): SnapAnswer {
+    const input = validateCheckStatus(body);
+    const payment = this.findPayment(
+      input.originalPartnerReferenceNo,
+      input.originalReferenceNo,
+      input.originalExternalId,
+    );
+    return answer('2005500', 'Successful', {
+      originalPartnerReferenceNo: payment.partnerReferenceNo,
+      originalReferenceNo: payment.referenceNo,
+      originalExternalId: payment.externalId,
+      serviceCode: '55',
+      latestTransactionStatus: payment.status,
+      transactionStatusDesc: STATUS_DESC[payment.status],
+      transAmount: payment.amount,
+      ...(payment.paidTime !== undefined ? { paidTime: payment.paidTime } : {}),
+      refundHistory: payment.refunds.map((r) => ({
+        refundNo: r.refundNo,
+        partnerReferenceNo: r.partnerRefundNo,
+        refundAmount: r.refundAmount,
+        refundStatus: 'SUCCESS',
+        refundDate: r.refundTime,
+        ...(r.reason !== undefined ? { reason: r.reason } : {}),
+      })),
+      additionalInfo: { channel: DANA_CHANNEL },
+    });
+  }
+
+  /**
+   * Keyed by partnerRefundNo: a repeat with the same payment and amount gets the original answer
+   * and refunds nothing; with other data it is 4045818 Inconsistent Request. The refunded total
+   * never exceeds the paid amount (4045813 Invalid Amount).
+   */
+  private refund(body: Record<string, unknown>, call: VerifiedCall): SnapAnswer {
+    const { state, recorder, now } = this.deps;
+    const input = validateRefund(body);
+    const prior = state.refunds.get(input.partnerRefundNo);
+    if (prior) {
+      const same =
+        prior.partnerReferenceNo === input.originalPartnerReferenceNo &&
+        prior.refundAmount.value === input.refundAmount.value &&
+        prior.refundAmount.currency === input.refundAmount.currency;
+      if (!same) throw reject.inconsistent('partnerRefundNo was used for another refund');
+      return answer('2005800', 'Successful', prior.fields);
+    }
+    const payment = this.findPayment(
+      input.originalPartnerReferenceNo,
+      undefined,
+      input.originalExternalId,
+    );
+    if (payment.status !== '00') {
+      throw reject.notPermitted(`Payment is ${STATUS_DESC[payment.status]}, not paid`);
+    }
+    if (input.refundAmount.currency !== payment.amount.currency) {
+      throw reject.invalidAmount('Currency differs from the payment');
+    }
+    const minor = toMinor(input.refundAmount.value);
+    if (minor === 0n) throw reject.invalidAmount('Refund amount must be more than zero');
+    if (payment.refundedMinor + minor > payment.minor) {
+      throw reject.invalidAmount('Refund exceeds the amount left to refund');
+    }
+    const nowMs = now();
+    const refundNo = state.nextReference(nowMs);
+    const refundTime = snapTimestamp(nowMs);
+    const refund: Refund = {
+      refundNo,
+      partnerRefundNo: input.partnerRefundNo,
+      partnerReferenceNo: payment.partnerReferenceNo,
+      refundAmount: input.refundAmount,
+      minor,
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+      refundTime,
+      externalId: call.externalId,
+      fields: {
+        refundNo,
+        partnerRefundNo: input.partnerRefundNo,
+        originalPartnerReferenceNo: payment.partnerReferenceNo,
+        originalReferenceNo: payment.referenceNo,
+        refundAmount: input.refundAmount,
+        refundTime,
+      },
+    };
+    payment.refunds.push(refund);
+    payment.refundedMinor += minor;
+    state.refunds.set(refund.partnerRefundNo, refund);
+    recorder.refundExecuted(
+      refund.partnerRefundNo,
+      payment.partnerReferenceNo,
+      fromMinor(payment.refundedMinor),
+    );
+    return answer('2005800', 'Successful', refund.fields);
+  }
+
+  /** The payment page's buttons: a pending payment becomes paid, cancelled or failed. */
+  complete(partnerReferenceNo: string, status: CompletionStatus): Payment {
+    const payment = this.deps.state.payments.get(partnerReferenceNo);
+    if (!payment) throw new SimulatorError(404, `no payment ${partnerReferenceNo}`);
+    if (payment.status !== '03') {
+      throw new SimulatorError(
+        409,
+        `payment ${partnerReferenceNo} is already ${STATUS_DESC[payment.status]}`,
+      );
+    }
+    payment.status = status;
+    if (status === '00') payment.paidTime = snapTimestamp(this.deps.now());
+    return payment;
+  }
+}

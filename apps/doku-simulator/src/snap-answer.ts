@@ -1,0 +1,79 @@
+import { ServiceCode, snapCode } from '@app/doku-snap';
+import type { SimOperation } from './types';
+
+export const SERVICE_OF: Record<SimOperation, string> = {
+  b2b_token: ServiceCode.B2B_TOKEN,
+  dana_payment: ServiceCode.DEBIT_PAYMENT,
+  check_status: ServiceCode.DEBIT_STATUS,
+  refund: ServiceCode.DEBIT_REFUND,
+};
+
+/** What goes back on the wire. `body` is final bytes so a replay can repeat them exactly. */
+export interface SnapAnswer {
+  status: number;
+  body: string;
+  responseCode: string;
+  headers?: Record<string, string>;
+}
+
+export function answer(
+  responseCode: string,
+  responseMessage: string,
+  fields: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+): SnapAnswer {
+  return {
+    status: Number(responseCode.slice(0, 3)),
+    body: JSON.stringify({ responseCode, responseMessage, ...fields }),
+    responseCode,
+    headers,
+  };
+}
+
+/**
+ * A rejection with a SNAP code. Thrown from deep inside verification and validation so each check
+ * can be one line; the server turns it into an answer.
+ */
+export class SnapReject extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly caseCode: string,
+    readonly responseMessage: string,
+  ) {
+    super(responseMessage);
+  }
+
+  toAnswer(operation: SimOperation): SnapAnswer {
+    return answer(
+      snapCode(this.httpStatus, SERVICE_OF[operation], this.caseCode),
+      this.responseMessage,
+    );
+  }
+}
+
+// The generic SNAP case codes (doku-snap.md §6), one constructor each.
+export const reject = {
+  badRequest: (why?: string) =>
+    new SnapReject(400, '00', why ? `Bad Request. ${why}` : 'Bad Request'),
+  format: (field: string) => new SnapReject(400, '01', `Invalid Field Format ${field}`),
+  mandatory: (field: string) => new SnapReject(400, '02', `Invalid Mandatory Field ${field}`),
+  unauthorized: (why: string) => new SnapReject(401, '00', `Unauthorized. ${why}`),
+  invalidToken: (why?: string) =>
+    new SnapReject(401, '01', why ? `Invalid Token (B2B). ${why}` : 'Invalid Token (B2B)'),
+  tokenNotFound: () => new SnapReject(401, '03', 'Token Not Found (B2B)'),
+  notPermitted: (why: string) => new SnapReject(403, '15', `Transaction Not Permitted. ${why}`),
+  notFound: () => new SnapReject(404, '01', 'Transaction Not Found'),
+  invalidAmount: (why: string) => new SnapReject(404, '13', `Invalid Amount. ${why}`),
+  inconsistent: (why: string) => new SnapReject(404, '18', `Inconsistent Request. ${why}`),
+  conflict: () => new SnapReject(409, '00', 'Conflict'),
+  duplicatePartnerReferenceNo: () => new SnapReject(409, '01', 'Duplicate partnerReferenceNo'),
+};
+
+/** Messages for codes a test injects without naming one. */
+export function defaultMessage(httpStatus: number): string {
+  if (httpStatus >= 200 && httpStatus < 300) return 'Successful';
+  if (httpStatus === 429) return 'Too Many Requests';
+  if (httpStatus === 504) return 'Timeout';
+  if (httpStatus >= 500) return 'General Error';
+  return 'Error';
+}

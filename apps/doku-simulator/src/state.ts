@@ -1,0 +1,84 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { SnapAmount } from '@app/doku-snap';
+import { ExternalIdRegistry } from './idempotency';
+import type { PaymentStatus } from './types';
+
+export interface IssuedToken {
+  clientId: string;
+  expiresAtMs: number;
+}
+
+export interface Refund {
+  refundNo: string;
+  partnerRefundNo: string;
+  partnerReferenceNo: string;
+  refundAmount: SnapAmount;
+  minor: bigint;
+  reason?: string;
+  refundTime: string;
+  externalId: string;
+  /** The original 2005800 body fields, returned again for a repeat of this partnerRefundNo. */
+  fields: Record<string, unknown>;
+}
+
+export interface Payment {
+  pageId: string;
+  partnerReferenceNo: string;
+  referenceNo: string;
+  externalId: string;
+  externalIds: Set<string>;
+  /** The request body as parsed and re-serialized: a repeat with other data is told apart by it. */
+  fingerprint: string;
+  amount: SnapAmount;
+  minor: bigint;
+  returnUrl: string;
+  orderTitle?: string;
+  status: PaymentStatus;
+  createdAtMs: number;
+  paidTime?: string;
+  refunds: Refund[];
+  refundedMinor: bigint;
+}
+
+/**
+ * Everything the simulated DOKU remembers. Plain maps, mutated synchronously: a check and the
+ * write it guards never have an await between them, so concurrent calls cannot interleave.
+ */
+export class SimulatorState {
+  readonly tokens = new Map<string, IssuedToken>();
+  readonly payments = new Map<string, Payment>();
+  readonly pages = new Map<string, Payment>();
+  readonly refunds = new Map<string, Refund>();
+  readonly externalIds = new ExternalIdRegistry();
+  private sequence = randomInt(0, 1_000_000);
+
+  /** Expired tokens are dropped now and then rather than on every request. */
+  pruneTokens(nowMs: number): void {
+    for (const [token, issued] of this.tokens) {
+      if (issued.expiresAtMs <= nowMs) this.tokens.delete(token);
+    }
+  }
+
+  /** DOKU-style reference: a 20-digit string (epoch ms + a sequence), unique in this process. */
+  nextReference(nowMs: number): string {
+    this.sequence = (this.sequence + 1) % 10_000_000;
+    return String(Math.trunc(nowMs)).padStart(13, '0') + String(this.sequence).padStart(7, '0');
+  }
+
+  newPageId(): string {
+    return randomBytes(12).toString('hex');
+  }
+
+  addPayment(payment: Payment): void {
+    this.payments.set(payment.partnerReferenceNo, payment);
+    this.pages.set(payment.pageId, payment);
+  }
+
+  /** Business state only: issued tokens stay valid so callers' cached tokens keep working. */
+  clear(): void {
+    this.payments.clear();
+    this.pages.clear();
+    this.refunds.clear();
+    this.externalIds.clear();
+  }
+}

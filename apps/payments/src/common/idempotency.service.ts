@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { IdempotencyRepository } from '@app/persistence';
+import { ApiError } from './api-error';
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+}
+
+/** How long a claim on a key holds before another request may take it over (holder presumed dead). */
+const LOCK_MS = 60_000;
+
+const KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * Stripe's semantics for `Idempotency-Key`: the same key and request replays the first response
+ * (status and body); the same key with another request is 422; while the first is still running, 409.
+ * Responses of 5xx are not kept: the outcome was unknown, and a retry with the key runs again.
+ */
+@Injectable()
+export class IdempotencyService {
+  constructor(private readonly keys: IdempotencyRepository) {}
+
+  static requestHash(method: string, path: string, rawBody: Buffer | undefined): string {
+    return createHash('sha256').update(`${method} ${path}\n`).update(rawBody ?? Buffer.alloc(0)).digest('hex');
+  }
+
+  async run(caller: string, key: string | undefined, requestHash: string, handler: () => Promise<HttpResult>): Promise<HttpResult> {
+    if (key === undefined) return handler();
+    if (!KEY_RE.test(key)) {
+      throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.', [
+        { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
+      ]);
+    }
+    const claim = await this.keys.begin(caller, key, requestHash, LOCK_MS);
+    if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
+    if (claim.kind === 'mismatch') {
+      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
+    }
+    if (claim.kind === 'in_flight') {
+      throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry later.');
+    }
+    let result: HttpResult;
+    try {
+      result = await handler();
+    } catch (err) {
+      if (err instanceof ApiError && err.status < 500) {
+        await this.keys.complete(caller, key, err.status, err.toBody());
+      } else {
+        await this.keys.release(caller, key);
+      }
+      throw err;
+    }
+    if (result.status < 500) await this.keys.complete(caller, key, result.status, result.body);
+    else await this.keys.release(caller, key);
+    return result;
+  }
+}

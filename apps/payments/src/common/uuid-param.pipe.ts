@@ -1,0 +1,17 @@
+import { Injectable, PipeTransform } from '@nestjs/common';
+import { ApiError } from './api-error';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids in paths are UUIDs; anything else is a 400 that names the parameter. */
+@Injectable()
+export class UuidParamPipe implements PipeTransform<string, string> {
+  constructor(private readonly name = 'id') {}
+
+  transform(value: string): string {
+    if (!UUID_RE.test(value)) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [{ field: this.name, message: `${this.name} must be a UUID` }]);
+    }
+    return value.toLowerCase();
+  }
+}

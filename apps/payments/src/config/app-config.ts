@@ -1,0 +1,90 @@
+import { RawCredentials } from '@app/doku-snap';
+import { Env, envSchema } from './config.schema';
+
+/** The validated configuration the service runs with. */
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string;
+  bullmqPrefix: string;
+  role: 'all' | 'api' | 'worker';
+  doku: {
+    /** Undefined in simulator mode until the embedded simulator is up. */
+    baseUrl?: string;
+    /** Undefined: no credentials configured, run on the embedded simulator. */
+    credentials?: RawCredentials;
+    timeoutMs: number;
+    paymentAttempts: number;
+  };
+  apiKeys: string[];
+  bullBoard?: { user: string; password: string };
+  migrationsRun: boolean;
+  logLevel: Env['LOG_LEVEL'];
+  notificationToleranceSeconds: number;
+  refundConcurrency: number;
+  refundMaxAttempts: number;
+  refundBackoffMs: number;
+  refundStaleMs: number;
+  refundSweepEveryMs: number;
+  workerLockMs: number;
+  outboxRelayEveryMs: number;
+  simulatorPublicUrl?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment. Problems come one per line, naming the variable and never
+ * its value (values may be secrets).
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const hasCredentials = e.DOKU_CLIENT_ID !== undefined;
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    bullmqPrefix: e.BULLMQ_PREFIX,
+    role: e.ROLE,
+    doku: {
+      baseUrl: e.DOKU_BASE_URL,
+      credentials: hasCredentials
+        ? {
+            clientId: e.DOKU_CLIENT_ID!,
+            clientSecret: e.DOKU_CLIENT_SECRET!,
+            privateKey: e.DOKU_PRIVATE_KEY,
+            privateKeyFile: e.DOKU_PRIVATE_KEY_FILE,
+            dokuPublicKey: e.DOKU_PUBLIC_KEY,
+            dokuPublicKeyFile: e.DOKU_PUBLIC_KEY_FILE,
+          }
+        : undefined,
+      timeoutMs: e.DOKU_TIMEOUT_MS,
+      paymentAttempts: e.DOKU_PAYMENT_ATTEMPTS,
+    },
+    apiKeys: e.API_KEYS ? e.API_KEYS.split(',').map((k) => k.trim()) : [],
+    bullBoard: e.BULL_BOARD_USER && e.BULL_BOARD_PASSWORD ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD } : undefined,
+    migrationsRun: e.MIGRATIONS_RUN,
+    logLevel: e.LOG_LEVEL,
+    notificationToleranceSeconds: e.NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS,
+    refundConcurrency: e.REFUND_CONCURRENCY,
+    refundMaxAttempts: e.REFUND_MAX_ATTEMPTS,
+    refundBackoffMs: e.REFUND_BACKOFF_MS,
+    refundStaleMs: e.REFUND_STALE_MS,
+    refundSweepEveryMs: e.REFUND_SWEEP_EVERY_MS,
+    workerLockMs: e.WORKER_LOCK_MS,
+    outboxRelayEveryMs: e.OUTBOX_RELAY_EVERY_MS,
+    simulatorPublicUrl: e.SIMULATOR_PUBLIC_URL,
+  };
+}

@@ -1,0 +1,25 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, DokuSnapClient, jakartaDay } from '@app/doku-snap';
+import { ExternalIdClaim, ExternalIdRegistry } from '@app/persistence';
+import { CLOCK } from '../config/tokens';
+
+/** Draws X-EXTERNAL-IDs and reserves them in PostgreSQL (unique per partner and Jakarta day) before use. */
+@Injectable()
+export class ExternalIdService {
+  constructor(
+    private readonly client: DokuSnapClient,
+    private readonly registry: ExternalIdRegistry,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** The claim for "now": our partner id and today's Jakarta day. */
+  today(): Omit<ExternalIdClaim, 'purpose' | 'subjectId'> {
+    return { partnerId: this.client.clientId, jakartaDay: jakartaDay(this.clock.now()) };
+  }
+
+  draw = (): string => this.client.nextExternalId();
+
+  reserve(purpose: ExternalIdClaim['purpose'], subjectId: string | null): Promise<string> {
+    return this.registry.reserve(this.draw, { ...this.today(), purpose, subjectId });
+  }
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The service's Prometheus metrics, in a registry of its own (tests build several apps in one
+ * process). Label values are bounded sets (routes, codes, outcomes): never ids or secrets.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests served, by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly dokuCalls = new Histogram({
+    name: 'doku_call_duration_seconds',
+    help: 'Calls to DOKU, by operation, SNAP response code and outcome',
+    labelNames: ['operation', 'response_code', 'outcome'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8],
+    registers: [this.registry],
+  });
+
+  readonly tokenRefreshes = new Counter({
+    name: 'doku_token_requests_total',
+    help: 'B2B access token requests made to DOKU, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly notifications = new Counter({
+    name: 'doku_notifications_total',
+    help: 'Payment notifications received from DOKU, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly refundsFinal = new Counter({
+    name: 'refunds_final_total',
+    help: 'Refunds that reached a final status, by status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobOutcomes = new Counter({
+    name: 'queue_jobs_total',
+    help: 'Queue jobs processed, by queue and outcome',
+    labelNames: ['queue', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queueDepth = new Gauge({
+    name: 'queue_jobs',
+    help: 'Jobs in each queue, by state',
+    labelNames: ['queue', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

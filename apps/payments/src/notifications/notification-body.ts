@@ -1,0 +1,106 @@
+import type { SnapErrors } from './snap-error';
+
+/** The `latestTransactionStatus` values DOKU sends in a notification (Node SDK validator). */
+export const NOTIFIED_STATUSES = ['00', '03', '04', '05', '06'] as const;
+export type NotifiedStatus = (typeof NOTIFIED_STATUSES)[number];
+
+/** The fields of DOKU's payment notification (doku-snap.md §5.3.2) this service acts on. */
+export interface PaymentNotification {
+  originalPartnerReferenceNo: string;
+  originalReferenceNo: string | null;
+  originalExternalId: string | null;
+  latestTransactionStatus: NotifiedStatus;
+  transactionStatusDesc: string | null;
+  amount: { value: string; currency: string };
+}
+
+const SNAP_MONEY_RE = /^[0-9]{1,16}\.[0-9]{2}$/;
+const CURRENCY_RE = /^[A-Z]{3}$/;
+// No control characters: they have no business in a reference, and PostgreSQL refuses NUL.
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+const DESCRIPTION_MAX = 255;
+
+type Fields = Record<string, unknown>;
+
+/**
+ * Reads DOKU's notification from the raw bytes. Unknown fields are ignored (DOKU may add some);
+ * what this service relies on is checked, and a problem names its field.
+ */
+export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): PaymentNotification {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw errors.badRequest();
+  }
+  if (!isObject(body)) throw errors.badRequest();
+
+  const status = body.latestTransactionStatus;
+  if (isAbsent(status)) throw errors.invalidMandatoryField('latestTransactionStatus');
+  if (!NOTIFIED_STATUSES.includes(status as NotifiedStatus)) {
+    throw errors.invalidFieldFormat('latestTransactionStatus');
+  }
+  const description = body.transactionStatusDesc;
+  return {
+    originalPartnerReferenceNo: requiredText(body, 'originalPartnerReferenceNo', 64, errors),
+    originalReferenceNo: optionalText(body, 'originalReferenceNo', 64, errors),
+    originalExternalId: optionalText(body, 'originalExternalId', 64, errors),
+    latestTransactionStatus: status as NotifiedStatus,
+    // Free text for people: kept when usable, never a reason to refuse the fact.
+    transactionStatusDesc:
+      typeof description === 'string' ? description.slice(0, DESCRIPTION_MAX) : null,
+    amount: amountOf(body, errors),
+  };
+}
+
+function amountOf(body: Fields, errors: SnapErrors): { value: string; currency: string } {
+  const amount = body.amount;
+  if (isAbsent(amount)) throw errors.invalidMandatoryField('amount');
+  if (!isObject(amount)) throw errors.invalidFieldFormat('amount');
+  const { value, currency } = amount;
+  if (isAbsent(value)) throw errors.invalidMandatoryField('amount.value');
+  if (typeof value !== 'string' || !SNAP_MONEY_RE.test(value))
+    throw errors.invalidFieldFormat('amount.value');
+  if (isAbsent(currency)) throw errors.invalidMandatoryField('amount.currency');
+  if (typeof currency !== 'string' || !CURRENCY_RE.test(currency))
+    throw errors.invalidFieldFormat('amount.currency');
+  return { value, currency };
+}
+
+function requiredText(body: Fields, field: string, max: number, errors: SnapErrors): string {
+  const value = optionalText(body, field, max, errors);
+  if (value === null) throw errors.invalidMandatoryField(field);
+  return value;
+}
+
+function optionalText(body: Fields, field: string, max: number, errors: SnapErrors): string | null {
+  const value = body[field];
+  if (isAbsent(value)) return null;
+  if (typeof value !== 'string' || value.length > max || !isPrintable(value)) {
+    throw errors.invalidFieldFormat(field);
+  }
+  return value;
+}
+
+const isAbsent = (value: unknown) => value === undefined || value === null || value === '';
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Equal amounts, compared as minor units (so "015000.00" is "15000.00"), and equal currency. */
+export function sameMoney(
+  a: { value: string; currency: string },
+  b: { value: string; currency: string },
+): boolean {
+  return (
+    a.currency === b.currency &&
+    BigInt(a.value.replace('.', '')) === BigInt(b.value.replace('.', ''))
+  );
+}

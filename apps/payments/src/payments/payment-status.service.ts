@@ -1,0 +1,90 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CheckStatusResponse, DokuSnapClient, parseSnapTimestamp, SnapResult, TokenRequestError } from '@app/doku-snap';
+import { PaymentEntity, PaymentsRepository, PaymentStatus, StatusChangeSource } from '@app/persistence';
+import { ExternalIdService } from '../doku/external-id.service';
+
+export interface StatusCheckOutcome {
+  payment: PaymentEntity;
+  /** What DOKU answered; undefined when the token could not be had. */
+  result?: SnapResult<CheckStatusResponse>;
+  changed: boolean;
+  /** DOKU says the transaction does not exist (404xx01). */
+  notFound: boolean;
+}
+
+/** SNAP latestTransactionStatus → our status; undefined: not final yet, nothing to change. */
+export function paymentStatusFromSnap(latest: string | undefined): PaymentStatus | undefined {
+  switch (latest) {
+    case '00':
+    case '04': // refunded: it was paid first
+      return 'PAID';
+    case '05':
+      return 'CANCELLED';
+    case '06':
+      return 'FAILED';
+    default:
+      return undefined;
+  }
+}
+
+/** Asks DOKU's check status (serviceCode 55) about a payment and applies the answer. */
+@Injectable()
+export class PaymentStatusService {
+  private readonly logger = new Logger('PaymentStatus');
+
+  constructor(
+    private readonly client: DokuSnapClient,
+    private readonly payments: PaymentsRepository,
+    private readonly externalIds: ExternalIdService,
+  ) {}
+
+  async check(payment: PaymentEntity, source: StatusChangeSource): Promise<StatusCheckOutcome> {
+    const reserve = () => this.externalIds.reserve('status_check', payment.id);
+    const prepared = this.client.prepareCheckStatus(
+      {
+        originalPartnerReferenceNo: payment.partnerReferenceNo,
+        originalReferenceNo: payment.referenceNo ?? undefined,
+        originalExternalId: payment.externalId,
+      },
+      await reserve(),
+    );
+    let result: SnapResult<CheckStatusResponse>;
+    try {
+      result = await this.client.checkStatus(prepared, { renewExternalId: reserve });
+    } catch (err) {
+      if (err instanceof TokenRequestError) return { payment, changed: false, notFound: false };
+      throw err;
+    }
+    await this.payments.markStatusChecked(payment.id);
+    const notFound = result.httpStatus === 404 || result.responseCode?.startsWith('404') === true;
+    if (result.outcome.kind !== 'success' || !result.body) return { payment, result, changed: false, notFound };
+
+    const body = result.body;
+    const target = paymentStatusFromSnap(body.latestTransactionStatus);
+    if (!target) return { payment, result, changed: false, notFound: false };
+    const paidValue = body.transAmount?.value;
+    if (target === 'PAID' && paidValue !== undefined && paidValue !== payment.amountValue) {
+      this.logger.warn({ paymentId: payment.id, expected: payment.amountValue, reported: paidValue }, 'status check reports another amount; not marking paid');
+      return { payment, result, changed: false, notFound: false };
+    }
+    const applied = await this.payments.changeStatus(payment.id, {
+      to: target,
+      source,
+      detail: { latestTransactionStatus: body.latestTransactionStatus, responseCode: result.responseCode },
+      referenceNo: body.originalReferenceNo ?? null,
+      paidAt: target === 'PAID' && body.paidTime ? dateOrNull(body.paidTime) : null,
+      ...(target === 'FAILED' || target === 'CANCELLED'
+        ? { failureCode: body.latestTransactionStatus ?? null, failureMessage: body.transactionStatusDesc ?? null }
+        : {}),
+    });
+    if (applied.conflict) {
+      this.logger.warn({ paymentId: payment.id, current: applied.from, reported: target }, 'status check contradicts a final status');
+    }
+    return { payment: applied.payment, result, changed: applied.changed, notFound: false };
+  }
+}
+
+function dateOrNull(text: string): Date | null {
+  const ms = parseSnapTimestamp(text);
+  return ms === null ? null : new Date(ms);
+}

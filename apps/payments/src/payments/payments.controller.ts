@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { IdempotencyService } from '../common/idempotency.service';
+import { RequestWithRawBody } from '../common/json-body';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { CreatePaymentDto } from './dto/create-payment.dto';
+import { FindPaymentsQuery } from './dto/find-payments.query';
+import { PaymentsService } from './payments.service';
+import { PaymentView } from './payment.view';
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/payments')
+export class PaymentsController {
+  constructor(
+    private readonly payments: PaymentsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a DANA payment for an order; returns where to send the customer' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 characters; a retry with the same key and body replays the first response' })
+  @ApiResponse({ status: 201, type: PaymentView })
+  async create(
+    @Body() dto: CreatePaymentDto,
+    @Req() req: AuthenticatedRequest & RequestWithRawBody,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<unknown> {
+    const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);
+    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () => this.payments.create(dto, idempotencyKey));
+    res.status(result.status);
+    return result.body;
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Find payments by the order's reference" })
+  find(@Query() query: FindPaymentsQuery): Promise<{ items: PaymentView[] }> {
+    return this.payments.findByPartnerReferenceNo(query.partnerReferenceNo);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One payment, with its refunds' })
+  @ApiResponse({ status: 200, type: PaymentView })
+  get(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
+    return this.payments.get(id);
+  }
+
+  @Post(':id/status-check')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Ask DOKU's check status now and update the payment" })
+  @ApiResponse({ status: 200, type: PaymentView })
+  checkStatus(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
+    return this.payments.checkStatus(id);
+  }
+}

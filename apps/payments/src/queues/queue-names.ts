@@ -1,0 +1,9 @@
+/** Every queue of the service. Job names are listed with their queue. */
+export const REFUNDS_QUEUE = 'refunds';
+export const REFUND_JOB = 'refund';
+export const REFUND_SWEEP_JOB = 'refund-sweep';
+
+export const RECONCILIATION_QUEUE = 'reconciliation';
+export const RECONCILE_PAYMENTS_JOB = 'reconcile-payments';
+
+export const ALL_QUEUES = [REFUNDS_QUEUE, RECONCILIATION_QUEUE] as const;

@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { MoneyDto } from '../../common/money.dto';
+
+export class CreateRefundDto {
+  @ApiProperty({ type: MoneyDto, description: 'Full or partial amount; refunds not FAILED never exceed the payment.' })
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount: MoneyDto;
+
+  @ApiPropertyOptional({ maxLength: 255, example: 'Customer cancelled one item' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  reason?: string;
+
+  @ApiPropertyOptional({ minLength: 1, maxLength: 64, description: 'Your refund id (DOKU idempotency key); generated when absent.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'partnerRefundNo must be visible ASCII without spaces' })
+  partnerRefundNo?: string;
+}

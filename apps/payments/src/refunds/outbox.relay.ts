@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { OutboxRepository } from '@app/persistence';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/tokens';
+import { REFUNDS_QUEUE } from '../queues/queue-names';
+import { RefundQueue } from './refund-queue';
+
+/**
+ * Enqueues jobs whose rows are committed but which never reached Redis (it was down, or the
+ * process died between commit and enqueue). Several processes may run it: rows are locked
+ * while relayed, and job ids are deterministic.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('OutboxRelay');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly outbox: OutboxRepository,
+    private readonly refunds: RefundQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), this.config.outboxRelayEveryMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One relay round; returns how many jobs reached the queue. */
+  async relayOnce(): Promise<number> {
+    return this.outbox.relay(100, async (job) => {
+      if (job.queue !== REFUNDS_QUEUE) throw new Error(`no relay for queue ${job.queue}`);
+      await this.refunds.enqueue(String(job.data.refundId));
+    });
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = this.relayOnce()
+      .then((n) => n > 0 && this.logger.log(`relayed ${n} queued job(s) to Redis`))
+      .catch((err: Error) => this.logger.warn(`outbox relay failed: ${err.message}`))
+      .finally(() => (this.running = undefined));
+    await this.running;
+  }
+}

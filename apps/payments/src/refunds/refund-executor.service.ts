@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import {
+  buildRefundBody,
+  compactJson,
+  deviceHeaders,
+  DokuSnapClient,
+  PreparedRequest,
+  REFUND_PATH,
+  RefundResponse,
+  SnapResult,
+  TokenRequestError,
+} from '@app/doku-snap';
+import { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence';
+import { ExternalIdService } from '../doku/external-id.service';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** A refund call whose outcome is not final yet: BullMQ retries it with backoff. */
+export class RefundRetryableError extends Error {
+  override name = 'RefundRetryableError';
+}
+
+const SUCCESS_REFUND_STATUS = /^(SUCCESS|SUCCEEDED|00)$/i;
+
+/**
+ * Settles one refund with DOKU. Safe to run any number of times, concurrently or after a crash:
+ * the request (bytes, partnerRefundNo, X-EXTERNAL-ID) is fixed in PostgreSQL before the first
+ * call, every later call resends exactly it (DOKU replays its first answer), and a resumed refund
+ * first looks for itself in DOKU's refundHistory.
+ */
+@Injectable()
+export class RefundExecutor {
+  private readonly logger = new Logger('RefundExecutor');
+
+  constructor(
+    private readonly refunds: RefundsRepository,
+    private readonly client: DokuSnapClient,
+    private readonly externalIds: ExternalIdService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async execute(refundId: string): Promise<string> {
+    const claim = await this.refunds.claim(refundId, (refund, payment) => this.requestBody(refund, payment), this.externalIds.draw, this.externalIds.today());
+    if (!claim) {
+      this.logger.warn({ refundId }, 'refund job for a refund that does not exist');
+      return 'MISSING';
+    }
+    if (claim.state === 'final') return claim.refund.status;
+    const { refund, payment } = claim;
+
+    if (claim.resumed) {
+      const settled = await this.settleFromRefundHistory(refund, payment);
+      if (settled) return settled;
+    }
+
+    const prepared: PreparedRequest = {
+      operation: 'refund',
+      path: REFUND_PATH,
+      body: refund.requestBody!,
+      externalId: refund.externalId!,
+      headers: deviceHeaders(payment.deviceId, payment.ipAddress ?? undefined),
+    };
+    await this.refunds.countAttempt(refund.id);
+    let result: SnapResult<RefundResponse>;
+    try {
+      result = await this.client.refund(prepared, {
+        renewExternalId: async () => {
+          const id = await this.externalIds.reserve('refund', refund.id);
+          await this.refunds.replaceExternalId(refund.id, id);
+          return id;
+        },
+      });
+    } catch (err) {
+      if (!(err instanceof TokenRequestError)) throw err;
+      await this.refunds.noteProblem(refund.id, err.responseCode ?? 'TOKEN', err.message);
+      throw new RefundRetryableError(err.message);
+    }
+
+    switch (result.outcome.kind) {
+      case 'success':
+        return this.succeed(refund, result.body?.refundNo ?? null);
+      case 'failure': {
+        const code = result.responseCode ?? `HTTP${result.httpStatus}`;
+        const { changed } = await this.refunds.markFailed(refund.id, code, result.responseMessage ?? null);
+        if (changed) this.metrics.refundsFinal.inc({ status: 'FAILED' });
+        throw new UnrecoverableError(`DOKU refused the refund: ${code} ${result.responseMessage ?? ''}`.trim());
+      }
+      default: {
+        const why = result.error ?? `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
+        await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
+        throw new RefundRetryableError(`refund outcome not final yet (${result.outcome.kind}): ${why}`);
+      }
+    }
+  }
+
+  private requestBody(refund: RefundEntity, payment: PaymentEntity): string {
+    return compactJson(
+      buildRefundBody({
+        originalPartnerReferenceNo: payment.partnerReferenceNo,
+        originalExternalId: payment.externalId,
+        partnerRefundNo: refund.partnerRefundNo,
+        refundAmount: { value: refund.amountValue, currency: refund.currency },
+        reason: refund.reason ?? undefined,
+      }),
+    );
+  }
+
+  private async succeed(refund: RefundEntity, refundNo: string | null): Promise<string> {
+    const { changed } = await this.refunds.markSucceeded(refund.id, refundNo);
+    if (changed) this.metrics.refundsFinal.inc({ status: 'SUCCEEDED' });
+    return 'SUCCEEDED';
+  }
+
+  /** An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it without a call. */
+  private async settleFromRefundHistory(refund: RefundEntity, payment: PaymentEntity): Promise<string | null> {
+    try {
+      const reserve = () => this.externalIds.reserve('status_check', payment.id);
+      const prepared = this.client.prepareCheckStatus(
+        { originalPartnerReferenceNo: payment.partnerReferenceNo, originalReferenceNo: payment.referenceNo ?? undefined, originalExternalId: payment.externalId },
+        await reserve(),
+      );
+      const status = await this.client.checkStatus(prepared, { renewExternalId: reserve });
+      const entry = status.outcome.kind === 'success'
+        ? status.body?.refundHistory?.find((h) => h.partnerReferenceNo === refund.partnerRefundNo)
+        : undefined;
+      if (entry && SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) {
+        this.logger.log({ refundId: refund.id }, 'refund found done in DOKU refundHistory');
+        return this.succeed(refund, entry.refundNo ?? null);
+      }
+    } catch (err) {
+      // Not knowing is fine: the resend below is idempotent at DOKU.
+      this.logger.warn({ refundId: refund.id, reason: (err as Error).message }, 'refund history lookup failed');
+    }
+    return null;
+  }
+}

@@ -1,0 +1,56 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/tokens';
+import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
+import { refundJobId, refundJobOptions } from './refund-jobs';
+
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/** Puts refund jobs into Redis; fails fast (and leaves the outbox row) when Redis is away. */
+@Injectable()
+export class RefundQueue {
+  constructor(
+    @InjectQueue(REFUNDS_QUEUE) readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async enqueue(refundId: string): Promise<void> {
+    const jobId = refundJobId(refundId);
+    await withTimeout(this.queue.add(REFUND_JOB, { refundId }, refundJobOptions(this.config, jobId)), ENQUEUE_TIMEOUT_MS);
+  }
+
+  /**
+   * Makes sure an open refund has a live job: none (never enqueued, or removed) → added;
+   * failed or completed → retried. Waiting, delayed or active jobs are left alone.
+   */
+  async ensureJob(refundId: string): Promise<'added' | 'retried' | 'alive'> {
+    const job = await this.queue.getJob(refundJobId(refundId));
+    if (!job) {
+      await this.enqueue(refundId);
+      return 'added';
+    }
+    const state = await job.getState();
+    if (state === 'failed') {
+      await job.retry('failed');
+      return 'retried';
+    }
+    if (state === 'completed') {
+      await job.remove();
+      await this.enqueue(refundId);
+      return 'retried';
+    }
+    return 'alive';
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

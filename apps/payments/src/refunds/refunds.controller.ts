@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { IdempotencyService } from '../common/idempotency.service';
+import { RequestWithRawBody } from '../common/json-body';
+import { UuidParamPipe } from '../common/uuid-param.pipe';
+import { RefundView } from '../payments/payment.view';
+import { CreateRefundDto } from './dto/create-refund.dto';
+import { RefundsService } from './refunds.service';
+
+@ApiTags('refunds')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1')
+export class RefundsController {
+  constructor(
+    private readonly refunds: RefundsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  @Post('payments/:id/refunds')
+  @ApiOperation({ summary: 'Request a full or partial refund; processed in the background' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiResponse({ status: 202, type: RefundView })
+  async create(
+    @Param('id', new UuidParamPipe('id')) paymentId: string,
+    @Body() dto: CreateRefundDto,
+    @Req() req: AuthenticatedRequest & RequestWithRawBody,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<unknown> {
+    const hash = IdempotencyService.requestHash('POST', `/v1/payments/${paymentId}/refunds`, req.rawBody);
+    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () => this.refunds.request(paymentId, dto));
+    res.status(result.status);
+    return result.body;
+  }
+
+  @Get('refunds/:id')
+  @ApiOperation({ summary: 'One refund' })
+  @ApiResponse({ status: 200, type: RefundView })
+  get(@Param('id', new UuidParamPipe('id')) id: string): Promise<RefundView> {
+    return this.refunds.get(id);
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DuplicateKeyError, RefundRefusedError, RefundsRepository } from '@app/persistence';
+import { ApiError, notFound } from '../common/api-error';
+import { HttpResult } from '../common/idempotency.service';
+import { OutboxRepository } from '@app/persistence';
+import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
+import { RefundView, toRefundView } from '../payments/payment.view';
+import { CreateRefundDto } from './dto/create-refund.dto';
+import { refundJobId } from './refund-jobs';
+import { RefundQueue } from './refund-queue';
+
+/** Accepts refunds: recorded with their job in PostgreSQL first, then handed to the queue. */
+@Injectable()
+export class RefundsService {
+  private readonly logger = new Logger('Refunds');
+
+  constructor(
+    private readonly refunds: RefundsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly queue: RefundQueue,
+  ) {}
+
+  async request(paymentId: string, dto: CreateRefundDto): Promise<HttpResult> {
+    let accepted;
+    try {
+      accepted = await this.refunds.accept(
+        {
+          paymentId,
+          amountValue: dto.amount.value,
+          currency: dto.amount.currency,
+          reason: dto.reason ?? null,
+          partnerRefundNo: dto.partnerRefundNo ?? `RFD-${randomUUID().replace(/-/g, '')}`,
+        },
+        { queue: REFUNDS_QUEUE, name: REFUND_JOB, jobId: refundJobId },
+      );
+    } catch (err) {
+      throw refusal(err);
+    }
+    try {
+      await this.queue.enqueue(accepted.refund.id);
+      await this.outbox.markDispatched(accepted.job.id);
+    } catch (err) {
+      // Accepted all the same: the outbox relay enqueues it once Redis answers again.
+      this.logger.warn({ refundId: accepted.refund.id, reason: (err as Error).message }, 'refund accepted, queue unavailable; left to the outbox relay');
+    }
+    return { status: 202, body: toRefundView(accepted.refund) };
+  }
+
+  async get(id: string): Promise<RefundView> {
+    const refund = await this.refunds.findById(id);
+    if (!refund) throw notFound('refund');
+    return toRefundView(refund);
+  }
+}
+
+function refusal(err: unknown): unknown {
+  if (err instanceof DuplicateKeyError) {
+    return new ApiError(409, 'DUPLICATE_PARTNER_REFUND_NO', 'A refund with this partnerRefundNo already exists.', [
+      { field: 'partnerRefundNo', message: 'already used' },
+    ]);
+  }
+  if (!(err instanceof RefundRefusedError)) return err;
+  switch (err.reason) {
+    case 'PAYMENT_NOT_FOUND':
+      return notFound('payment');
+    case 'PAYMENT_NOT_PAID':
+      return new ApiError(409, 'PAYMENT_NOT_REFUNDABLE', 'Only a PAID payment can be refunded.');
+    case 'CURRENCY_MISMATCH':
+      return new ApiError(422, 'CURRENCY_MISMATCH', 'The refund currency differs from the payment currency.', [
+        { field: 'amount.currency', message: 'must equal the payment currency' },
+      ]);
+    case 'EXCEEDS_REFUNDABLE':
+      return new ApiError(422, 'REFUND_EXCEEDS_REFUNDABLE', `The refund exceeds what is left to refund (${err.refundable}).`, [
+        { field: 'amount.value', message: `at most ${err.refundable}`, refundable: err.refundable },
+      ]);
+  }
+}

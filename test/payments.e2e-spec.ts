@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Harness, paymentBody, startHarness } from './support/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h?.close());
+beforeEach(() => h.sim.control.reset());
+
+const create = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  h.http.post('/v1/payments').set(h.auth).set(headers).send(body);
+
+const parse = (body: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return {};
+  }
+};
+
+const dokuPaymentsReceived = (partnerReferenceNo: string) =>
+  h.sim.control.log().filter((e) => e.operation === 'dana_payment' && parse(e.body).partnerReferenceNo === partnerReferenceNo);
+
+describe('POST /v1/payments', () => {
+  it('creates a PENDING payment with the DANA redirect, readable by id and by order reference', async () => {
+    const body = paymentBody();
+    const res = await create(body);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      partnerReferenceNo: body.partnerReferenceNo,
+      channel: 'DANA',
+      amount: { value: '15000.00', currency: 'IDR' },
+      status: 'PENDING',
+      refundedAmount: { value: '0.00', currency: 'IDR' },
+    });
+    expect(res.body.redirectUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/pay\//);
+    expect(typeof res.body.referenceNo).toBe('string');
+    expect(res.body.externalId).toMatch(/^\d{1,36}$/);
+
+    const byId = await h.http.get(`/v1/payments/${res.body.id}`).set(h.auth);
+    expect(byId.status).toBe(200);
+    expect(byId.body).toMatchObject({ id: res.body.id, status: 'PENDING', refunds: [] });
+
+    const byRef = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
+    expect(byRef.status).toBe(200);
+    expect(byRef.body.items.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
+
+    const atDoku = h.sim.control.payment(body.partnerReferenceNo as string);
+    expect(atDoku?.externalId).toBe(res.body.externalId);
+  });
+
+  it('refuses callers without a valid API key', async () => {
+    for (const headers of [{}, { Authorization: 'Bearer wrong-key-wrong-key-wrong' }, { Authorization: 'Basic abc' }]) {
+      const res = await h.http.post('/v1/payments').set(headers).send(paymentBody());
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String), details: [] });
+    }
+  });
+
+  it('a DOKU "in progress" answer leaves the payment PENDING', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '2025400', message: 'Request In Progress' });
+    const res = await create(paymentBody());
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('PENDING');
+  });
+
+  it('a definitive business rejection fails the payment with DOKU code and message (422)', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '4035402', message: 'Exceeds Transaction Amount Limit' });
+    const body = paymentBody();
+    const res = await create(body);
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('PAYMENT_REJECTED');
+    expect(res.body.details[0]).toMatchObject({ dokuResponseCode: '4035402' });
+    const stored = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
+    expect(stored.body.items[0]).toMatchObject({ status: 'FAILED', failureCode: '4035402', failureMessage: 'Exceeds Transaction Amount Limit' });
+  });
+
+  it('any other DOKU rejection is a 502 with DOKU code, payment FAILED', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '4005401', message: 'Invalid Field Format amount' });
+    const res = await create(paymentBody());
+    expect(res.status).toBe(502);
+    expect(res.body).toMatchObject({ code: 'DOKU_REJECTED', details: [expect.objectContaining({ dokuResponseCode: '4005401' })] });
+  });
+
+  for (const fault of [
+    { kind: 'http500', when: 'after' },
+    { kind: 'timeout', when: 'after', delayMs: 3000 },
+    { kind: 'http500', when: 'before' },
+  ] as const) {
+    it(`recovers the redirect after ${fault.kind} (${fault.when}) by resending the same id and bytes; DOKU sees one payment`, async () => {
+      h.sim.control.inject({ operation: 'dana_payment', count: 1, ...fault });
+      const body = paymentBody();
+      const res = await create(body);
+      expect(res.status).toBe(201);
+      expect(res.body.redirectUrl).toBeTruthy();
+      const sent = dokuPaymentsReceived(body.partnerReferenceNo as string);
+      expect(sent).toHaveLength(2);
+      expect(new Set(sent.map((e) => e.headers['x-external-id']))).toEqual(new Set([res.body.externalId]));
+      expect(sent[0].body).toBe(sent[1].body);
+      expect(h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo)).toHaveLength(1);
+    });
+  }
+
+  it('an outcome that stays unknown leaves the payment PENDING (503); a retry with the same Idempotency-Key resumes it', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    const body = paymentBody();
+    const key = `key-${Date.now()}`;
+    const first = await create(body, { 'Idempotency-Key': key });
+    expect(first.status).toBe(503);
+    expect(first.body.code).toBe('DOKU_OUTCOME_UNKNOWN');
+    const pending = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
+    expect(pending.body.items[0]).toMatchObject({ status: 'PENDING', redirectUrl: null });
+
+    const retry = await create(body, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: pending.body.items[0].id, status: 'PENDING' });
+    expect(retry.body.redirectUrl).toBeTruthy();
+    expect(h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo)).toHaveLength(1);
+    expect(new Set(dokuPaymentsReceived(body.partnerReferenceNo as string).map((e) => e.headers['x-external-id'])).size).toBe(1);
+  });
+
+  it('a duplicate partnerReferenceNo is 409', async () => {
+    const body = paymentBody();
+    expect((await create(body)).status).toBe(201);
+    const again = await create({ ...body, amount: { value: '1.00', currency: 'IDR' } });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('DUPLICATE_PARTNER_REFERENCE_NO');
+  });
+
+  it('50 parallel creates for one partnerReferenceNo give one payment and one DOKU call', async () => {
+    const body = paymentBody();
+    const results = await Promise.all(Array.from({ length: 50 }, () => create(body)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    expect(dokuPaymentsReceived(body.partnerReferenceNo as string)).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first response for the same key and body, 422 for another body', async () => {
+    const body = paymentBody();
+    const first = await create(body, { 'Idempotency-Key': 'same-key-1' });
+    const second = await create(body, { 'Idempotency-Key': 'same-key-1' });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    const other = await create({ ...body, orderTitle: 'other' }, { 'Idempotency-Key': 'same-key-1' });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(dokuPaymentsReceived(body.partnerReferenceNo as string)).toHaveLength(1);
+  });
+
+  it('answers 409 while the first request is still running', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'delay', delayMs: 400 });
+    const body = paymentBody();
+    // supertest sends on then(): start the first request now.
+    const firstP = create(body, { 'Idempotency-Key': 'slow-key' }).then((r) => r);
+    await new Promise((r) => setTimeout(r, 150));
+    const during = await create(body, { 'Idempotency-Key': 'slow-key' });
+    expect(during.status).toBe(409);
+    expect(during.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    expect((await firstP).status).toBe(201);
+  });
+
+  it('refuses a malformed key', async () => {
+    const res = await create(paymentBody(), { 'Idempotency-Key': 'x'.repeat(256) });
+    expect(res.status).toBe(400);
+    expect(res.body.details[0].field).toBe('Idempotency-Key');
+  });
+});
+
+describe('POST /v1/payments/:id/status-check', () => {
+  it('asks DOKU and applies the answer', async () => {
+    const res = await create(paymentBody());
+    await h.sim.control.completePayment(res.body.partnerReferenceNo, '00');
+    const checked = await h.http.post(`/v1/payments/${res.body.id}/status-check`).set(h.auth);
+    expect(checked.status).toBe(200);
+    expect(checked.body.status).toBe('PAID');
+    expect(checked.body.paidAt).toBeTruthy();
+    const checks = h.sim.control.log().filter((e) => e.operation === 'check_status');
+    expect(parse(checks.at(-1)!.body)).toMatchObject({ originalPartnerReferenceNo: res.body.partnerReferenceNo, serviceCode: '55' });
+  });
+
+  it('404 for an unknown payment, 400 for a malformed id', async () => {
+    expect((await h.http.post('/v1/payments/00000000-0000-4000-8000-000000000000/status-check').set(h.auth)).status).toBe(404);
+    const bad = await h.http.get('/v1/payments/not-a-uuid').set(h.auth);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].field).toBe('id');
+  });
+});

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { paidPayment, settledRefund } from './support/flows';
+import { Harness, paymentBody, startHarness } from './support/harness';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({
+    env: { REFUND_BACKOFF_MS: '50', OUTBOX_RELAY_EVERY_MS: '200', REFUND_CONCURRENCY: '20', BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'ops-secret-password' },
+  });
+});
+afterAll(() => h?.close());
+beforeEach(() => h.sim.control.reset());
+
+const refund = (paymentId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  h.http.post(`/v1/payments/${paymentId}/refunds`).set(h.auth).set(headers).send(body);
+
+const idr = (value: string) => ({ value, currency: 'IDR' });
+
+async function paymentState(id: string) {
+  return (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
+}
+
+describe('refunds', () => {
+  it('partial then full refunds succeed; the money adds up on both sides', async () => {
+    const payment = await paidPayment(h, '15000.00');
+    const first = await refund(payment.id, { amount: idr('5000.00'), reason: 'one item returned' });
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ paymentId: payment.id, status: 'PENDING', amount: idr('5000.00'), reason: 'one item returned' });
+    expect((await settledRefund(h, first.body.id)).status).toBe('SUCCEEDED');
+
+    const rest = await refund(payment.id, { amount: idr('10000.00'), partnerRefundNo: `RF-${Date.now()}` });
+    expect(rest.status).toBe(202);
+    const settled = await settledRefund(h, rest.body.id);
+    expect(settled).toMatchObject({ status: 'SUCCEEDED', attempts: 1, refundNo: expect.any(String) });
+
+    const p = await paymentState(payment.id);
+    expect(p.refundedAmount).toEqual(idr('15000.00'));
+    expect(p.refunds.map((r: { status: string }) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    expect(h.sim.control.payment(payment.partnerReferenceNo)?.refundedTotal).toBe('15000.00');
+
+    const more = await refund(payment.id, { amount: idr('0.01') });
+    expect(more.status).toBe(422);
+    expect(more.body).toMatchObject({ code: 'REFUND_EXCEEDS_REFUNDABLE' });
+  });
+
+  it('12 concurrent refunds of 1,000 on 9,000 refundable: exactly 9 accepted', async () => {
+    const payment = await paidPayment(h, '9000.00');
+    const results = await Promise.all(Array.from({ length: 12 }, () => refund(payment.id, { amount: idr('1000.00') })));
+    const accepted = results.filter((r) => r.status === 202);
+    expect(accepted).toHaveLength(9);
+    expect(results.filter((r) => r.status === 422)).toHaveLength(3);
+    for (const r of accepted) expect((await settledRefund(h, r.body.id)).status).toBe('SUCCEEDED');
+    expect((await paymentState(payment.id)).refundedAmount).toEqual(idr('9000.00'));
+    expect(h.sim.control.payment(payment.partnerReferenceNo)?.refundedTotal).toBe('9000.00');
+  });
+
+  it('DOKU 500s then success: SUCCEEDED with the attempts counted, one refund at DOKU', async () => {
+    const payment = await paidPayment(h);
+    h.sim.control.inject({ operation: 'refund', count: 2, kind: 'http500' });
+    const res = await refund(payment.id, { amount: idr('1000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled).toMatchObject({ status: 'SUCCEEDED', attempts: 3 });
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo]).toBe(1);
+  });
+
+  it('a definitive DOKU rejection fails the refund at once, and its amount is refundable again', async () => {
+    const payment = await paidPayment(h, '2000.00');
+    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'snap_code', code: '4035815', message: 'Transaction Not Permitted' });
+    const res = await refund(payment.id, { amount: idr('2000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled).toMatchObject({ status: 'FAILED', attempts: 1, failureCode: '4035815', failureMessage: 'Transaction Not Permitted' });
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo] ?? 0).toBe(0);
+    const again = await refund(payment.id, { amount: idr('2000.00') });
+    expect(again.status).toBe(202);
+    expect((await settledRefund(h, again.body.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('a timeout after DOKU refunded does not refund twice', async () => {
+    const payment = await paidPayment(h);
+    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'timeout', when: 'after', delayMs: 3_000 });
+    const res = await refund(payment.id, { amount: idr('3000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled.status).toBe('SUCCEEDED');
+    expect(settled.attempts).toBeGreaterThanOrEqual(1);
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo]).toBe(1);
+    expect(h.sim.control.payment(payment.partnerReferenceNo)?.refundedTotal).toBe('3000.00');
+    expect((await paymentState(payment.id)).refundedAmount).toEqual(idr('3000.00'));
+  });
+
+  it('refuses refunds of unpaid payments, duplicates, bad amounts and unknown payments', async () => {
+    const unpaid = await h.http.post('/v1/payments').set(h.auth).send(paymentBody());
+    expect((await refund(unpaid.body.id, { amount: idr('1.00') })).status).toBe(409);
+    const payment = await paidPayment(h);
+    const partnerRefundNo = `RF-DUP-${Date.now()}`;
+    expect((await refund(payment.id, { amount: idr('1.00'), partnerRefundNo })).status).toBe(202);
+    const dup = await refund(payment.id, { amount: idr('1.00'), partnerRefundNo });
+    expect(dup.status).toBe(409);
+    expect(dup.body.code).toBe('DUPLICATE_PARTNER_REFUND_NO');
+    for (const amount of [idr('0.00'), idr('-1.00'), idr('1'), { value: 1, currency: 'IDR' }, idr('1.00').value]) {
+      const bad = await refund(payment.id, { amount });
+      expect(bad.status).toBe(400);
+      expect(bad.body.details[0].field).toMatch(/^amount/);
+    }
+    expect((await refund('00000000-0000-4000-8000-000000000000', { amount: idr('1.00') })).status).toBe(404);
+    expect((await h.http.get('/v1/refunds/00000000-0000-4000-8000-000000000000').set(h.auth)).status).toBe(404);
+  });
+
+  it('Idempotency-Key replays the accepted refund instead of refunding again', async () => {
+    const payment = await paidPayment(h);
+    const key = `refund-key-${Date.now()}`;
+    const first = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
+    const second = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
+    expect(second.status).toBe(202);
+    expect(second.body.id).toBe(first.body.id);
+    await settledRefund(h, first.body.id);
+    expect((await paymentState(payment.id)).refunds).toHaveLength(1);
+  });
+});
+
+describe('Bull Board', () => {
+  it('is closed without credentials, open with them, and lists the queues', async () => {
+    expect((await h.http.get('/admin/queues')).status).toBe(401);
+    expect((await h.http.get('/admin/queues').auth('ops', 'wrong')).status).toBe(401);
+    const page = await h.http.get('/admin/queues').auth('ops', 'ops-secret-password');
+    expect(page.status).toBe(200);
+    const api = await h.http.get('/admin/queues/api/queues').auth('ops', 'ops-secret-password');
+    expect(api.status).toBe(200);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['reconciliation', 'refunds']);
+  });
+});
