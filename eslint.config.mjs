@@ -7,14 +7,22 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
   {
     // The two libraries stay independent of each other and of the apps.
     files: ['libs/doku-snap/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['@app/persistence*', '**/apps/**', '@nestjs/*', 'typeorm'] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@app/persistence*', '**/apps/**', '@nestjs/*', 'typeorm'] },
+      ],
+    },
   },
   {
     files: ['libs/persistence/**/*.ts'],

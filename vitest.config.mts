@@ -17,7 +17,11 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['apps/**/*.{spec,e2e-spec}.ts', 'libs/**/*.{spec,e2e-spec}.ts', 'test/**/*.{spec,e2e-spec}.ts'],
+    include: [
+      'apps/**/*.{spec,e2e-spec}.ts',
+      'libs/**/*.{spec,e2e-spec}.ts',
+      'test/**/*.{spec,e2e-spec}.ts',
+    ],
     // An exotic zone on purpose: nothing may depend on the host's time zone.
     env: { TZ: 'Pacific/Chatham' },
     testTimeout: 30_000,

@@ -17,25 +17,61 @@ const post = (body: unknown, contentType = 'application/json') =>
     .send(typeof body === 'string' ? body : JSON.stringify(body));
 
 const expectErrorShape = (body: unknown) =>
-  expect(body).toEqual({ code: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String), details: expect.any(Array) });
+  expect(body).toEqual({
+    code: expect.stringMatching(/^[A-Z_]+$/),
+    message: expect.any(String),
+    details: expect.any(Array),
+  });
 
 describe('bad input to POST /v1/payments', () => {
   const cases: [string, unknown, string | null][] = [
-    ['wrong type of amount value', paymentBody({ amount: { value: 15000, currency: 'IDR' } }), 'amount.value'],
-    ['amount without decimals', paymentBody({ amount: { value: '15000', currency: 'IDR' } }), 'amount.value'],
-    ['negative amount', paymentBody({ amount: { value: '-1.00', currency: 'IDR' } }), 'amount.value'],
+    [
+      'wrong type of amount value',
+      paymentBody({ amount: { value: 15000, currency: 'IDR' } }),
+      'amount.value',
+    ],
+    [
+      'amount without decimals',
+      paymentBody({ amount: { value: '15000', currency: 'IDR' } }),
+      'amount.value',
+    ],
+    [
+      'negative amount',
+      paymentBody({ amount: { value: '-1.00', currency: 'IDR' } }),
+      'amount.value',
+    ],
     ['zero amount', paymentBody({ amount: { value: '0.00', currency: 'IDR' } }), 'amount.value'],
-    ['amount too large', paymentBody({ amount: { value: '12345678901234567.00', currency: 'IDR' } }), 'amount.value'],
-    ['other currency', paymentBody({ amount: { value: '1.00', currency: 'USD' } }), 'amount.currency'],
+    [
+      'amount too large',
+      paymentBody({ amount: { value: '12345678901234567.00', currency: 'IDR' } }),
+      'amount.value',
+    ],
+    [
+      'other currency',
+      paymentBody({ amount: { value: '1.00', currency: 'USD' } }),
+      'amount.currency',
+    ],
     ['amount as string', paymentBody({ amount: '15000.00' }), 'amount'],
     ['missing amount', paymentBody({ amount: undefined }), 'amount'],
     ['unknown field', paymentBody({ status: 'PAID' }), 'status'],
-    ['unknown nested field', paymentBody({ amount: { value: '1.00', currency: 'IDR', extra: 1 } }), 'amount.extra'],
-    ['overlong partnerReferenceNo', paymentBody({ partnerReferenceNo: 'x'.repeat(65) }), 'partnerReferenceNo'],
+    [
+      'unknown nested field',
+      paymentBody({ amount: { value: '1.00', currency: 'IDR', extra: 1 } }),
+      'amount.extra',
+    ],
+    [
+      'overlong partnerReferenceNo',
+      paymentBody({ partnerReferenceNo: 'x'.repeat(65) }),
+      'partnerReferenceNo',
+    ],
     ['empty partnerReferenceNo', paymentBody({ partnerReferenceNo: '' }), 'partnerReferenceNo'],
     ['relative returnUrl', paymentBody({ returnUrl: '/orders/1' }), 'returnUrl'],
     ['javascript returnUrl', paymentBody({ returnUrl: 'javascript:alert(1)' }), 'returnUrl'],
-    ['overlong returnUrl', paymentBody({ returnUrl: `https://shop.example/${'a'.repeat(250)}` }), 'returnUrl'],
+    [
+      'overlong returnUrl',
+      paymentBody({ returnUrl: `https://shop.example/${'a'.repeat(250)}` }),
+      'returnUrl',
+    ],
     ['deviceId with symbols', paymentBody({ deviceId: 'dev-1!' }), 'deviceId'],
     ['bad ipAddress', paymentBody({ ipAddress: '300.1.1.1' }), 'ipAddress'],
     ['validUpTo without offset', paymentBody({ validUpTo: '2030-01-01T10:00:00' }), 'validUpTo'],
@@ -65,7 +101,9 @@ describe('bad input to POST /v1/payments', () => {
   });
 
   it('non-JSON content types and oversized bodies are 4xx', async () => {
-    expect((await post('partnerReferenceNo=x', 'application/x-www-form-urlencoded')).status).toBe(400);
+    expect((await post('partnerReferenceNo=x', 'application/x-www-form-urlencoded')).status).toBe(
+      400,
+    );
     const big = await post(paymentBody({ orderTitle: 'x'.repeat(100_000) }));
     expect(big.status).toBe(413);
     expectErrorShape(big.body);
@@ -78,18 +116,29 @@ describe('bad input to POST /v1/payments', () => {
 
   it('fuzz: 1,000 random bodies never get a 5xx', async () => {
     const anyJson = fc.jsonValue({ maxDepth: 3 });
-    const field = <T>(arb: fc.Arbitrary<T>) => fc.option(fc.oneof(arb, anyJson), { nil: undefined });
+    const field = <T>(arb: fc.Arbitrary<T>) =>
+      fc.option(fc.oneof(arb, anyJson), { nil: undefined });
     const bodyArb = fc.oneof(
       anyJson,
       fc.record(
         {
           partnerReferenceNo: field(fc.string({ maxLength: 80 })),
-          amount: field(fc.record({ value: fc.oneof(fc.string(), fc.stringMatching(/^\d{1,18}\.\d{1,3}$/)), currency: fc.constantFrom('IDR', 'idr', '') })),
+          amount: field(
+            fc.record({
+              value: fc.oneof(fc.string(), fc.stringMatching(/^\d{1,18}\.\d{1,3}$/)),
+              currency: fc.constantFrom('IDR', 'idr', ''),
+            }),
+          ),
           returnUrl: field(fc.oneof(fc.webUrl(), fc.string())),
           deviceId: field(fc.string({ maxLength: 70 })),
           ipAddress: field(fc.oneof(fc.ipV4(), fc.string())),
           orderTitle: field(fc.string({ maxLength: 300 })),
-          validUpTo: field(fc.oneof(fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())), fc.string())),
+          validUpTo: field(
+            fc.oneof(
+              fc.date().map((d) => (Number.isNaN(d.getTime()) ? 'x' : d.toISOString())),
+              fc.string(),
+            ),
+          ),
           pointOfInitiation: field(fc.constantFrom('app', 'pc', 'mweb', 'x')),
           deepLink: field(fc.boolean()),
           channel: field(fc.constantFrom('DANA', 'OVO')),

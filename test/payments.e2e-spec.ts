@@ -21,7 +21,12 @@ const parse = (body: string): Record<string, unknown> => {
 };
 
 const dokuPaymentsReceived = (partnerReferenceNo: string) =>
-  h.sim.control.log().filter((e) => e.operation === 'dana_payment' && parse(e.body).partnerReferenceNo === partnerReferenceNo);
+  h.sim.control
+    .log()
+    .filter(
+      (e) =>
+        e.operation === 'dana_payment' && parse(e.body).partnerReferenceNo === partnerReferenceNo,
+    );
 
 describe('POST /v1/payments', () => {
   it('creates a PENDING payment with the DANA redirect, readable by id and by order reference', async () => {
@@ -43,7 +48,10 @@ describe('POST /v1/payments', () => {
     expect(byId.status).toBe(200);
     expect(byId.body).toMatchObject({ id: res.body.id, status: 'PENDING', refunds: [] });
 
-    const byRef = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
+    const byRef = await h.http
+      .get('/v1/payments')
+      .query({ partnerReferenceNo: body.partnerReferenceNo })
+      .set(h.auth);
     expect(byRef.status).toBe(200);
     expect(byRef.body.items.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
 
@@ -52,7 +60,11 @@ describe('POST /v1/payments', () => {
   });
 
   it('refuses callers without a valid API key', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer wrong-key-wrong-key-wrong' }, { Authorization: 'Basic abc' }]) {
+    for (const headers of [
+      {},
+      { Authorization: 'Bearer wrong-key-wrong-key-wrong' },
+      { Authorization: 'Basic abc' },
+    ]) {
       const res = await h.http.post('/v1/payments').set(headers).send(paymentBody());
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String), details: [] });
@@ -60,28 +72,56 @@ describe('POST /v1/payments', () => {
   });
 
   it('a DOKU "in progress" answer leaves the payment PENDING', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '2025400', message: 'Request In Progress' });
+    h.sim.control.inject({
+      operation: 'dana_payment',
+      count: 1,
+      kind: 'snap_code',
+      code: '2025400',
+      message: 'Request In Progress',
+    });
     const res = await create(paymentBody());
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('PENDING');
   });
 
   it('a definitive business rejection fails the payment with DOKU code and message (422)', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '4035402', message: 'Exceeds Transaction Amount Limit' });
+    h.sim.control.inject({
+      operation: 'dana_payment',
+      count: 1,
+      kind: 'snap_code',
+      code: '4035402',
+      message: 'Exceeds Transaction Amount Limit',
+    });
     const body = paymentBody();
     const res = await create(body);
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('PAYMENT_REJECTED');
     expect(res.body.details[0]).toMatchObject({ dokuResponseCode: '4035402' });
-    const stored = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
-    expect(stored.body.items[0]).toMatchObject({ status: 'FAILED', failureCode: '4035402', failureMessage: 'Exceeds Transaction Amount Limit' });
+    const stored = await h.http
+      .get('/v1/payments')
+      .query({ partnerReferenceNo: body.partnerReferenceNo })
+      .set(h.auth);
+    expect(stored.body.items[0]).toMatchObject({
+      status: 'FAILED',
+      failureCode: '4035402',
+      failureMessage: 'Exceeds Transaction Amount Limit',
+    });
   });
 
   it('any other DOKU rejection is a 502 with DOKU code, payment FAILED', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'snap_code', code: '4005401', message: 'Invalid Field Format amount' });
+    h.sim.control.inject({
+      operation: 'dana_payment',
+      count: 1,
+      kind: 'snap_code',
+      code: '4005401',
+      message: 'Invalid Field Format amount',
+    });
     const res = await create(paymentBody());
     expect(res.status).toBe(502);
-    expect(res.body).toMatchObject({ code: 'DOKU_REJECTED', details: [expect.objectContaining({ dokuResponseCode: '4005401' })] });
+    expect(res.body).toMatchObject({
+      code: 'DOKU_REJECTED',
+      details: [expect.objectContaining({ dokuResponseCode: '4005401' })],
+    });
   });
 
   for (const fault of [
@@ -97,9 +137,13 @@ describe('POST /v1/payments', () => {
       expect(res.body.redirectUrl).toBeTruthy();
       const sent = dokuPaymentsReceived(body.partnerReferenceNo as string);
       expect(sent).toHaveLength(2);
-      expect(new Set(sent.map((e) => e.headers['x-external-id']))).toEqual(new Set([res.body.externalId]));
+      expect(new Set(sent.map((e) => e.headers['x-external-id']))).toEqual(
+        new Set([res.body.externalId]),
+      );
       expect(sent[0].body).toBe(sent[1].body);
-      expect(h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo)).toHaveLength(1);
+      expect(
+        h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo),
+      ).toHaveLength(1);
     });
   }
 
@@ -110,15 +154,26 @@ describe('POST /v1/payments', () => {
     const first = await create(body, { 'Idempotency-Key': key });
     expect(first.status).toBe(503);
     expect(first.body.code).toBe('DOKU_OUTCOME_UNKNOWN');
-    const pending = await h.http.get('/v1/payments').query({ partnerReferenceNo: body.partnerReferenceNo }).set(h.auth);
+    const pending = await h.http
+      .get('/v1/payments')
+      .query({ partnerReferenceNo: body.partnerReferenceNo })
+      .set(h.auth);
     expect(pending.body.items[0]).toMatchObject({ status: 'PENDING', redirectUrl: null });
 
     const retry = await create(body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(201);
     expect(retry.body).toMatchObject({ id: pending.body.items[0].id, status: 'PENDING' });
     expect(retry.body.redirectUrl).toBeTruthy();
-    expect(h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo)).toHaveLength(1);
-    expect(new Set(dokuPaymentsReceived(body.partnerReferenceNo as string).map((e) => e.headers['x-external-id'])).size).toBe(1);
+    expect(
+      h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo),
+    ).toHaveLength(1);
+    expect(
+      new Set(
+        dokuPaymentsReceived(body.partnerReferenceNo as string).map(
+          (e) => e.headers['x-external-id'],
+        ),
+      ).size,
+    ).toBe(1);
   });
 
   it('a duplicate partnerReferenceNo is 409', async () => {
@@ -147,7 +202,10 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
-    const other = await create({ ...body, orderTitle: 'other' }, { 'Idempotency-Key': 'same-key-1' });
+    const other = await create(
+      { ...body, orderTitle: 'other' },
+      { 'Idempotency-Key': 'same-key-1' },
+    );
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(dokuPaymentsReceived(body.partnerReferenceNo as string)).toHaveLength(1);
@@ -181,11 +239,20 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect(checked.body.status).toBe('PAID');
     expect(checked.body.paidAt).toBeTruthy();
     const checks = h.sim.control.log().filter((e) => e.operation === 'check_status');
-    expect(parse(checks.at(-1)!.body)).toMatchObject({ originalPartnerReferenceNo: res.body.partnerReferenceNo, serviceCode: '55' });
+    expect(parse(checks.at(-1)!.body)).toMatchObject({
+      originalPartnerReferenceNo: res.body.partnerReferenceNo,
+      serviceCode: '55',
+    });
   });
 
   it('404 for an unknown payment, 400 for a malformed id', async () => {
-    expect((await h.http.post('/v1/payments/00000000-0000-4000-8000-000000000000/status-check').set(h.auth)).status).toBe(404);
+    expect(
+      (
+        await h.http
+          .post('/v1/payments/00000000-0000-4000-8000-000000000000/status-check')
+          .set(h.auth)
+      ).status,
+    ).toBe(404);
     const bad = await h.http.get('/v1/payments/not-a-uuid').set(h.auth);
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].field).toBe('id');

@@ -6,14 +6,23 @@ let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({
-    env: { REFUND_BACKOFF_MS: '50', OUTBOX_RELAY_EVERY_MS: '200', REFUND_CONCURRENCY: '20', BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'ops-secret-password' },
+    env: {
+      REFUND_BACKOFF_MS: '50',
+      OUTBOX_RELAY_EVERY_MS: '200',
+      REFUND_CONCURRENCY: '20',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'ops-secret-password',
+    },
   });
 });
 afterAll(() => h?.close());
 beforeEach(() => h.sim.control.reset());
 
-const refund = (paymentId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  h.http.post(`/v1/payments/${paymentId}/refunds`).set(h.auth).set(headers).send(body);
+const refund = (
+  paymentId: string,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) => h.http.post(`/v1/payments/${paymentId}/refunds`).set(h.auth).set(headers).send(body);
 
 const idr = (value: string) => ({ value, currency: 'IDR' });
 
@@ -26,13 +35,25 @@ describe('refunds', () => {
     const payment = await paidPayment(h, '15000.00');
     const first = await refund(payment.id, { amount: idr('5000.00'), reason: 'one item returned' });
     expect(first.status).toBe(202);
-    expect(first.body).toMatchObject({ paymentId: payment.id, status: 'PENDING', amount: idr('5000.00'), reason: 'one item returned' });
+    expect(first.body).toMatchObject({
+      paymentId: payment.id,
+      status: 'PENDING',
+      amount: idr('5000.00'),
+      reason: 'one item returned',
+    });
     expect((await settledRefund(h, first.body.id)).status).toBe('SUCCEEDED');
 
-    const rest = await refund(payment.id, { amount: idr('10000.00'), partnerRefundNo: `RF-${Date.now()}` });
+    const rest = await refund(payment.id, {
+      amount: idr('10000.00'),
+      partnerRefundNo: `RF-${Date.now()}`,
+    });
     expect(rest.status).toBe(202);
     const settled = await settledRefund(h, rest.body.id);
-    expect(settled).toMatchObject({ status: 'SUCCEEDED', attempts: 1, refundNo: expect.any(String) });
+    expect(settled).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      refundNo: expect.any(String),
+    });
 
     const p = await paymentState(payment.id);
     expect(p.refundedAmount).toEqual(idr('15000.00'));
@@ -46,7 +67,9 @@ describe('refunds', () => {
 
   it('12 concurrent refunds of 1,000 on 9,000 refundable: exactly 9 accepted', async () => {
     const payment = await paidPayment(h, '9000.00');
-    const results = await Promise.all(Array.from({ length: 12 }, () => refund(payment.id, { amount: idr('1000.00') })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => refund(payment.id, { amount: idr('1000.00') })),
+    );
     const accepted = results.filter((r) => r.status === 202);
     expect(accepted).toHaveLength(9);
     expect(results.filter((r) => r.status === 422)).toHaveLength(3);
@@ -66,10 +89,21 @@ describe('refunds', () => {
 
   it('a definitive DOKU rejection fails the refund at once, and its amount is refundable again', async () => {
     const payment = await paidPayment(h, '2000.00');
-    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'snap_code', code: '4035815', message: 'Transaction Not Permitted' });
+    h.sim.control.inject({
+      operation: 'refund',
+      count: 1,
+      kind: 'snap_code',
+      code: '4035815',
+      message: 'Transaction Not Permitted',
+    });
     const res = await refund(payment.id, { amount: idr('2000.00') });
     const settled = await settledRefund(h, res.body.id);
-    expect(settled).toMatchObject({ status: 'FAILED', attempts: 1, failureCode: '4035815', failureMessage: 'Transaction Not Permitted' });
+    expect(settled).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      failureCode: '4035815',
+      failureMessage: 'Transaction Not Permitted',
+    });
     expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo] ?? 0).toBe(0);
     const again = await refund(payment.id, { amount: idr('2000.00') });
     expect(again.status).toBe(202);
@@ -78,7 +112,13 @@ describe('refunds', () => {
 
   it('a timeout after DOKU refunded does not refund twice', async () => {
     const payment = await paidPayment(h);
-    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'timeout', when: 'after', delayMs: 3_000 });
+    h.sim.control.inject({
+      operation: 'refund',
+      count: 1,
+      kind: 'timeout',
+      when: 'after',
+      delayMs: 3_000,
+    });
     const res = await refund(payment.id, { amount: idr('3000.00') });
     const settled = await settledRefund(h, res.body.id);
     expect(settled.status).toBe('SUCCEEDED');
@@ -97,13 +137,23 @@ describe('refunds', () => {
     const dup = await refund(payment.id, { amount: idr('1.00'), partnerRefundNo });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe('DUPLICATE_PARTNER_REFUND_NO');
-    for (const amount of [idr('0.00'), idr('-1.00'), idr('1'), { value: 1, currency: 'IDR' }, idr('1.00').value]) {
+    for (const amount of [
+      idr('0.00'),
+      idr('-1.00'),
+      idr('1'),
+      { value: 1, currency: 'IDR' },
+      idr('1.00').value,
+    ]) {
       const bad = await refund(payment.id, { amount });
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].field).toMatch(/^amount/);
     }
-    expect((await refund('00000000-0000-4000-8000-000000000000', { amount: idr('1.00') })).status).toBe(404);
-    expect((await h.http.get('/v1/refunds/00000000-0000-4000-8000-000000000000').set(h.auth)).status).toBe(404);
+    expect(
+      (await refund('00000000-0000-4000-8000-000000000000', { amount: idr('1.00') })).status,
+    ).toBe(404);
+    expect(
+      (await h.http.get('/v1/refunds/00000000-0000-4000-8000-000000000000').set(h.auth)).status,
+    ).toBe(404);
   });
 
   it('Idempotency-Key replays the accepted refund instead of refunding again', async () => {
@@ -126,6 +176,9 @@ describe('Bull Board', () => {
     expect(page.status).toBe(200);
     const api = await h.http.get('/admin/queues/api/queues').auth('ops', 'ops-secret-password');
     expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['reconciliation', 'refunds']);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'reconciliation',
+      'refunds',
+    ]);
   });
 });

@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import supertest from 'supertest';
 import { loadCredentials } from '@app/doku-snap';
-import { startDokuSimulator, RunningSimulator, SimulatorOptions } from '../../apps/doku-simulator/src/index';
+import {
+  startDokuSimulator,
+  RunningSimulator,
+  SimulatorOptions,
+} from '../../apps/doku-simulator/src/index';
 import { createApp } from '../../apps/payments/src/app.factory';
 import { AppConfig, loadConfig } from '../../apps/payments/src/config/app-config';
 import { createTestDatabase, TestDatabase } from './database';
@@ -33,7 +37,10 @@ export interface HarnessOptions {
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const db = await createTestDatabase({ migrate: false });
-  const sim = await startDokuSimulator({ notificationRetryDelaysMs: [50, 100, 200], ...options.simulator });
+  const sim = await startDokuSimulator({
+    notificationRetryDelaysMs: [50, 100, 200],
+    ...options.simulator,
+  });
   const c = sim.credentials;
   const config = loadConfig({
     PORT: '0',

@@ -17,7 +17,11 @@ export interface ResolvedRuntime {
  */
 export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime> {
   if (config.doku.credentials) {
-    return { config, credentials: loadCredentials(config.doku.credentials), stop: async () => undefined };
+    return {
+      config,
+      credentials: loadCredentials(config.doku.credentials),
+      stop: async () => undefined,
+    };
   }
   const simulator = await startDokuSimulator({
     merchantBaseUrl: `http://127.0.0.1:${config.port}`,
@@ -25,7 +29,8 @@ export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime
     notificationRetryDelaysMs: [5_000, 30_000, 120_000],
   });
   const c = simulator.credentials;
-  const apiKeys = config.apiKeys.length > 0 ? config.apiKeys : [`sim_${randomBytes(24).toString('base64url')}`];
+  const apiKeys =
+    config.apiKeys.length > 0 ? config.apiKeys : [`sim_${randomBytes(24).toString('base64url')}`];
   const logger = new Logger('Simulator');
   logger.warn(
     `SIMULATOR MODE: no DOKU credentials configured; DOKU is the embedded simulator at ${simulator.url} (payments are not real).` +

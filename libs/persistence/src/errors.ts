@@ -17,7 +17,11 @@ export class ExternalIdExhaustedError extends Error {
 const UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; driverError?: { code?: string; constraint?: string }; constraint?: string };
+  const e = err as {
+    code?: string;
+    driverError?: { code?: string; constraint?: string };
+    constraint?: string;
+  };
   const code = e?.driverError?.code ?? e?.code;
   if (code !== UNIQUE_VIOLATION) return false;
   return constraint === undefined || (e.driverError?.constraint ?? e.constraint) === constraint;

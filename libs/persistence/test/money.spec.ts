@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addMoney, compareMoney, fromMinorUnits, isMoneyValue, normalizeMoney, toMinorUnits } from '@app/persistence';
+import {
+  addMoney,
+  compareMoney,
+  fromMinorUnits,
+  isMoneyValue,
+  normalizeMoney,
+  toMinorUnits,
+} from '@app/persistence';
 
 describe('money', () => {
   it('round-trips minor units exactly, up to 16 integer digits', () => {

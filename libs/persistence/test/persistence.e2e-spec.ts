@@ -67,7 +67,9 @@ describe('external id registry', () => {
 
   it('the database itself enforces the rule, whatever the code does', async () => {
     const insert = () =>
-      ds.query(`INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose) VALUES ('P', '2026-01-01', '1', 'payment')`);
+      ds.query(
+        `INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose) VALUES ('P', '2026-01-01', '1', 'payment')`,
+      );
     await insert();
     await expect(insert()).rejects.toThrow(/duplicate key/);
   });
@@ -75,22 +77,33 @@ describe('external id registry', () => {
 
 describe('payments', () => {
   it('stores a payment with its reserved external id and exact amounts', async () => {
-    const p = await payments.create(newPayment({ amountValue: '9999999999999999.99' }), drawId, claim);
+    const p = await payments.create(
+      newPayment({ amountValue: '9999999999999999.99' }),
+      drawId,
+      claim,
+    );
     expect(p.status).toBe('PENDING');
     expect(p.amountValue).toBe('9999999999999999.99');
     expect(p.refundedAmount).toBe('0.00');
-    const rows = await ds.query(`SELECT subject_id FROM external_ids WHERE external_id = $1`, [p.externalId]);
+    const rows = await ds.query(`SELECT subject_id FROM external_ids WHERE external_id = $1`, [
+      p.externalId,
+    ]);
     expect(rows).toEqual([{ subject_id: p.id }]);
   });
 
   it('50 concurrent creates of one partnerReferenceNo store exactly one payment', async () => {
     const input = newPayment();
-    const results = await Promise.allSettled(Array.from({ length: 50 }, () => payments.create(input, drawId, claim)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, () => payments.create(input, drawId, claim)),
+    );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(49);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(DuplicateKeyError);
-    const [{ count }] = await ds.query(`SELECT count(*)::int AS count FROM payments WHERE partner_reference_no = $1`, [input.partnerReferenceNo]);
+    const [{ count }] = await ds.query(
+      `SELECT count(*)::int AS count FROM payments WHERE partner_reference_no = $1`,
+      [input.partnerReferenceNo],
+    );
     expect(count).toBe(1);
   });
 
@@ -99,8 +112,12 @@ describe('payments', () => {
     const paid = await payments.changeStatus(p.id, { to: 'PAID', source: 'notification' });
     expect(paid).toMatchObject({ changed: true, from: 'PENDING', conflict: false });
     expect(paid.payment.paidAt).toBeInstanceOf(Date);
-    expect(await payments.changeStatus(p.id, { to: 'PAID', source: 'status_check' })).toMatchObject({ changed: false, conflict: false });
-    expect(await payments.changeStatus(p.id, { to: 'FAILED', source: 'notification' })).toMatchObject({ changed: false, conflict: true });
+    expect(await payments.changeStatus(p.id, { to: 'PAID', source: 'status_check' })).toMatchObject(
+      { changed: false, conflict: false },
+    );
+    expect(
+      await payments.changeStatus(p.id, { to: 'FAILED', source: 'notification' }),
+    ).toMatchObject({ changed: false, conflict: true });
     expect((await payments.findById(p.id))!.status).toBe('PAID');
     const history = await payments.statusHistory(p.id);
     expect(history.map((h) => [h.fromStatus, h.toStatus, h.source])).toEqual([
@@ -111,7 +128,9 @@ describe('payments', () => {
 
   it('the database refuses a refunded amount above the paid amount', async () => {
     const p = await payments.create(newPayment({ amountValue: '100.00' }), drawId, claim);
-    await expect(ds.query(`UPDATE payments SET refunded_amount = 100.01 WHERE id = $1`, [p.id])).rejects.toThrow(/payments_refunded_ck/);
+    await expect(
+      ds.query(`UPDATE payments SET refunded_amount = 100.01 WHERE id = $1`, [p.id]),
+    ).rejects.toThrow(/payments_refunded_ck/);
   });
 });
 
@@ -122,8 +141,14 @@ describe('idempotency keys', () => {
     expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({ kind: 'in_flight' });
     expect(await repo.begin('caller', 'k1', 'b'.repeat(64), 60_000)).toEqual({ kind: 'mismatch' });
     await repo.complete('caller', 'k1', 201, { id: 'x' });
-    expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({ kind: 'replay', status: 201, body: { id: 'x' } });
-    expect(await repo.begin('other-caller', 'k1', 'b'.repeat(64), 60_000)).toEqual({ kind: 'started' });
+    expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({
+      kind: 'replay',
+      status: 201,
+      body: { id: 'x' },
+    });
+    expect(await repo.begin('other-caller', 'k1', 'b'.repeat(64), 60_000)).toEqual({
+      kind: 'started',
+    });
   });
 
   it('a claim whose holder died is taken over after its lock expires; a released key starts again', async () => {

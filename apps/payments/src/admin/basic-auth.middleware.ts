@@ -26,7 +26,9 @@ export function basicAuthMiddleware(credentials: { user: string; password: strin
     res.setHeader('WWW-Authenticate', 'Basic realm="doku-payments queues", charset="UTF-8"');
     res.status(401).json({
       code: 'UNAUTHORIZED',
-      message: credentials ? 'Operator credentials are required.' : 'The dashboard is closed: BULL_BOARD_USER and BULL_BOARD_PASSWORD are not set.',
+      message: credentials
+        ? 'Operator credentials are required.'
+        : 'The dashboard is closed: BULL_BOARD_USER and BULL_BOARD_PASSWORD are not set.',
       details: [],
     });
   };

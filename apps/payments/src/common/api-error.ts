@@ -28,4 +28,5 @@ export class ApiError extends Error {
   }
 }
 
-export const notFound = (what: string) => new ApiError(404, `${what.toUpperCase()}_NOT_FOUND`, `No ${what.toLowerCase()} with that id.`);
+export const notFound = (what: string) =>
+  new ApiError(404, `${what.toUpperCase()}_NOT_FOUND`, `No ${what.toLowerCase()} with that id.`);

@@ -26,22 +26,36 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   toResponse(exception: unknown): { status: number; body: ErrorBody } {
-    if (exception instanceof ApiError) return { status: exception.status, body: exception.toBody() };
+    if (exception instanceof ApiError)
+      return { status: exception.status, body: exception.toBody() };
     const status = httpStatusOf(exception);
     if (status !== undefined && status < 500) {
       return {
         status,
-        body: { code: CODES_BY_STATUS[status] ?? 'BAD_REQUEST', message: safeMessage(exception, status), details: [] },
+        body: {
+          code: CODES_BY_STATUS[status] ?? 'BAD_REQUEST',
+          message: safeMessage(exception, status),
+          details: [],
+        },
       };
     }
-    return { status: 500, body: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side; it has been logged.', details: [] } };
+    return {
+      status: 500,
+      body: {
+        code: 'INTERNAL_ERROR',
+        message: 'Something went wrong on our side; it has been logged.',
+        details: [],
+      },
+    };
   }
 }
 
 function httpStatusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
   // body-parser errors carry a status of their own (400 malformed JSON, 413 too large, 415 charset).
-  const status = (exception as { status?: unknown; statusCode?: unknown })?.status ?? (exception as { statusCode?: unknown })?.statusCode;
+  const status =
+    (exception as { status?: unknown; statusCode?: unknown })?.status ??
+    (exception as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
@@ -52,7 +66,8 @@ function safeMessage(exception: unknown, status: number): string {
   if (status === 404) return 'No such route.';
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
-    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message =
+      typeof response === 'string' ? response : (response as { message?: unknown }).message;
     if (typeof message === 'string') return message;
   }
   return 'The request was refused.';

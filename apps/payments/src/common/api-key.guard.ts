@@ -35,6 +35,10 @@ export class ApiKeyGuard implements CanActivate {
         return true;
       }
     }
-    throw new ApiError(401, 'UNAUTHORIZED', 'A valid API key is required: Authorization: Bearer <key>.');
+    throw new ApiError(
+      401,
+      'UNAUTHORIZED',
+      'A valid API key is required: Authorization: Bearer <key>.',
+    );
   }
 }

@@ -23,23 +23,42 @@ export class IdempotencyService {
   constructor(private readonly keys: IdempotencyRepository) {}
 
   static requestHash(method: string, path: string, rawBody: Buffer | undefined): string {
-    return createHash('sha256').update(`${method} ${path}\n`).update(rawBody ?? Buffer.alloc(0)).digest('hex');
+    return createHash('sha256')
+      .update(`${method} ${path}\n`)
+      .update(rawBody ?? Buffer.alloc(0))
+      .digest('hex');
   }
 
-  async run(caller: string, key: string | undefined, requestHash: string, handler: () => Promise<HttpResult>): Promise<HttpResult> {
+  async run(
+    caller: string,
+    key: string | undefined,
+    requestHash: string,
+    handler: () => Promise<HttpResult>,
+  ): Promise<HttpResult> {
     if (key === undefined) return handler();
     if (!KEY_RE.test(key)) {
-      throw new ApiError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1-255 visible ASCII characters.', [
-        { field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' },
-      ]);
+      throw new ApiError(
+        400,
+        'INVALID_IDEMPOTENCY_KEY',
+        'Idempotency-Key must be 1-255 visible ASCII characters.',
+        [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }],
+      );
     }
     const claim = await this.keys.begin(caller, key, requestHash, LOCK_MS);
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
     if (claim.kind === 'mismatch') {
-      throw new ApiError(422, 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request.');
+      throw new ApiError(
+        422,
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used with a different request.',
+      );
     }
     if (claim.kind === 'in_flight') {
-      throw new ApiError(409, 'IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry later.');
+      throw new ApiError(
+        409,
+        'IDEMPOTENCY_KEY_IN_USE',
+        'A request with this Idempotency-Key is still being processed; retry later.',
+      );
     }
     let result: HttpResult;
     try {

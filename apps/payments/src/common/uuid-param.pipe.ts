@@ -10,7 +10,9 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (!UUID_RE.test(value)) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [{ field: this.name, message: `${this.name} must be a UUID` }]);
+      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+        { field: this.name, message: `${this.name} must be a UUID` },
+      ]);
     }
     return value.toLowerCase();
   }

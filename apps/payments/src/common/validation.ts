@@ -21,6 +21,7 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', flatten(errors)),
+    exceptionFactory: (errors) =>
+      new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', flatten(errors)),
   });
 }

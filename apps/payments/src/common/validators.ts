@@ -8,7 +8,10 @@ export function IsFutureTimestamp(options?: ValidationOptions): PropertyDecorato
       name: 'isFutureTimestamp',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be an ISO-8601 time with offset in the future, e.g. 2030-01-01T10:00:00+07:00`, ...options },
+      options: {
+        message: `${String(propertyName)} must be an ISO-8601 time with offset in the future, e.g. 2030-01-01T10:00:00+07:00`,
+        ...options,
+      },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'string') return false;

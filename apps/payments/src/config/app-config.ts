@@ -44,10 +44,14 @@ export class ConfigError extends Error {
  * its value (values may be secrets).
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
   const parsed = envSchema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
+    );
   }
   const e = parsed.data;
   const hasCredentials = e.DOKU_CLIENT_ID !== undefined;
@@ -74,7 +78,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       paymentAttempts: e.DOKU_PAYMENT_ATTEMPTS,
     },
     apiKeys: e.API_KEYS ? e.API_KEYS.split(',').map((k) => k.trim()) : [],
-    bullBoard: e.BULL_BOARD_USER && e.BULL_BOARD_PASSWORD ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD } : undefined,
+    bullBoard:
+      e.BULL_BOARD_USER && e.BULL_BOARD_PASSWORD
+        ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD }
+        : undefined,
     migrationsRun: e.MIGRATIONS_RUN,
     logLevel: e.LOG_LEVEL,
     notificationToleranceSeconds: e.NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS,

@@ -7,19 +7,24 @@ const bool = z
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a ${protocols.join(' or ')} URL`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a ${protocols.join(' or ')} URL`,
+  );
 
 /** Every environment variable the service reads, with its default. Names are the contract's. */
 export const envSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/doku_payments'),
+    DATABASE_URL: url(['postgres:', 'postgresql:']).default(
+      'postgres://postgres@127.0.0.1:5432/doku_payments',
+    ),
     REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
     BULLMQ_PREFIX: z
       .string()
@@ -43,7 +48,9 @@ export const envSchema = z
     /** Apply pending migrations at start. */
     MIGRATIONS_RUN: bool.default(true),
     DATABASE_POOL_SIZE: positiveInt(20),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     /** Allowed clock difference on X-TIMESTAMP of DOKU's calls to us. */
     NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS: positiveInt(300),
     /** Refund worker concurrency per process. */
@@ -69,7 +76,8 @@ export const envSchema = z
       ['DOKU_PUBLIC_KEY', 'DOKU_PUBLIC_KEY_FILE'],
     ];
     for (const [a, b] of pairs) {
-      if (env[a] && env[b]) ctx.addIssue({ code: 'custom', path: [a], message: `set ${a} or ${b}, not both` });
+      if (env[a] && env[b])
+        ctx.addIssue({ code: 'custom', path: [a], message: `set ${a} or ${b}, not both` });
     }
     const doku = {
       DOKU_CLIENT_ID: env.DOKU_CLIENT_ID,
@@ -81,20 +89,37 @@ export const envSchema = z
     if (given.length > 0 && given.length < 4) {
       for (const [name, value] of Object.entries(doku)) {
         if (value === undefined) {
-          ctx.addIssue({ code: 'custom', path: [name], message: 'required once any DOKU credential is set (or set none to run on the embedded simulator)' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message:
+              'required once any DOKU credential is set (or set none to run on the embedded simulator)',
+          });
         }
       }
     }
     if (given.length === 4 && !env.DOKU_BASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DOKU_BASE_URL'], message: 'required with real DOKU credentials (e.g. https://api-sandbox.doku.com)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DOKU_BASE_URL'],
+        message: 'required with real DOKU credentials (e.g. https://api-sandbox.doku.com)',
+      });
     }
     if ((env.BULL_BOARD_USER === undefined) !== (env.BULL_BOARD_PASSWORD === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['BULL_BOARD_PASSWORD'], message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BULL_BOARD_PASSWORD'],
+        message: 'BULL_BOARD_USER and BULL_BOARD_PASSWORD go together',
+      });
     }
     if (env.API_KEYS !== undefined) {
       const keys = env.API_KEYS.split(',').map((k) => k.trim());
       if (keys.some((k) => k.length < 16)) {
-        ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'every key must be at least 16 characters (comma-separated, no empty entries)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['API_KEYS'],
+          message: 'every key must be at least 16 characters (comma-separated, no empty entries)',
+        });
       }
     }
   });

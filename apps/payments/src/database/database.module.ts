@@ -21,31 +21,59 @@ import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
       provide: DATA_SOURCE,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
-        const dataSource = createDataSource({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+        const dataSource = createDataSource({
+          url: config.databaseUrl,
+          poolSize: config.databasePoolSize,
+        });
         await dataSource.initialize();
         if (config.migrationsRun) {
           const applied = await runMigrations(dataSource);
-          if (applied.length > 0) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
+          if (applied.length > 0)
+            new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
         }
         return dataSource;
       },
     },
-    { provide: ExternalIdRegistry, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new ExternalIdRegistry(ds) },
+    {
+      provide: ExternalIdRegistry,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new ExternalIdRegistry(ds),
+    },
     {
       provide: PaymentsRepository,
       inject: [DATA_SOURCE, ExternalIdRegistry],
       useFactory: (ds: DataSource, ids: ExternalIdRegistry) => new PaymentsRepository(ds, ids),
     },
-    { provide: IdempotencyRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new IdempotencyRepository(ds) },
+    {
+      provide: IdempotencyRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new IdempotencyRepository(ds),
+    },
     {
       provide: RefundsRepository,
       inject: [DATA_SOURCE, ExternalIdRegistry],
       useFactory: (ds: DataSource, ids: ExternalIdRegistry) => new RefundsRepository(ds, ids),
     },
-    { provide: OutboxRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new OutboxRepository(ds) },
-    { provide: NotificationsRepository, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new NotificationsRepository(ds) },
+    {
+      provide: OutboxRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new OutboxRepository(ds),
+    },
+    {
+      provide: NotificationsRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new NotificationsRepository(ds),
+    },
   ],
-  exports: [DATA_SOURCE, ExternalIdRegistry, PaymentsRepository, IdempotencyRepository, RefundsRepository, OutboxRepository, NotificationsRepository],
+  exports: [
+    DATA_SOURCE,
+    ExternalIdRegistry,
+    PaymentsRepository,
+    IdempotencyRepository,
+    RefundsRepository,
+    OutboxRepository,
+    NotificationsRepository,
+  ],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DATA_SOURCE) private readonly dataSource: DataSource) {}

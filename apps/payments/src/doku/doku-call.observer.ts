@@ -23,7 +23,8 @@ export class DokuCallObserver {
       error: event.error,
       durationMs: Math.round(event.durationMs * 10) / 10,
     };
-    if (event.outcome === 'success' || event.outcome === 'in_progress') this.logger.log(line, 'doku call');
+    if (event.outcome === 'success' || event.outcome === 'in_progress')
+      this.logger.log(line, 'doku call');
     else this.logger.warn(line, 'doku call');
     for (const listener of this.listeners) listener(event);
   }

@@ -13,7 +13,12 @@ import { DokuCallObserver } from './doku-call.observer';
     {
       provide: DokuSnapClient,
       inject: [APP_CONFIG, SNAP_CREDENTIALS, CLOCK, DokuCallObserver],
-      useFactory: (config: AppConfig, credentials: SnapCredentials, clock: Clock, observer: DokuCallObserver) =>
+      useFactory: (
+        config: AppConfig,
+        credentials: SnapCredentials,
+        clock: Clock,
+        observer: DokuCallObserver,
+      ) =>
         new DokuSnapClient({
           baseUrl: config.doku.baseUrl!,
           credentials,

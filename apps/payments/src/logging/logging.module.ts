@@ -35,12 +35,21 @@ export class LoggingModule {
               redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
               genReqId: (req: IncomingMessage) => {
                 const given = req.headers['x-request-id'];
-                return typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+                return typeof given === 'string' && REQUEST_ID_RE.test(given)
+                  ? given
+                  : randomUUID();
               },
               customProps: () => ({ service: 'doku-payments' }),
-              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health/live' || req.url === '/metrics' },
+              autoLogging: {
+                ignore: (req: IncomingMessage) =>
+                  req.url === '/health/live' || req.url === '/metrics',
+              },
               serializers: {
-                req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { id: unknown; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
               },
             },
             destination ?? process.stdout,

@@ -5,7 +5,10 @@ import { ApiError } from '../common/api-error';
  * A definitive DOKU rejection as the caller sees it: business refusals (403 limits, fraud,
  * not permitted; 404 account or merchant) are 422, anything else DOKU refused is 502.
  */
-export function dokuRejection(result: SnapResult<unknown>, subject: Record<string, unknown>): ApiError {
+export function dokuRejection(
+  result: SnapResult<unknown>,
+  subject: Record<string, unknown>,
+): ApiError {
   const code = parseResponseCode(result.responseCode);
   const business = code !== null && (code.httpStatus === 403 || code.httpStatus === 404);
   const details = [
@@ -17,10 +20,22 @@ export function dokuRejection(result: SnapResult<unknown>, subject: Record<strin
     },
   ];
   return business
-    ? new ApiError(422, 'PAYMENT_REJECTED', `DOKU refused the payment: ${result.responseMessage ?? result.responseCode}.`, details)
-    : new ApiError(502, 'DOKU_REJECTED', `DOKU refused the request: ${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim(), details);
+    ? new ApiError(
+        422,
+        'PAYMENT_REJECTED',
+        `DOKU refused the payment: ${result.responseMessage ?? result.responseCode}.`,
+        details,
+      )
+    : new ApiError(
+        502,
+        'DOKU_REJECTED',
+        `DOKU refused the request: ${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim(),
+        details,
+      );
 }
 
 export function dokuUnavailable(subject: Record<string, unknown>, what: string): ApiError {
-  return new ApiError(503, 'DOKU_UNAVAILABLE', `DOKU could not be reached: ${what}`, [{ message: what, ...subject }]);
+  return new ApiError(503, 'DOKU_UNAVAILABLE', `DOKU could not be reached: ${what}`, [
+    { message: what, ...subject },
+  ]);
 }

@@ -1,6 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CheckStatusResponse, DokuSnapClient, parseSnapTimestamp, SnapResult, TokenRequestError } from '@app/doku-snap';
-import { PaymentEntity, PaymentsRepository, PaymentStatus, StatusChangeSource } from '@app/persistence';
+import {
+  CheckStatusResponse,
+  DokuSnapClient,
+  parseSnapTimestamp,
+  SnapResult,
+  TokenRequestError,
+} from '@app/doku-snap';
+import {
+  PaymentEntity,
+  PaymentsRepository,
+  PaymentStatus,
+  StatusChangeSource,
+} from '@app/persistence';
 import { ExternalIdService } from '../doku/external-id.service';
 
 export interface StatusCheckOutcome {
@@ -57,28 +68,41 @@ export class PaymentStatusService {
     }
     await this.payments.markStatusChecked(payment.id);
     const notFound = result.httpStatus === 404 || result.responseCode?.startsWith('404') === true;
-    if (result.outcome.kind !== 'success' || !result.body) return { payment, result, changed: false, notFound };
+    if (result.outcome.kind !== 'success' || !result.body)
+      return { payment, result, changed: false, notFound };
 
     const body = result.body;
     const target = paymentStatusFromSnap(body.latestTransactionStatus);
     if (!target) return { payment, result, changed: false, notFound: false };
     const paidValue = body.transAmount?.value;
     if (target === 'PAID' && paidValue !== undefined && paidValue !== payment.amountValue) {
-      this.logger.warn({ paymentId: payment.id, expected: payment.amountValue, reported: paidValue }, 'status check reports another amount; not marking paid');
+      this.logger.warn(
+        { paymentId: payment.id, expected: payment.amountValue, reported: paidValue },
+        'status check reports another amount; not marking paid',
+      );
       return { payment, result, changed: false, notFound: false };
     }
     const applied = await this.payments.changeStatus(payment.id, {
       to: target,
       source,
-      detail: { latestTransactionStatus: body.latestTransactionStatus, responseCode: result.responseCode },
+      detail: {
+        latestTransactionStatus: body.latestTransactionStatus,
+        responseCode: result.responseCode,
+      },
       referenceNo: body.originalReferenceNo ?? null,
       paidAt: target === 'PAID' && body.paidTime ? dateOrNull(body.paidTime) : null,
       ...(target === 'FAILED' || target === 'CANCELLED'
-        ? { failureCode: body.latestTransactionStatus ?? null, failureMessage: body.transactionStatusDesc ?? null }
+        ? {
+            failureCode: body.latestTransactionStatus ?? null,
+            failureMessage: body.transactionStatusDesc ?? null,
+          }
         : {}),
     });
     if (applied.conflict) {
-      this.logger.warn({ paymentId: payment.id, current: applied.from, reported: target }, 'status check contradicts a final status');
+      this.logger.warn(
+        { paymentId: payment.id, current: applied.from, reported: target },
+        'status check contradicts a final status',
+      );
     }
     return { payment: applied.payment, result, changed: applied.changed, notFound: false };
   }

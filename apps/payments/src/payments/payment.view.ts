@@ -9,7 +9,8 @@ export class RefundView {
   @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
   @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
   @ApiProperty({ enum: ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] }) status: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's refund number" }) refundNo: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's refund number" })
+  refundNo: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;
   @ApiProperty({ description: 'Calls made to DOKU for this refund' }) attempts: number;
@@ -24,9 +25,14 @@ export class PaymentView {
   @ApiProperty({ enum: ['DANA'] }) channel: string;
   @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
   @ApiProperty({ enum: ['PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'] }) status: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Where to send the customer (DANA checkout)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Where to send the customer (DANA checkout)',
+  })
   redirectUrl: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's reference, a string" }) referenceNo: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's reference, a string" })
+  referenceNo: string | null;
   @ApiProperty({ description: 'X-EXTERNAL-ID of the payment request' }) externalId: string;
   @ApiProperty({ type: MoneyDto }) refundedAmount: MoneyDto;
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
@@ -57,7 +63,10 @@ export function toRefundView(r: RefundEntity): RefundView {
   };
 }
 
-export function toPaymentView(p: PaymentEntity, options: { withRefunds?: boolean } = {}): PaymentView {
+export function toPaymentView(
+  p: PaymentEntity,
+  options: { withRefunds?: boolean } = {},
+): PaymentView {
   const view: PaymentView = {
     id: p.id,
     partnerReferenceNo: p.partnerReferenceNo,

@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
@@ -21,8 +33,14 @@ export class PaymentsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a DANA payment for an order; returns where to send the customer' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-255 characters; a retry with the same key and body replays the first response' })
+  @ApiOperation({
+    summary: 'Create a DANA payment for an order; returns where to send the customer',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: '1-255 characters; a retry with the same key and body replays the first response',
+  })
   @ApiResponse({ status: 201, type: PaymentView })
   async create(
     @Body() dto: CreatePaymentDto,
@@ -31,7 +49,9 @@ export class PaymentsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);
-    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () => this.payments.create(dto, idempotencyKey));
+    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
+      this.payments.create(dto, idempotencyKey),
+    );
     res.status(result.status);
     return result.body;
   }

@@ -42,7 +42,11 @@ export class PaymentsService {
     const requestBody = this.buildRequestBody(dto);
     const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
     if (existing) {
-      if (idempotencyKey !== undefined && existing.idempotencyKey === idempotencyKey && existing.requestBody === requestBody) {
+      if (
+        idempotencyKey !== undefined &&
+        existing.idempotencyKey === idempotencyKey &&
+        existing.requestBody === requestBody
+      ) {
         return this.resume(existing);
       }
       throw duplicate();
@@ -92,8 +96,10 @@ export class PaymentsService {
     const outcome = await this.statuses.check(payment, 'status_check');
     const result = outcome.result;
     if (!result) throw dokuUnavailable({ paymentId: id }, 'no access token could be obtained');
-    if (result.outcome.kind === 'retry_later') throw dokuUnavailable({ paymentId: id }, result.error ?? `HTTP ${result.httpStatus}`);
-    if (result.outcome.kind === 'failure' && !outcome.notFound) throw dokuRejection(result, { paymentId: id });
+    if (result.outcome.kind === 'retry_later')
+      throw dokuUnavailable({ paymentId: id }, result.error ?? `HTTP ${result.httpStatus}`);
+    if (result.outcome.kind === 'failure' && !outcome.notFound)
+      throw dokuRejection(result, { paymentId: id });
     return this.get(id);
   }
 
@@ -115,7 +121,9 @@ export class PaymentsService {
       ).body;
     } catch (err) {
       if (err instanceof SnapValidationError) {
-        throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [{ field: err.field, message: err.reason }]);
+        throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+          { field: err.field, message: err.reason },
+        ]);
       }
       throw err;
     }
@@ -125,7 +133,13 @@ export class PaymentsService {
     if (payment.status === 'PENDING' && !payment.redirectUrl) return this.submit(payment);
     if (payment.status === 'FAILED' && payment.failureCode) {
       throw dokuRejection(
-        { outcome: { kind: 'failure', ambiguous: false, replay: false }, externalId: payment.externalId, responseCode: payment.failureCode, responseMessage: payment.failureMessage ?? undefined, durationMs: 0 },
+        {
+          outcome: { kind: 'failure', ambiguous: false, replay: false },
+          externalId: payment.externalId,
+          responseCode: payment.failureCode,
+          responseMessage: payment.failureMessage ?? undefined,
+          durationMs: 0,
+        },
         { paymentId: payment.id },
       );
     }
@@ -169,7 +183,10 @@ export class PaymentsService {
     }
     const subject = { paymentId: payment.id };
     if (!result || result.outcome.kind === 'retry_later') {
-      this.logger.warn({ paymentId: payment.id, reason: unavailable }, 'payment outcome unknown; left PENDING for status checks');
+      this.logger.warn(
+        { paymentId: payment.id, reason: unavailable },
+        'payment outcome unknown; left PENDING for status checks',
+      );
       throw new ApiError(
         503,
         'DOKU_OUTCOME_UNKNOWN',
@@ -196,7 +213,10 @@ export class PaymentsService {
 }
 
 function duplicate(): ApiError {
-  return new ApiError(409, 'DUPLICATE_PARTNER_REFERENCE_NO', 'A payment with this partnerReferenceNo already exists.', [
-    { field: 'partnerReferenceNo', message: 'already used' },
-  ]);
+  return new ApiError(
+    409,
+    'DUPLICATE_PARTNER_REFERENCE_NO',
+    'A payment with this partnerReferenceNo already exists.',
+    [{ field: 'partnerReferenceNo', message: 'already used' }],
+  );
 }

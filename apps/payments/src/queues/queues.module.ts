@@ -30,7 +30,11 @@ import { redisOptionsFromUrl } from './redis-connection';
         // Producers fail fast while Redis is away (the outbox relay enqueues later) instead of
         // holding an API request open.
         useFactory: (config: AppConfig) => ({
-          connection: { ...redisOptionsFromUrl(config.redisUrl), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+          connection: {
+            ...redisOptionsFromUrl(config.redisUrl),
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+          },
         }),
       })),
     ),

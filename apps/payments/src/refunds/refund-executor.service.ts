@@ -40,7 +40,12 @@ export class RefundExecutor {
   ) {}
 
   async execute(refundId: string): Promise<string> {
-    const claim = await this.refunds.claim(refundId, (refund, payment) => this.requestBody(refund, payment), this.externalIds.draw, this.externalIds.today());
+    const claim = await this.refunds.claim(
+      refundId,
+      (refund, payment) => this.requestBody(refund, payment),
+      this.externalIds.draw,
+      this.externalIds.today(),
+    );
     if (!claim) {
       this.logger.warn({ refundId }, 'refund job for a refund that does not exist');
       return 'MISSING';
@@ -81,14 +86,24 @@ export class RefundExecutor {
         return this.succeed(refund, result.body?.refundNo ?? null);
       case 'failure': {
         const code = result.responseCode ?? `HTTP${result.httpStatus}`;
-        const { changed } = await this.refunds.markFailed(refund.id, code, result.responseMessage ?? null);
+        const { changed } = await this.refunds.markFailed(
+          refund.id,
+          code,
+          result.responseMessage ?? null,
+        );
         if (changed) this.metrics.refundsFinal.inc({ status: 'FAILED' });
-        throw new UnrecoverableError(`DOKU refused the refund: ${code} ${result.responseMessage ?? ''}`.trim());
+        throw new UnrecoverableError(
+          `DOKU refused the refund: ${code} ${result.responseMessage ?? ''}`.trim(),
+        );
       }
       default: {
-        const why = result.error ?? `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
+        const why =
+          result.error ??
+          `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
         await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
-        throw new RefundRetryableError(`refund outcome not final yet (${result.outcome.kind}): ${why}`);
+        throw new RefundRetryableError(
+          `refund outcome not final yet (${result.outcome.kind}): ${why}`,
+        );
       }
     }
   }
@@ -112,24 +127,35 @@ export class RefundExecutor {
   }
 
   /** An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it without a call. */
-  private async settleFromRefundHistory(refund: RefundEntity, payment: PaymentEntity): Promise<string | null> {
+  private async settleFromRefundHistory(
+    refund: RefundEntity,
+    payment: PaymentEntity,
+  ): Promise<string | null> {
     try {
       const reserve = () => this.externalIds.reserve('status_check', payment.id);
       const prepared = this.client.prepareCheckStatus(
-        { originalPartnerReferenceNo: payment.partnerReferenceNo, originalReferenceNo: payment.referenceNo ?? undefined, originalExternalId: payment.externalId },
+        {
+          originalPartnerReferenceNo: payment.partnerReferenceNo,
+          originalReferenceNo: payment.referenceNo ?? undefined,
+          originalExternalId: payment.externalId,
+        },
         await reserve(),
       );
       const status = await this.client.checkStatus(prepared, { renewExternalId: reserve });
-      const entry = status.outcome.kind === 'success'
-        ? status.body?.refundHistory?.find((h) => h.partnerReferenceNo === refund.partnerRefundNo)
-        : undefined;
+      const entry =
+        status.outcome.kind === 'success'
+          ? status.body?.refundHistory?.find((h) => h.partnerReferenceNo === refund.partnerRefundNo)
+          : undefined;
       if (entry && SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) {
         this.logger.log({ refundId: refund.id }, 'refund found done in DOKU refundHistory');
         return this.succeed(refund, entry.refundNo ?? null);
       }
     } catch (err) {
       // Not knowing is fine: the resend below is idempotent at DOKU.
-      this.logger.warn({ refundId: refund.id, reason: (err as Error).message }, 'refund history lookup failed');
+      this.logger.warn(
+        { refundId: refund.id, reason: (err as Error).message },
+        'refund history lookup failed',
+      );
     }
     return null;
   }

@@ -18,7 +18,10 @@ export class RefundQueue {
 
   async enqueue(refundId: string): Promise<void> {
     const jobId = refundJobId(refundId);
-    await withTimeout(this.queue.add(REFUND_JOB, { refundId }, refundJobOptions(this.config, jobId)), ENQUEUE_TIMEOUT_MS);
+    await withTimeout(
+      this.queue.add(REFUND_JOB, { refundId }, refundJobOptions(this.config, jobId)),
+      ENQUEUE_TIMEOUT_MS,
+    );
   }
 
   /**

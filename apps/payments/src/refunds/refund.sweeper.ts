@@ -21,9 +21,15 @@ export class RefundSweeper implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     try {
-      await this.queue.queue.upsertJobScheduler(REFUND_SWEEP_JOB, { every: this.config.refundSweepEveryMs }, { name: REFUND_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      await this.queue.queue.upsertJobScheduler(
+        REFUND_SWEEP_JOB,
+        { every: this.config.refundSweepEveryMs },
+        { name: REFUND_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
     } catch (err) {
-      this.logger.warn(`refund sweeper not scheduled (Redis unavailable?): ${(err as Error).message}`);
+      this.logger.warn(
+        `refund sweeper not scheduled (Redis unavailable?): ${(err as Error).message}`,
+      );
     }
   }
 
@@ -34,7 +40,10 @@ export class RefundSweeper implements OnApplicationBootstrap {
       const action = await this.queue.ensureJob(refund.id);
       if (action !== 'alive') {
         revived++;
-        this.logger.log({ refundId: refund.id, status: refund.status, action }, 'stale refund given a live job');
+        this.logger.log(
+          { refundId: refund.id, status: refund.status, action },
+          'stale refund given a live job',
+        );
       }
     }
     return { looked: stale.length, revived };

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
@@ -35,11 +41,17 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
       stalledInterval: Math.max(1_000, Math.floor(this.config.workerLockMs / 2)),
       maxStalledCount: 5,
     });
-    this.worker.on('completed', () => this.metrics.jobOutcomes.inc({ queue: REFUNDS_QUEUE, outcome: 'completed' }));
+    this.worker.on('completed', () =>
+      this.metrics.jobOutcomes.inc({ queue: REFUNDS_QUEUE, outcome: 'completed' }),
+    );
     this.worker.on('failed', (job, err) => {
-      const final = err instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+      const final =
+        err instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
       this.metrics.jobOutcomes.inc({ queue: REFUNDS_QUEUE, outcome: final ? 'failed' : 'retried' });
-      this.logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, reason: err.message }, final ? 'refund job failed' : 'refund job will retry');
+      this.logger.warn(
+        { jobId: job?.id, attemptsMade: job?.attemptsMade, reason: err.message },
+        final ? 'refund job failed' : 'refund job will retry',
+      );
     });
     this.worker.on('error', (err) => this.logger.warn(`refund worker: ${err.message}`));
   }

@@ -30,8 +30,14 @@ export class RefundsController {
     @Res({ passthrough: true }) res: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
-    const hash = IdempotencyService.requestHash('POST', `/v1/payments/${paymentId}/refunds`, req.rawBody);
-    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () => this.refunds.request(paymentId, dto));
+    const hash = IdempotencyService.requestHash(
+      'POST',
+      `/v1/payments/${paymentId}/refunds`,
+      req.rawBody,
+    );
+    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
+      this.refunds.request(paymentId, dto),
+    );
     res.status(result.status);
     return result.body;
   }

@@ -42,7 +42,10 @@ export class RefundsService {
       await this.outbox.markDispatched(accepted.job.id);
     } catch (err) {
       // Accepted all the same: the outbox relay enqueues it once Redis answers again.
-      this.logger.warn({ refundId: accepted.refund.id, reason: (err as Error).message }, 'refund accepted, queue unavailable; left to the outbox relay');
+      this.logger.warn(
+        { refundId: accepted.refund.id, reason: (err as Error).message },
+        'refund accepted, queue unavailable; left to the outbox relay',
+      );
     }
     return { status: 202, body: toRefundView(accepted.refund) };
   }
@@ -56,9 +59,12 @@ export class RefundsService {
 
 function refusal(err: unknown): unknown {
   if (err instanceof DuplicateKeyError) {
-    return new ApiError(409, 'DUPLICATE_PARTNER_REFUND_NO', 'A refund with this partnerRefundNo already exists.', [
-      { field: 'partnerRefundNo', message: 'already used' },
-    ]);
+    return new ApiError(
+      409,
+      'DUPLICATE_PARTNER_REFUND_NO',
+      'A refund with this partnerRefundNo already exists.',
+      [{ field: 'partnerRefundNo', message: 'already used' }],
+    );
   }
   if (!(err instanceof RefundRefusedError)) return err;
   switch (err.reason) {
@@ -67,12 +73,24 @@ function refusal(err: unknown): unknown {
     case 'PAYMENT_NOT_PAID':
       return new ApiError(409, 'PAYMENT_NOT_REFUNDABLE', 'Only a PAID payment can be refunded.');
     case 'CURRENCY_MISMATCH':
-      return new ApiError(422, 'CURRENCY_MISMATCH', 'The refund currency differs from the payment currency.', [
-        { field: 'amount.currency', message: 'must equal the payment currency' },
-      ]);
+      return new ApiError(
+        422,
+        'CURRENCY_MISMATCH',
+        'The refund currency differs from the payment currency.',
+        [{ field: 'amount.currency', message: 'must equal the payment currency' }],
+      );
     case 'EXCEEDS_REFUNDABLE':
-      return new ApiError(422, 'REFUND_EXCEEDS_REFUNDABLE', `The refund exceeds what is left to refund (${err.refundable}).`, [
-        { field: 'amount.value', message: `at most ${err.refundable}`, refundable: err.refundable },
-      ]);
+      return new ApiError(
+        422,
+        'REFUND_EXCEEDS_REFUNDABLE',
+        `The refund exceeds what is left to refund (${err.refundable}).`,
+        [
+          {
+            field: 'amount.value',
+            message: `at most ${err.refundable}`,
+            refundable: err.refundable,
+          },
+        ],
+      );
   }
 }

@@ -12,7 +12,9 @@ export type NotificationOutcome = (typeof NOTIFICATION_OUTCOMES)[number];
 
 /** A payment notification DOKU sent us, recorded once however often DOKU repeats it. */
 @Entity({ name: 'notifications' })
-@Index('notifications_fact_uq', ['originalPartnerReferenceNo', 'latestTransactionStatus'], { unique: true })
+@Index('notifications_fact_uq', ['originalPartnerReferenceNo', 'latestTransactionStatus'], {
+  unique: true,
+})
 export class NotificationEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,9 +1,23 @@
-import { Check, Column, CreateDateColumn, Entity, Index, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { RefundEntity } from './refund.entity';
 
 export const PAYMENT_STATUSES = ['PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
-export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['PAID', 'FAILED', 'CANCELLED', 'EXPIRED'];
+export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  'PAID',
+  'FAILED',
+  'CANCELLED',
+  'EXPIRED',
+];
 
 @Entity({ name: 'payments' })
 @Check('payments_status_ck', `"status" IN ('PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED')`)

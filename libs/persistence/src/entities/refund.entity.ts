@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { PaymentEntity } from './payment.entity';
 
 export const REFUND_STATUSES = ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] as const;
@@ -7,7 +17,9 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 @Entity({ name: 'refunds' })
 @Check('refunds_status_ck', `"status" IN ('PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED')`)
 @Check('refunds_amount_ck', `"amount_value" > 0`)
-@Index('refunds_open_idx', ['status', 'updatedAt'], { where: `status IN ('PENDING', 'PROCESSING')` })
+@Index('refunds_open_idx', ['status', 'updatedAt'], {
+  where: `status IN ('PENDING', 'PROCESSING')`,
+})
 export class RefundEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

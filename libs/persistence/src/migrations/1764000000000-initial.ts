@@ -6,25 +6,55 @@ export class Initial1764000000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE EXTENSION IF NOT EXISTS pgcrypto`);
-    await queryRunner.query(`CREATE TABLE "external_ids" ("partner_id" character varying(64) NOT NULL, "jakarta_day" date NOT NULL, "external_id" character varying(36) NOT NULL, "purpose" character varying(32) NOT NULL, "subject_id" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_740253825072f7c79e3f4f43c43" PRIMARY KEY ("partner_id", "jakarta_day", "external_id"))`);
-    await queryRunner.query(`CREATE TABLE "idempotency_keys" ("caller" character varying(64) NOT NULL, "key" character varying(255) NOT NULL, "request_hash" character(64) NOT NULL, "state" character varying(16) NOT NULL, "response_status" integer, "response_body" jsonb, "locked_until" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_a661c9488678a6eb48ebb65eb63" PRIMARY KEY ("caller", "key"))`);
-    await queryRunner.query(`CREATE TABLE "notifications" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "external_id" character varying(64), "original_partner_reference_no" character varying(64) NOT NULL, "original_reference_no" character varying(64), "latest_transaction_status" character varying(2) NOT NULL, "amount_value" numeric(18,2), "currency" character(3), "payment_id" uuid, "outcome" character varying(32) NOT NULL, "signature_form" character varying(8) NOT NULL, "raw_body" text NOT NULL, "repeats" integer NOT NULL DEFAULT '0', "received_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_6a72c3c0f683f6462415e653c3a" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "notifications_payment_idx" ON "notifications"  ("payment_id")`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "notifications_fact_uq" ON "notifications"  ("original_partner_reference_no", "latest_transaction_status")`);
-    await queryRunner.query(`CREATE TABLE "outbox_jobs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "queue" character varying(64) NOT NULL, "name" character varying(64) NOT NULL, "job_id" character varying(128) NOT NULL, "data" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "dispatched_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_39eff2f1b99c4a808d090898290" UNIQUE ("job_id"), CONSTRAINT "PK_eca0e49b45a0974cb16b7d2e498" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "outbox_jobs_undispatched_idx" ON "outbox_jobs"  ("created_at") WHERE dispatched_at IS NULL`);
-    await queryRunner.query(`CREATE TABLE "payment_status_changes" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "payment_id" uuid NOT NULL, "from_status" character varying(16), "to_status" character varying(16) NOT NULL, "source" character varying(32) NOT NULL, "detail" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_f1e75d0d741b18ac1e1f425b304" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "payment_status_changes_payment_idx" ON "payment_status_changes"  ("payment_id")`);
-    await queryRunner.query(`CREATE TABLE "payments" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "partner_reference_no" character varying(64) NOT NULL, "channel" character varying(16) NOT NULL, "amount_value" numeric(18,2) NOT NULL, "currency" character(3) NOT NULL, "status" character varying(16) NOT NULL, "return_url" character varying(255) NOT NULL, "device_id" character varying(64) NOT NULL, "ip_address" character varying(15), "order_title" character varying(255), "valid_up_to" character varying(40), "point_of_initiation" character varying(8), "deep_link" boolean NOT NULL DEFAULT false, "external_id" character varying(36) NOT NULL, "request_body" text NOT NULL, "redirect_url" text, "reference_no" text, "refunded_amount" numeric(18,2) NOT NULL DEFAULT '0', "failure_code" character varying(32), "failure_message" text, "idempotency_key" character varying(255), "paid_at" TIMESTAMP WITH TIME ZONE, "last_status_check_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_64193c2620920a754f71779ce47" UNIQUE ("partner_reference_no"), CONSTRAINT "payments_refunded_ck" CHECK ("refunded_amount" >= 0 AND "refunded_amount" <= "amount_value"), CONSTRAINT "payments_amount_ck" CHECK ("amount_value" > 0), CONSTRAINT "payments_status_ck" CHECK ("status" IN ('PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED')), CONSTRAINT "PK_197ab7af18c93fbb0c9b28b4a59" PRIMARY KEY ("id"))`);
-    await queryRunner.query(`CREATE INDEX "payments_pending_created_idx" ON "payments"  ("created_at") WHERE status = 'PENDING'`);
-    await queryRunner.query(`CREATE TABLE "refunds" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "payment_id" uuid NOT NULL, "partner_refund_no" character varying(64) NOT NULL, "amount_value" numeric(18,2) NOT NULL, "currency" character(3) NOT NULL, "reason" character varying(255), "status" character varying(16) NOT NULL, "external_id" character varying(36), "request_body" text, "refund_no" text, "failure_code" character varying(32), "failure_message" text, "attempts" integer NOT NULL DEFAULT '0', "processing_started_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "completed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_8ad00a86e9f7560748ae1e9c39e" UNIQUE ("partner_refund_no"), CONSTRAINT "refunds_amount_ck" CHECK ("amount_value" > 0), CONSTRAINT "refunds_status_ck" CHECK ("status" IN ('PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED')), CONSTRAINT "PK_5106efb01eeda7e49a78b869738" PRIMARY KEY ("id"))`);
+    await queryRunner.query(
+      `CREATE TABLE "external_ids" ("partner_id" character varying(64) NOT NULL, "jakarta_day" date NOT NULL, "external_id" character varying(36) NOT NULL, "purpose" character varying(32) NOT NULL, "subject_id" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_740253825072f7c79e3f4f43c43" PRIMARY KEY ("partner_id", "jakarta_day", "external_id"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "idempotency_keys" ("caller" character varying(64) NOT NULL, "key" character varying(255) NOT NULL, "request_hash" character(64) NOT NULL, "state" character varying(16) NOT NULL, "response_status" integer, "response_body" jsonb, "locked_until" TIMESTAMP WITH TIME ZONE NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_a661c9488678a6eb48ebb65eb63" PRIMARY KEY ("caller", "key"))`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "notifications" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "external_id" character varying(64), "original_partner_reference_no" character varying(64) NOT NULL, "original_reference_no" character varying(64), "latest_transaction_status" character varying(2) NOT NULL, "amount_value" numeric(18,2), "currency" character(3), "payment_id" uuid, "outcome" character varying(32) NOT NULL, "signature_form" character varying(8) NOT NULL, "raw_body" text NOT NULL, "repeats" integer NOT NULL DEFAULT '0', "received_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_6a72c3c0f683f6462415e653c3a" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "notifications_payment_idx" ON "notifications"  ("payment_id")`,
+    );
+    await queryRunner.query(
+      `CREATE UNIQUE INDEX "notifications_fact_uq" ON "notifications"  ("original_partner_reference_no", "latest_transaction_status")`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "outbox_jobs" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "queue" character varying(64) NOT NULL, "name" character varying(64) NOT NULL, "job_id" character varying(128) NOT NULL, "data" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "dispatched_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_39eff2f1b99c4a808d090898290" UNIQUE ("job_id"), CONSTRAINT "PK_eca0e49b45a0974cb16b7d2e498" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "outbox_jobs_undispatched_idx" ON "outbox_jobs"  ("created_at") WHERE dispatched_at IS NULL`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "payment_status_changes" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "payment_id" uuid NOT NULL, "from_status" character varying(16), "to_status" character varying(16) NOT NULL, "source" character varying(32) NOT NULL, "detail" jsonb, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_f1e75d0d741b18ac1e1f425b304" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "payment_status_changes_payment_idx" ON "payment_status_changes"  ("payment_id")`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "payments" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "partner_reference_no" character varying(64) NOT NULL, "channel" character varying(16) NOT NULL, "amount_value" numeric(18,2) NOT NULL, "currency" character(3) NOT NULL, "status" character varying(16) NOT NULL, "return_url" character varying(255) NOT NULL, "device_id" character varying(64) NOT NULL, "ip_address" character varying(15), "order_title" character varying(255), "valid_up_to" character varying(40), "point_of_initiation" character varying(8), "deep_link" boolean NOT NULL DEFAULT false, "external_id" character varying(36) NOT NULL, "request_body" text NOT NULL, "redirect_url" text, "reference_no" text, "refunded_amount" numeric(18,2) NOT NULL DEFAULT '0', "failure_code" character varying(32), "failure_message" text, "idempotency_key" character varying(255), "paid_at" TIMESTAMP WITH TIME ZONE, "last_status_check_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "UQ_64193c2620920a754f71779ce47" UNIQUE ("partner_reference_no"), CONSTRAINT "payments_refunded_ck" CHECK ("refunded_amount" >= 0 AND "refunded_amount" <= "amount_value"), CONSTRAINT "payments_amount_ck" CHECK ("amount_value" > 0), CONSTRAINT "payments_status_ck" CHECK ("status" IN ('PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED')), CONSTRAINT "PK_197ab7af18c93fbb0c9b28b4a59" PRIMARY KEY ("id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "payments_pending_created_idx" ON "payments"  ("created_at") WHERE status = 'PENDING'`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "refunds" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "payment_id" uuid NOT NULL, "partner_refund_no" character varying(64) NOT NULL, "amount_value" numeric(18,2) NOT NULL, "currency" character(3) NOT NULL, "reason" character varying(255), "status" character varying(16) NOT NULL, "external_id" character varying(36), "request_body" text, "refund_no" text, "failure_code" character varying(32), "failure_message" text, "attempts" integer NOT NULL DEFAULT '0', "processing_started_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "completed_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "UQ_8ad00a86e9f7560748ae1e9c39e" UNIQUE ("partner_refund_no"), CONSTRAINT "refunds_amount_ck" CHECK ("amount_value" > 0), CONSTRAINT "refunds_status_ck" CHECK ("status" IN ('PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED')), CONSTRAINT "PK_5106efb01eeda7e49a78b869738" PRIMARY KEY ("id"))`,
+    );
     await queryRunner.query(`CREATE INDEX "refunds_payment_idx" ON "refunds"  ("payment_id")`);
-    await queryRunner.query(`CREATE INDEX "refunds_open_idx" ON "refunds"  ("status", "updated_at") WHERE status IN ('PENDING', 'PROCESSING')`);
-    await queryRunner.query(`ALTER TABLE "refunds" ADD CONSTRAINT "FK_7f48aa5d56c42aeb495db016683" FOREIGN KEY ("payment_id") REFERENCES "payments"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`);
+    await queryRunner.query(
+      `CREATE INDEX "refunds_open_idx" ON "refunds"  ("status", "updated_at") WHERE status IN ('PENDING', 'PROCESSING')`,
+    );
+    await queryRunner.query(
+      `ALTER TABLE "refunds" ADD CONSTRAINT "FK_7f48aa5d56c42aeb495db016683" FOREIGN KEY ("payment_id") REFERENCES "payments"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "refunds" DROP CONSTRAINT "FK_7f48aa5d56c42aeb495db016683"`);
+    await queryRunner.query(
+      `ALTER TABLE "refunds" DROP CONSTRAINT "FK_7f48aa5d56c42aeb495db016683"`,
+    );
     await queryRunner.query(`DROP INDEX "public"."refunds_open_idx"`);
     await queryRunner.query(`DROP INDEX "public"."refunds_payment_idx"`);
     await queryRunner.query(`DROP TABLE "refunds"`);

@@ -17,7 +17,11 @@ export class ExternalIdRegistry {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Stores `externalId` for the day; false when it was already taken. */
-  async tryReserve(externalId: string, claim: ExternalIdClaim, manager?: EntityManager): Promise<boolean> {
+  async tryReserve(
+    externalId: string,
+    claim: ExternalIdClaim,
+    manager?: EntityManager,
+  ): Promise<boolean> {
     const result = await (manager ?? this.dataSource.manager)
       .createQueryBuilder()
       .insert()
@@ -36,7 +40,11 @@ export class ExternalIdRegistry {
   }
 
   /** Draws ids until one is free that day (a collision draws a new one). */
-  async reserve(draw: () => string, claim: ExternalIdClaim, manager?: EntityManager): Promise<string> {
+  async reserve(
+    draw: () => string,
+    claim: ExternalIdClaim,
+    manager?: EntityManager,
+  ): Promise<string> {
     for (let i = 0; i < MAX_DRAWS; i++) {
       const candidate = draw();
       if (await this.tryReserve(candidate, claim, manager)) return candidate;

@@ -16,12 +16,23 @@ export class IdempotencyRepository {
    * (same request), a mismatch (another request under the same key), or still running.
    * A claim whose holder died (lock expired) is taken over.
    */
-  async begin(caller: string, key: string, requestHash: string, lockMs: number): Promise<IdempotencyBegin> {
+  async begin(
+    caller: string,
+    key: string,
+    requestHash: string,
+    lockMs: number,
+  ): Promise<IdempotencyBegin> {
     const repo = this.dataSource.getRepository(IdempotencyKeyEntity);
     const inserted = await repo
       .createQueryBuilder()
       .insert()
-      .values({ caller, key, requestHash, state: 'IN_FLIGHT', lockedUntil: () => `now() + make_interval(secs => ${lockMs / 1000})` })
+      .values({
+        caller,
+        key,
+        requestHash,
+        state: 'IN_FLIGHT',
+        lockedUntil: () => `now() + make_interval(secs => ${lockMs / 1000})`,
+      })
       .orIgnore()
       .returning(['key'])
       .execute();
@@ -31,13 +42,21 @@ export class IdempotencyRepository {
     if (!existing) return this.begin(caller, key, requestHash, lockMs);
     if (existing.requestHash !== requestHash) return { kind: 'mismatch' };
     if (existing.state === 'COMPLETED') {
-      return { kind: 'replay', status: existing.responseStatus ?? 200, body: existing.responseBody };
+      return {
+        kind: 'replay',
+        status: existing.responseStatus ?? 200,
+        body: existing.responseBody,
+      };
     }
     const takenOver = await repo
       .createQueryBuilder()
       .update()
       .set({ lockedUntil: () => `now() + make_interval(secs => ${lockMs / 1000})` })
-      .where('caller = :caller AND key = :key AND state = :state AND locked_until < now()', { caller, key, state: 'IN_FLIGHT' })
+      .where('caller = :caller AND key = :key AND state = :state AND locked_until < now()', {
+        caller,
+        key,
+        state: 'IN_FLIGHT',
+      })
       .execute();
     return takenOver.affected === 1 ? { kind: 'started' } : { kind: 'in_flight' };
   }
@@ -46,11 +65,16 @@ export class IdempotencyRepository {
   async complete(caller: string, key: string, status: number, body: unknown): Promise<void> {
     await this.dataSource
       .getRepository(IdempotencyKeyEntity)
-      .update({ caller, key }, { state: 'COMPLETED', responseStatus: status, responseBody: body as object });
+      .update(
+        { caller, key },
+        { state: 'COMPLETED', responseStatus: status, responseBody: body as object },
+      );
   }
 
   /** Forgets the claim, so the caller may retry with the same key (outcome was unknown). */
   async release(caller: string, key: string): Promise<void> {
-    await this.dataSource.getRepository(IdempotencyKeyEntity).delete({ caller, key, state: 'IN_FLIGHT' });
+    await this.dataSource
+      .getRepository(IdempotencyKeyEntity)
+      .delete({ caller, key, state: 'IN_FLIGHT' });
   }
 }

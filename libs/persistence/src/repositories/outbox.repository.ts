@@ -36,7 +36,9 @@ export class OutboxRepository {
   }
 
   async markDispatched(id: string): Promise<void> {
-    await this.dataSource.getRepository(OutboxJobEntity).update({ id }, { dispatchedAt: () => 'now()' });
+    await this.dataSource
+      .getRepository(OutboxJobEntity)
+      .update({ id }, { dispatchedAt: () => 'now()' });
   }
 
   pendingCount(): Promise<number> {

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { PaymentEntity, PaymentStatus, PaymentStatusChangeEntity, StatusChangeSource } from '../entities';
+import {
+  PaymentEntity,
+  PaymentStatus,
+  PaymentStatusChangeEntity,
+  StatusChangeSource,
+} from '../entities';
 import { DuplicateKeyError, isUniqueViolation } from '../errors';
 import { ExternalIdClaim, ExternalIdRegistry } from './external-id.registry';
 
@@ -62,7 +67,11 @@ export class PaymentsRepository {
     const id = randomUUID();
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const externalId = await this.externalIds.reserve(drawExternalId, { ...claim, purpose: 'payment', subjectId: id }, manager);
+        const externalId = await this.externalIds.reserve(
+          drawExternalId,
+          { ...claim, purpose: 'payment', subjectId: id },
+          manager,
+        );
         const payment = manager.create(PaymentEntity, {
           ...input,
           id,
@@ -72,8 +81,14 @@ export class PaymentsRepository {
           deepLink: input.deepLink ?? false,
         });
         await manager.insert(PaymentEntity, payment);
-        await manager.insert(PaymentStatusChangeEntity, { paymentId: id, fromStatus: null, toStatus: 'PENDING', source: 'api', detail: null });
-        return (await manager.findOneByOrFail(PaymentEntity, { id }));
+        await manager.insert(PaymentStatusChangeEntity, {
+          paymentId: id,
+          fromStatus: null,
+          toStatus: 'PENDING',
+          source: 'api',
+          detail: null,
+        });
+        return await manager.findOneByOrFail(PaymentEntity, { id });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
@@ -94,17 +109,23 @@ export class PaymentsRepository {
   }
 
   /** Keeps what DOKU answered to the payment request (redirect and reference). */
-  async recordDokuAnswer(id: string, answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string }): Promise<PaymentEntity> {
+  async recordDokuAnswer(
+    id: string,
+    answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string },
+  ): Promise<PaymentEntity> {
     const patch: Partial<PaymentEntity> = {};
     if (answer.redirectUrl) patch.redirectUrl = answer.redirectUrl;
     if (answer.referenceNo) patch.referenceNo = answer.referenceNo;
     if (answer.externalId) patch.externalId = answer.externalId;
-    if (Object.keys(patch).length > 0) await this.dataSource.getRepository(PaymentEntity).update({ id }, patch);
+    if (Object.keys(patch).length > 0)
+      await this.dataSource.getRepository(PaymentEntity).update({ id }, patch);
     return this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id });
   }
 
   async markStatusChecked(id: string): Promise<void> {
-    await this.dataSource.getRepository(PaymentEntity).update({ id }, { lastStatusCheckAt: () => 'now()' });
+    await this.dataSource
+      .getRepository(PaymentEntity)
+      .update({ id }, { lastStatusCheckAt: () => 'now()' });
   }
 
   /** Moves a payment's status under a row lock and records the change with its source. */
@@ -113,8 +134,15 @@ export class PaymentsRepository {
   }
 
   /** The same, inside a caller's transaction (e.g. together with recording a notification). */
-  async changeStatusIn(manager: EntityManager, id: string, change: StatusChange): Promise<StatusChangeResult> {
-    const payment = await manager.findOne(PaymentEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  async changeStatusIn(
+    manager: EntityManager,
+    id: string,
+    change: StatusChange,
+  ): Promise<StatusChangeResult> {
+    const payment = await manager.findOne(PaymentEntity, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
     if (!payment) throw new Error(`payment ${id} vanished`);
     const from = payment.status;
     if (!canMovePayment(from, change.to)) {
@@ -137,20 +165,28 @@ export class PaymentsRepository {
   }
 
   statusHistory(id: string): Promise<PaymentStatusChangeEntity[]> {
-    return this.dataSource.getRepository(PaymentStatusChangeEntity).find({ where: { paymentId: id }, order: { createdAt: 'ASC' } });
+    return this.dataSource
+      .getRepository(PaymentStatusChangeEntity)
+      .find({ where: { paymentId: id }, order: { createdAt: 'ASC' } });
   }
 
   /**
    * PENDING payments created before `olderThan` whose status was not checked since `checkedBefore`,
    * oldest first, at most `limit`.
    */
-  async findPendingForReconciliation(olderThan: Date, checkedBefore: Date, limit: number): Promise<PaymentEntity[]> {
+  async findPendingForReconciliation(
+    olderThan: Date,
+    checkedBefore: Date,
+    limit: number,
+  ): Promise<PaymentEntity[]> {
     return this.dataSource
       .getRepository(PaymentEntity)
       .createQueryBuilder('p')
       .where(`p.status = 'PENDING'`)
       .andWhere('p.created_at < :olderThan', { olderThan })
-      .andWhere('(p.last_status_check_at IS NULL OR p.last_status_check_at < :checkedBefore)', { checkedBefore })
+      .andWhere('(p.last_status_check_at IS NULL OR p.last_status_check_at < :checkedBefore)', {
+        checkedBefore,
+      })
       .orderBy('p.created_at', 'ASC')
       .limit(limit)
       .getMany();
@@ -163,7 +199,11 @@ export class PaymentsRepository {
    * one clock every worker shares (markStatusChecked stamps with it too). SKIP LOCKED keeps two
    * concurrent claims from waiting on, or taking, the same rows. Never-checked payments first.
    */
-  async claimForReconciliation(createdBefore: Date, leaseMs: number, limit: number): Promise<PaymentEntity[]> {
+  async claimForReconciliation(
+    createdBefore: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<PaymentEntity[]> {
     const [rows] = (await this.dataSource.query(
       `UPDATE payments SET last_status_check_at = now()
        WHERE id IN (

@@ -23,7 +23,8 @@ export interface OutboxTarget {
 /** Why a refund was not accepted. */
 export class RefundRefusedError extends Error {
   constructor(
-    readonly reason: 'PAYMENT_NOT_FOUND' | 'PAYMENT_NOT_PAID' | 'CURRENCY_MISMATCH' | 'EXCEEDS_REFUNDABLE',
+    readonly reason:
+      'PAYMENT_NOT_FOUND' | 'PAYMENT_NOT_PAID' | 'CURRENCY_MISMATCH' | 'EXCEEDS_REFUNDABLE',
     readonly refundable?: string,
   ) {
     super(reason);
@@ -47,16 +48,25 @@ export class RefundsRepository {
    * refunds not FAILED plus this one stay within the paid amount, however many requests race.
    * The refund and its outbox job are written in one transaction.
    */
-  async accept(input: NewRefund, outbox: OutboxTarget): Promise<{ refund: RefundEntity; job: OutboxJobEntity }> {
+  async accept(
+    input: NewRefund,
+    outbox: OutboxTarget,
+  ): Promise<{ refund: RefundEntity; job: OutboxJobEntity }> {
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const payment = await manager.findOne(PaymentEntity, { where: { id: input.paymentId }, lock: { mode: 'pessimistic_write' } });
+        const payment = await manager.findOne(PaymentEntity, {
+          where: { id: input.paymentId },
+          lock: { mode: 'pessimistic_write' },
+        });
         if (!payment) throw new RefundRefusedError('PAYMENT_NOT_FOUND');
         if (payment.status !== 'PAID') throw new RefundRefusedError('PAYMENT_NOT_PAID');
         if (payment.currency !== input.currency) throw new RefundRefusedError('CURRENCY_MISMATCH');
         const committed = await this.committedAmount(manager, payment.id);
-        const refundable = fromMinorUnits(toMinorUnits(payment.amountValue) - toMinorUnits(committed));
-        if (compareMoney(input.amountValue, refundable) > 0) throw new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);
+        const refundable = fromMinorUnits(
+          toMinorUnits(payment.amountValue) - toMinorUnits(committed),
+        );
+        if (compareMoney(input.amountValue, refundable) > 0)
+          throw new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);
 
         const id = randomUUID();
         await manager.insert(RefundEntity, {
@@ -70,7 +80,12 @@ export class RefundsRepository {
           attempts: 0,
         });
         const jobId = outbox.jobId(id);
-        await manager.insert(OutboxJobEntity, { queue: outbox.queue, name: outbox.name, jobId, data: { refundId: id } });
+        await manager.insert(OutboxJobEntity, {
+          queue: outbox.queue,
+          name: outbox.name,
+          jobId,
+          data: { refundId: id },
+        });
         return {
           refund: await manager.findOneByOrFail(RefundEntity, { id }),
           job: await manager.findOneByOrFail(OutboxJobEntity, { jobId }),
@@ -107,14 +122,22 @@ export class RefundsRepository {
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<RefundClaim | null> {
     return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOne(RefundEntity, { where: { id: refundId }, lock: { mode: 'pessimistic_write' } });
+      const refund = await manager.findOne(RefundEntity, {
+        where: { id: refundId },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!refund) return null;
-      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED') return { state: 'final', refund };
+      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
+        return { state: 'final', refund };
       const payment = await manager.findOneByOrFail(PaymentEntity, { id: refund.paymentId });
       const resumed = refund.status === 'PROCESSING';
       if (!refund.externalId || !refund.requestBody) {
         refund.requestBody = prepare(refund, payment);
-        refund.externalId = await this.externalIds.reserve(drawExternalId, { ...claim, purpose: 'refund', subjectId: refund.id }, manager);
+        refund.externalId = await this.externalIds.reserve(
+          drawExternalId,
+          { ...claim, purpose: 'refund', subjectId: refund.id },
+          manager,
+        );
       }
       refund.status = 'PROCESSING';
       refund.processingStartedAt = new Date();
@@ -130,33 +153,50 @@ export class RefundsRepository {
 
   /** After a token refresh the resend carries a new X-EXTERNAL-ID: stored before it is sent. */
   async replaceExternalId(refundId: string, externalId: string): Promise<void> {
-    await this.dataSource.getRepository(RefundEntity).update({ id: refundId, status: 'PROCESSING' }, { externalId });
+    await this.dataSource
+      .getRepository(RefundEntity)
+      .update({ id: refundId, status: 'PROCESSING' }, { externalId });
   }
 
   /** SUCCEEDED with DOKU's refundNo; the payment's refundedAmount grows in the same transaction. */
-  markSucceeded(refundId: string, refundNo: string | null): Promise<{ refund: RefundEntity; changed: boolean }> {
+  markSucceeded(
+    refundId: string,
+    refundNo: string | null,
+  ): Promise<{ refund: RefundEntity; changed: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOneOrFail(RefundEntity, { where: { id: refundId }, lock: { mode: 'pessimistic_write' } });
-      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED') return { refund, changed: false };
+      const refund = await manager.findOneOrFail(RefundEntity, {
+        where: { id: refundId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
+        return { refund, changed: false };
       refund.status = 'SUCCEEDED';
       refund.refundNo = refundNo;
       refund.completedAt = new Date();
       refund.failureCode = null;
       refund.failureMessage = null;
       await manager.save(RefundEntity, refund);
-      await manager.query(`UPDATE payments SET refunded_amount = refunded_amount + $1::numeric, updated_at = now() WHERE id = $2`, [
-        refund.amountValue,
-        refund.paymentId,
-      ]);
+      await manager.query(
+        `UPDATE payments SET refunded_amount = refunded_amount + $1::numeric, updated_at = now() WHERE id = $2`,
+        [refund.amountValue, refund.paymentId],
+      );
       return { refund, changed: true };
     });
   }
 
   /** FAILED for good (DOKU refused it): its amount is refundable again. */
-  markFailed(refundId: string, code: string, message: string | null): Promise<{ refund: RefundEntity; changed: boolean }> {
+  markFailed(
+    refundId: string,
+    code: string,
+    message: string | null,
+  ): Promise<{ refund: RefundEntity; changed: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOneOrFail(RefundEntity, { where: { id: refundId }, lock: { mode: 'pessimistic_write' } });
-      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED') return { refund, changed: false };
+      const refund = await manager.findOneOrFail(RefundEntity, {
+        where: { id: refundId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
+        return { refund, changed: false };
       refund.status = 'FAILED';
       refund.failureCode = code;
       refund.failureMessage = message;
@@ -170,7 +210,10 @@ export class RefundsRepository {
   async noteProblem(refundId: string, code: string, message: string | null): Promise<void> {
     await this.dataSource
       .getRepository(RefundEntity)
-      .update({ id: refundId, status: 'PROCESSING' }, { failureCode: code, failureMessage: message });
+      .update(
+        { id: refundId, status: 'PROCESSING' },
+        { failureCode: code, failureMessage: message },
+      );
   }
 
   /** Open refunds not touched since `before` (PENDING without progress, PROCESSING whose worker may be gone). */

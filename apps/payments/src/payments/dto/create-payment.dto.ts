@@ -1,11 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsIP, IsObject, IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsIP,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
 import { IsFutureTimestamp } from '../../common/validators';
 
 export class CreatePaymentDto {
-  @ApiProperty({ example: 'ORDER-2026-0001', minLength: 1, maxLength: 64, description: 'The order id; unique.' })
+  @ApiProperty({
+    example: 'ORDER-2026-0001',
+    minLength: 1,
+    maxLength: 64,
+    description: 'The order id; unique.',
+  })
   @IsString()
   @Length(1, 64)
   @Matches(/^[\x20-\x7e]+$/, { message: 'partnerReferenceNo must be printable ASCII' })
@@ -21,10 +39,16 @@ export class CreatePaymentDto {
   @ApiProperty({ example: 'https://shop.example/orders/ORDER-2026-0001', maxLength: 255 })
   @IsString()
   @MaxLength(255)
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'returnUrl must be an absolute http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'returnUrl must be an absolute http(s) URL' },
+  )
   returnUrl: string;
 
-  @ApiProperty({ example: 'device12345', description: "Customer's device id: 1-64 letters and digits." })
+  @ApiProperty({
+    example: 'device12345',
+    description: "Customer's device id: 1-64 letters and digits.",
+  })
   @IsString()
   @Matches(/^[A-Za-z0-9]{1,64}$/, { message: 'deviceId must be 1-64 letters and digits' })
   deviceId: string;
@@ -41,7 +65,10 @@ export class CreatePaymentDto {
   @Length(1, 255)
   orderTitle?: string;
 
-  @ApiPropertyOptional({ example: '2030-01-01T10:00:00+07:00', description: 'Payment link expiry, ISO-8601 with offset, in the future.' })
+  @ApiPropertyOptional({
+    example: '2030-01-01T10:00:00+07:00',
+    description: 'Payment link expiry, ISO-8601 with offset, in the future.',
+  })
   @IsOptional()
   @IsString()
   @IsFutureTimestamp()

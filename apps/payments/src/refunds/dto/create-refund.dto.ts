@@ -1,10 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDefined, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
 
 export class CreateRefundDto {
-  @ApiProperty({ type: MoneyDto, description: 'Full or partial amount; refunds not FAILED never exceed the payment.' })
+  @ApiProperty({
+    type: MoneyDto,
+    description: 'Full or partial amount; refunds not FAILED never exceed the payment.',
+  })
   @IsDefined()
   @IsObject()
   @ValidateNested()
@@ -17,7 +29,11 @@ export class CreateRefundDto {
   @MaxLength(255)
   reason?: string;
 
-  @ApiPropertyOptional({ minLength: 1, maxLength: 64, description: 'Your refund id (DOKU idempotency key); generated when absent.' })
+  @ApiPropertyOptional({
+    minLength: 1,
+    maxLength: 64,
+    description: 'Your refund id (DOKU idempotency key); generated when absent.',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 64)
