@@ -19,6 +19,8 @@ export interface Harness {
   app: INestApplication;
   url: string;
   config: AppConfig;
+  /** The environment the service was configured from (to start more processes like it). */
+  env: Record<string, string>;
   sim: RunningSimulator;
   db: TestDatabase;
   http: ReturnType<typeof supertest>;
@@ -42,7 +44,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.simulator,
   });
   const c = sim.credentials;
-  const config = loadConfig({
+  const env: Record<string, string> = {
     PORT: '0',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '10',
@@ -57,7 +59,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DOKU_TIMEOUT_MS: '1000',
     LOG_LEVEL: 'silent',
     ...options.env,
-  });
+  };
+  const config = loadConfig(env);
   const credentials = loadCredentials(config.doku.credentials!);
   const app = await createApp({ config, credentials });
   await app.listen(0, '127.0.0.1');
@@ -68,6 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     app,
     url,
     config,
+    env,
     sim,
     db,
     http: supertest(url),
