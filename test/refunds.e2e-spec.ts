@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { paidPayment, settledRefund } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
+import { waitFor } from './support/wait';
 
 let h: Harness;
 
@@ -169,6 +170,41 @@ describe('refunds', () => {
 });
 
 describe('Bull Board', () => {
+  it('shows a failed refund job with its reason; retrying it there never calls DOKU again', async () => {
+    const payment = await paidPayment(h, '500.00');
+    h.sim.control.inject({
+      operation: 'refund',
+      count: 1,
+      kind: 'snap_code',
+      code: '4035815',
+      message: 'Transaction Not Permitted',
+    });
+    const res = await refund(payment.id, { amount: idr('500.00') });
+    expect((await settledRefund(h, res.body.id)).status).toBe('FAILED');
+    const ops = { user: 'ops', pass: 'ops-secret-password' };
+    const jobId = `refund-${res.body.id}`;
+    const job = await waitFor(async () => {
+      const r = await h.http
+        .get(`/admin/queues/api/queues/refunds/${jobId}`)
+        .auth(ops.user, ops.pass);
+      return r.body?.job?.failedReason ? r.body.job : undefined;
+    });
+    expect(job.failedReason).toContain('4035815');
+    const callsBefore = h.sim.control.counters().requests.refund;
+    const retried = await h.http
+      .put(`/admin/queues/api/queues/refunds/${jobId}/retry`)
+      .auth(ops.user, ops.pass);
+    expect(retried.status).toBeLessThan(300);
+    await waitFor(async () => {
+      const r = await h.http
+        .get(`/admin/queues/api/queues/refunds/${jobId}`)
+        .auth(ops.user, ops.pass);
+      return r.body?.status === 'completed' ? true : undefined;
+    });
+    expect(h.sim.control.counters().requests.refund).toBe(callsBefore);
+    expect((await h.http.get(`/v1/refunds/${res.body.id}`).set(h.auth)).body.status).toBe('FAILED');
+  });
+
   it('is closed without credentials, open with them, and lists the queues', async () => {
     expect((await h.http.get('/admin/queues')).status).toBe(401);
     expect((await h.http.get('/admin/queues').auth('ops', 'wrong')).status).toBe(401);
