@@ -1,23 +1,44 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
-import { Job } from 'bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { Job, Worker } from 'bullmq';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
+import { startQueueWorker } from '../queues/queue-worker';
 import { ReconciliationRun, ReconciliationService } from './reconciliation.service';
 
 /**
  * Runs reconciliation when the scheduler says so (ROLE worker or all). One run at a time per
- * process; runs in several processes are safe, since each claims its own payments.
+ * process; runs in several processes are safe, since each claims its own payments. A failed run
+ * loses nothing: the next scheduled run tries again.
  */
-@Processor(RECONCILIATION_QUEUE, { concurrency: 1 })
-export class ReconciliationProcessor extends WorkerHost {
+@Injectable()
+export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReconciliationProcessor');
+  private worker?: Worker;
 
   constructor(
     private readonly reconciliation: ReconciliationService,
     private readonly metrics: MetricsService,
-  ) {
-    super();
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = startQueueWorker(RECONCILIATION_QUEUE, (job) => this.process(job), this.config, {
+      concurrency: 1,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
   }
 
   async process(job: Job): Promise<ReconciliationRun | undefined> {
@@ -26,23 +47,5 @@ export class ReconciliationProcessor extends WorkerHost {
       return undefined;
     }
     return this.reconciliation.runOnce();
-  }
-
-  @OnWorkerEvent('completed')
-  onCompleted(): void {
-    this.metrics.jobOutcomes.inc({ queue: RECONCILIATION_QUEUE, outcome: 'completed' });
-  }
-
-  @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, err: Error): void {
-    this.metrics.jobOutcomes.inc({ queue: RECONCILIATION_QUEUE, outcome: 'failed' });
-    // The next scheduled run tries again; nothing is lost by one failed run.
-    this.logger.warn({ jobId: job?.id, reason: err.message }, 'reconciliation run failed');
-  }
-
-  /** Without a listener, a worker's 'error' event (Redis away) would crash the process. */
-  @OnWorkerEvent('error')
-  onError(err: Error): void {
-    this.logger.warn(`reconciliation worker: ${err.message}`);
   }
 }

@@ -10,16 +10,12 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { REFUND_JOB, REFUND_SWEEP_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { redisOptionsFromUrl } from '../queues/redis-connection';
+import { startQueueWorker } from '../queues/queue-worker';
 import { RefundExecutor } from './refund-executor.service';
 import { RefundJobData } from './refund-jobs';
 import { RefundSweeper } from './refund.sweeper';
 
-/**
- * The refunds queue's worker (ROLE=worker or all). Built by hand rather than with @Processor so
- * concurrency and lock duration come from configuration; closed on shutdown, which waits for the
- * jobs in hand to finish.
- */
+/** The refunds queue's worker (ROLE worker or all): refund jobs and the sweeper's runs. */
 @Injectable()
 export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RefundWorker');
@@ -33,27 +29,11 @@ export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker(REFUNDS_QUEUE, (job) => this.process(job), {
-      connection: redisOptionsFromUrl(this.config.redisUrl),
-      prefix: this.config.bullmqPrefix,
+    this.worker = startQueueWorker(REFUNDS_QUEUE, (job) => this.process(job), this.config, {
       concurrency: this.config.refundConcurrency,
-      lockDuration: this.config.workerLockMs,
-      stalledInterval: Math.max(1_000, Math.floor(this.config.workerLockMs / 2)),
-      maxStalledCount: 5,
+      metrics: this.metrics,
+      logger: this.logger,
     });
-    this.worker.on('completed', () =>
-      this.metrics.jobOutcomes.inc({ queue: REFUNDS_QUEUE, outcome: 'completed' }),
-    );
-    this.worker.on('failed', (job, err) => {
-      const final =
-        err instanceof UnrecoverableError || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
-      this.metrics.jobOutcomes.inc({ queue: REFUNDS_QUEUE, outcome: final ? 'failed' : 'retried' });
-      this.logger.warn(
-        { jobId: job?.id, attemptsMade: job?.attemptsMade, reason: err.message },
-        final ? 'refund job failed' : 'refund job will retry',
-      );
-    });
-    this.worker.on('error', (err) => this.logger.warn(`refund worker: ${err.message}`));
   }
 
   async onApplicationShutdown(): Promise<void> {
