@@ -49,7 +49,11 @@ export class PaymentStatusService {
     private readonly externalIds: ExternalIdService,
   ) {}
 
-  async check(payment: PaymentEntity, source: StatusChangeSource): Promise<StatusCheckOutcome> {
+  /**
+   * DOKU's check status for the payment, nothing applied; undefined when no access token could
+   * be had.
+   */
+  async query(payment: PaymentEntity): Promise<SnapResult<CheckStatusResponse> | undefined> {
     const reserve = () => this.externalIds.reserve('status_check', payment.id);
     const prepared = this.client.prepareCheckStatus(
       {
@@ -59,13 +63,17 @@ export class PaymentStatusService {
       },
       await reserve(),
     );
-    let result: SnapResult<CheckStatusResponse>;
     try {
-      result = await this.client.checkStatus(prepared, { renewExternalId: reserve });
+      return await this.client.checkStatus(prepared, { renewExternalId: reserve });
     } catch (err) {
-      if (err instanceof TokenRequestError) return { payment, changed: false, notFound: false };
+      if (err instanceof TokenRequestError) return undefined;
       throw err;
     }
+  }
+
+  async check(payment: PaymentEntity, source: StatusChangeSource): Promise<StatusCheckOutcome> {
+    const result = await this.query(payment);
+    if (!result) return { payment, changed: false, notFound: false };
     await this.payments.markStatusChecked(payment.id);
     const notFound = result.httpStatus === 404 || result.responseCode?.startsWith('404') === true;
     if (result.outcome.kind !== 'success' || !result.body)

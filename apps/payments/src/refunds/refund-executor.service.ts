@@ -14,6 +14,7 @@ import {
 import { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence';
 import { ExternalIdService } from '../doku/external-id.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { PaymentStatusService } from '../payments/payment-status.service';
 
 /** A refund call whose outcome is not final yet: BullMQ retries it with backoff. */
 export class RefundRetryableError extends Error {
@@ -37,6 +38,7 @@ export class RefundExecutor {
     private readonly client: DokuSnapClient,
     private readonly externalIds: ExternalIdService,
     private readonly metrics: MetricsService,
+    private readonly statuses: PaymentStatusService,
   ) {}
 
   async execute(refundId: string): Promise<string> {
@@ -132,18 +134,9 @@ export class RefundExecutor {
     payment: PaymentEntity,
   ): Promise<string | null> {
     try {
-      const reserve = () => this.externalIds.reserve('status_check', payment.id);
-      const prepared = this.client.prepareCheckStatus(
-        {
-          originalPartnerReferenceNo: payment.partnerReferenceNo,
-          originalReferenceNo: payment.referenceNo ?? undefined,
-          originalExternalId: payment.externalId,
-        },
-        await reserve(),
-      );
-      const status = await this.client.checkStatus(prepared, { renewExternalId: reserve });
+      const status = await this.statuses.query(payment);
       const entry =
-        status.outcome.kind === 'success'
+        status?.outcome.kind === 'success'
           ? status.body?.refundHistory?.find((h) => h.partnerReferenceNo === refund.partnerRefundNo)
           : undefined;
       if (entry && SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { PaymentStatusService } from '../payments/payment-status.service';
 import { PaymentsModule } from '../payments/payments.module';
 import { OutboxRelay } from './outbox.relay';
 import { RefundExecutor } from './refund-executor.service';
@@ -23,7 +24,7 @@ export class RefundsModule {
         RefundQueue,
         OutboxRelay,
         ...(api ? [RefundsService] : []),
-        ...(worker ? [RefundExecutor, RefundSweeper, RefundWorker] : []),
+        ...(worker ? [PaymentStatusService, RefundExecutor, RefundSweeper, RefundWorker] : []),
       ],
       exports: [RefundQueue, OutboxRelay, ...(worker ? [RefundSweeper, RefundExecutor] : [])],
     };

@@ -163,24 +163,15 @@ export class RefundsRepository {
     refundId: string,
     refundNo: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOneOrFail(RefundEntity, {
-        where: { id: refundId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
-        return { refund, changed: false };
+    return this.settle(refundId, async (refund, manager) => {
       refund.status = 'SUCCEEDED';
       refund.refundNo = refundNo;
-      refund.completedAt = new Date();
       refund.failureCode = null;
       refund.failureMessage = null;
-      await manager.save(RefundEntity, refund);
       await manager.query(
         `UPDATE payments SET refunded_amount = refunded_amount + $1::numeric, updated_at = now() WHERE id = $2`,
         [refund.amountValue, refund.paymentId],
       );
-      return { refund, changed: true };
     });
   }
 
@@ -190,6 +181,18 @@ export class RefundsRepository {
     code: string,
     message: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
+    return this.settle(refundId, async (refund) => {
+      refund.status = 'FAILED';
+      refund.failureCode = code;
+      refund.failureMessage = message;
+    });
+  }
+
+  /** Moves an open refund to its final status under a row lock; a final refund never moves again. */
+  private settle(
+    refundId: string,
+    finish: (refund: RefundEntity, manager: EntityManager) => Promise<void>,
+  ): Promise<{ refund: RefundEntity; changed: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const refund = await manager.findOneOrFail(RefundEntity, {
         where: { id: refundId },
@@ -197,9 +200,7 @@ export class RefundsRepository {
       });
       if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
         return { refund, changed: false };
-      refund.status = 'FAILED';
-      refund.failureCode = code;
-      refund.failureMessage = message;
+      await finish(refund, manager);
       refund.completedAt = new Date();
       await manager.save(RefundEntity, refund);
       return { refund, changed: true };
