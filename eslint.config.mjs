@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     // The two libraries stay independent of each other and of the apps.
     files: ['libs/doku-snap/**/*.ts'],
     rules: {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { loadCredentials } from '@app/doku-snap';
 import {
@@ -31,6 +32,19 @@ export interface Harness {
 export interface HarnessOptions {
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** Where the service's JSON log lines go (with `env.LOG_LEVEL`), e.g. to read them in a test. */
+  logDestination?: DestinationStream;
+  /** The service reaches PostgreSQL through this address (a proxy the test controls). */
+  databaseVia?: { host: string; port: number };
+}
+
+/** The test database's URL with another host and port. */
+function databaseUrlVia(url: string, via?: { host: string; port: number }): string {
+  if (!via) return url;
+  const u = new URL(url);
+  u.hostname = via.host;
+  u.port = String(via.port);
+  return u.toString();
 }
 
 /**
@@ -46,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const c = sim.credentials;
   const env: Record<string, string> = {
     PORT: '0',
-    DATABASE_URL: db.url,
+    DATABASE_URL: databaseUrlVia(db.url, options.databaseVia),
     DATABASE_POOL_SIZE: '10',
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     BULLMQ_PREFIX: `test-${randomBytes(6).toString('hex')}`,
@@ -62,7 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const config = loadConfig(env);
   const credentials = loadCredentials(config.doku.credentials!);
-  const app = await createApp({ config, credentials });
+  const app = await createApp({ config, credentials, logDestination: options.logDestination });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;

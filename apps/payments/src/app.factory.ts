@@ -15,9 +15,13 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), {
     bodyParser: false,
     bufferLogs: true,
+    // A failed start (database unreachable ...) throws to the caller, which exits 1 with one
+    // line, instead of process.abort() (a core dump, and a dead test worker).
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  if (runtime.config.trustProxy !== undefined) app.set('trust proxy', runtime.config.trustProxy);
   app.use(jsonBodyParser(BODY_LIMIT));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(createValidationPipe());

@@ -6,7 +6,11 @@ import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from './config/tokens';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import { DatabaseModule } from './database/database.module';
 import { DokuModule } from './doku/doku.module';
+import { HealthModule } from './health/health.module';
+import { HttpEdgeModule } from './http/http-edge.module';
+import { ThrottlingModule } from './http/throttling.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PaymentsModule } from './payments/payments.module';
 import { QueuesModule } from './queues/queues.module';
@@ -41,9 +45,15 @@ export class AppModule {
         },
         LoggingModule.forRoot(config, runtime.logDestination),
         MetricsModule,
+        // Before any feature module: its middleware must see every request first.
+        HttpEdgeModule,
+        ThrottlingModule,
         DatabaseModule,
         QueuesModule,
         DokuModule,
+        // Every ROLE serves these, the worker included.
+        HealthModule,
+        MetricsEndpointModule,
         ...(api ? [PaymentsModule] : []),
         RefundsModule.forRole(config.role),
         SettlementModule.forRoot(config),

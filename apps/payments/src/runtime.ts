@@ -1,19 +1,35 @@
-import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { loadCredentials, SnapCredentials } from '@app/doku-snap';
 import { startDokuSimulator } from '../../doku-simulator/src/index';
 import type { AppConfig } from './config/app-config';
+import { readSimulatorCredentialsFile } from './config/simulator-credentials-file';
 
 export interface ResolvedRuntime {
   config: AppConfig;
   credentials: SnapCredentials;
   /** Stops what this function started (the embedded simulator). */
   stop(): Promise<void>;
+  /** Said at warn level once the app's (JSON) logger is up: DOKU is a simulator. */
+  simulatorNotice?: string;
 }
 
 /**
- * Real DOKU credentials configured: use them. None: start the DOKU simulator in this process,
- * with generated credentials, and a generated API key if none is set, and say so loudly.
+ * Simulator mode accepts a generated internal API key when none is configured, and prints it
+ * (not in a worker, which serves no internal API).
+ */
+function simulatorApiKeys(config: AppConfig): { apiKeys: string[]; note: string } {
+  if (config.apiKeys.length > 0 || config.role === 'worker')
+    return { apiKeys: config.apiKeys, note: '' };
+  const key = `sim_${randomBytes(24).toString('base64url')}`;
+  return { apiKeys: [key], note: ` Internal API key for this run: ${key}` };
+}
+
+/**
+ * Three ways to reach DOKU, said loudly in the log when it is not the real one:
+ * - real credentials configured: use them;
+ * - DOKU_SIMULATOR_CREDENTIALS_FILE: a standalone simulator at DOKU_BASE_URL (docker compose);
+ * - nothing: start the DOKU simulator in this process, with generated credentials.
+ * Both simulator modes generate an internal API key when none is set.
  */
 export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime> {
   if (config.doku.credentials) {
@@ -23,19 +39,25 @@ export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime
       stop: async () => undefined,
     };
   }
+  if (config.doku.simulatorCredentialsFile) {
+    const raw = await readSimulatorCredentialsFile(config.doku.simulatorCredentialsFile);
+    const { apiKeys, note } = simulatorApiKeys(config);
+    return {
+      config: { ...config, apiKeys },
+      credentials: loadCredentials(raw),
+      stop: async () => undefined,
+      simulatorNotice:
+        `SIMULATOR MODE: DOKU is the standalone simulator at ${config.doku.baseUrl} ` +
+        `(credentials from ${config.doku.simulatorCredentialsFile}; payments are not real).${note}`,
+    };
+  }
   const simulator = await startDokuSimulator({
     merchantBaseUrl: `http://127.0.0.1:${config.port}`,
     publicBaseUrl: config.simulatorPublicUrl,
     notificationRetryDelaysMs: [5_000, 30_000, 120_000],
   });
   const c = simulator.credentials;
-  const apiKeys =
-    config.apiKeys.length > 0 ? config.apiKeys : [`sim_${randomBytes(24).toString('base64url')}`];
-  const logger = new Logger('Simulator');
-  logger.warn(
-    `SIMULATOR MODE: no DOKU credentials configured; DOKU is the embedded simulator at ${simulator.url} (payments are not real).` +
-      (config.apiKeys.length === 0 ? ` Internal API key for this run: ${apiKeys[0]}` : ''),
-  );
+  const { apiKeys, note } = simulatorApiKeys(config);
   return {
     config: { ...config, apiKeys, doku: { ...config.doku, baseUrl: simulator.url } },
     credentials: loadCredentials({
@@ -45,5 +67,6 @@ export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime
       dokuPublicKey: c.dokuPublicKeyPem,
     }),
     stop: () => simulator.close(),
+    simulatorNotice: `SIMULATOR MODE: no DOKU credentials configured; DOKU is the embedded simulator at ${simulator.url} (payments are not real).${note}`,
   };
 }

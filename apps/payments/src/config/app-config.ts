@@ -1,4 +1,5 @@
 import { RawCredentials } from '@app/doku-snap';
+import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
 
 /** The validated configuration the service runs with. */
@@ -14,6 +15,8 @@ export interface AppConfig {
     baseUrl?: string;
     /** Undefined: no credentials configured, run on the embedded simulator. */
     credentials?: RawCredentials;
+    /** A standalone simulator's credentials file (simulator mode with DOKU_BASE_URL). */
+    simulatorCredentialsFile?: string;
     timeoutMs: number;
     paymentAttempts: number;
   };
@@ -29,6 +32,10 @@ export interface AppConfig {
   refundSweepEveryMs: number;
   workerLockMs: number;
   outboxRelayEveryMs: number;
+  /** Requests per client address and window on the HTTP endpoints; limit 0: no limit. */
+  throttle: { limit: number; ttlMs: number };
+  /** Express' `trust proxy` setting; undefined: trust no proxy. */
+  trustProxy?: boolean | number | string;
   simulatorPublicUrl?: string;
 }
 
@@ -48,11 +55,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`),
-    );
-  }
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...crossFieldProblems(cleaned),
+    ...keyProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const hasCredentials = e.DOKU_CLIENT_ID !== undefined;
   return {
@@ -74,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
             dokuPublicKeyFile: e.DOKU_PUBLIC_KEY_FILE,
           }
         : undefined,
+      simulatorCredentialsFile: e.DOKU_SIMULATOR_CREDENTIALS_FILE,
       timeoutMs: e.DOKU_TIMEOUT_MS,
       paymentAttempts: e.DOKU_PAYMENT_ATTEMPTS,
     },
@@ -92,6 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     refundSweepEveryMs: e.REFUND_SWEEP_EVERY_MS,
     workerLockMs: e.WORKER_LOCK_MS,
     outboxRelayEveryMs: e.OUTBOX_RELAY_EVERY_MS,
+    throttle: { limit: e.THROTTLE_LIMIT, ttlMs: e.THROTTLE_TTL_MS },
+    trustProxy: trustProxyOf(e.TRUST_PROXY),
     simulatorPublicUrl: e.SIMULATOR_PUBLIC_URL,
   };
+}
+
+function trustProxyOf(value: string | undefined): boolean | number | string | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

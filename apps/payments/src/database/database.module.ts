@@ -12,6 +12,7 @@ import {
 } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
+import { ensureDatabase } from './ensure-database';
 
 /** One PostgreSQL pool for the process, migrated at start unless MIGRATIONS_RUN=false. */
 @Global()
@@ -21,6 +22,7 @@ import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
       provide: DATA_SOURCE,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
+        if (config.migrationsRun) await ensureDatabase(config.databaseUrl);
         const dataSource = createDataSource({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,

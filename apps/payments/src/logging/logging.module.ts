@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
-
-/** Header and field names whose values never reach a log line. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-signature"]',
-  'req.headers["authorization-customer"]',
-  'req.headers.cookie',
-  'res.headers["set-cookie"]',
-  '*.clientSecret',
-  '*.privateKey',
-  '*.accessToken',
-  '*.password',
-  '*.apiKey',
-];
+import { REDACTED_PATHS } from './redaction';
 
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** JSON logs with a request id on every line; secrets redacted. */
+/** Probes and scrapes come every few seconds: logging each would drown the log. */
+const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * JSON logs (pino) with a request id on every line of a request, secrets redacted. The request id
+ * is the caller's X-Request-Id when it is sane, a UUID otherwise, and is sent back in
+ * X-Request-Id so a caller can quote it.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig, destination?: DestinationStream): DynamicModule {
@@ -33,23 +27,25 @@ export class LoggingModule {
             {
               level: config.logLevel,
               redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-              genReqId: (req: IncomingMessage) => {
+              genReqId: (req: IncomingMessage, res: ServerResponse) => {
                 const given = req.headers['x-request-id'];
-                return typeof given === 'string' && REQUEST_ID_RE.test(given)
-                  ? given
-                  : randomUUID();
+                const id =
+                  typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
+                res.setHeader('X-Request-Id', id);
+                return id;
               },
-              customProps: () => ({ service: 'doku-payments' }),
+              customProps: () => ({ service: 'doku-payments', role: config.role }),
               autoLogging: {
-                ignore: (req: IncomingMessage) =>
-                  req.url === '/health/live' || req.url === '/metrics',
+                ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
               },
+              // Method and URL only: headers carry credentials and signatures.
               serializers: {
                 req: (req: { id: unknown; method: string; url: string }) => ({
                   id: req.id,
                   method: req.method,
                   url: req.url,
                 }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
             },
             destination ?? process.stdout,

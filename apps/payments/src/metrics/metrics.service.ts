@@ -60,6 +60,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly queueDepthFailures = new Counter({
+    name: 'queue_depth_collect_failures_total',
+    help: 'Scrapes that could not read a queue depth (Redis unreachable or slow), by queue',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -27,6 +27,8 @@ export class SnapExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status === 401) return errors.unauthorized('Unauthorized');
+      // The rate limit (ThrottlingModule): SNAP's own code for it, so DOKU retries later.
+      if (status === 429) return new SnapError(429, `429${this.service}00`, 'Too Many Requests');
       if (status < 500) return errors.badRequest();
     }
     return errors.generalError();

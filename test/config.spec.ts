@@ -1,0 +1,247 @@
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../apps/payments/src/config/app-config';
+import { readSimulatorCredentialsFile } from '../apps/payments/src/config/simulator-credentials-file';
+
+const SECRET = 'sk-very-secret-value-do-not-print';
+
+function pems() {
+  const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const doku = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    privateKey: merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    dokuPublicKey: doku.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+const keys = pems();
+
+const realDoku = {
+  DOKU_BASE_URL: 'https://api-sandbox.doku.com',
+  DOKU_CLIENT_ID: 'BRN-0001-1700000000000',
+  DOKU_CLIENT_SECRET: SECRET,
+  DOKU_PRIVATE_KEY: keys.privateKey,
+  DOKU_PUBLIC_KEY: keys.dokuPublicKey,
+};
+
+/** The problem lines loadConfig reports for `env` (fails the test if it accepts it). */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    const lines = (err as ConfigError).problems;
+    // Never the value of anything that may be a secret.
+    for (const line of lines) {
+      expect(line).not.toContain(SECRET);
+      expect(line).not.toContain('BEGIN');
+    }
+    return lines;
+  }
+  throw new Error('configuration accepted');
+}
+
+describe('loadConfig', () => {
+  it('runs on defaults alone (simulator mode), with the contract defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/doku_payments',
+      redisUrl: 'redis://127.0.0.1:6379',
+      bullmqPrefix: 'doku-payments',
+      role: 'all',
+      apiKeys: [],
+      migrationsRun: true,
+      logLevel: 'info',
+      throttle: { limit: 1000, ttlMs: 10_000 },
+    });
+    expect(config.doku.credentials).toBeUndefined();
+    expect(config.doku.baseUrl).toBeUndefined();
+    expect(config.bullBoard).toBeUndefined();
+    expect(config.trustProxy).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DOKU_CLIENT_ID: '', API_KEYS: '' }).port).toBe(3000);
+  });
+
+  it('takes real DOKU credentials, with literal \\n in the PEM', () => {
+    const config = loadConfig({
+      ...realDoku,
+      DOKU_PRIVATE_KEY: keys.privateKey.replace(/\n/g, '\\n'),
+      API_KEYS: 'key-aaaaaaaaaaaaaaaa, key-bbbbbbbbbbbbbbbb',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: SECRET,
+      TRUST_PROXY: 'loopback, 10.0.0.0/8',
+      THROTTLE_LIMIT: '0',
+    });
+    expect(config.doku.credentials?.clientId).toBe('BRN-0001-1700000000000');
+    expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(config.bullBoard).toEqual({ user: 'ops', password: SECRET });
+    expect(config.trustProxy).toBe('loopback, 10.0.0.0/8');
+    expect(config.throttle.limit).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
+  it('reports every malformed value at once, one line each, naming the variable', () => {
+    expect(
+      problems({
+        PORT: 'eighty',
+        DATABASE_URL: `mysql://root:${SECRET}@db/payments`,
+        REDIS_URL: 'http://redis:6379',
+        ROLE: 'boss',
+        LOG_LEVEL: 'loud',
+        MIGRATIONS_RUN: 'maybe',
+        REFUND_CONCURRENCY: '0',
+        THROTTLE_LIMIT: '-1',
+        BULLMQ_PREFIX: 'a:b',
+        TRUST_PROXY: 'every body',
+      }),
+    ).toEqual([
+      'PORT: must be an integer from 0 to 65535',
+      'DATABASE_URL: must be a postgres: or postgresql: URL',
+      'REDIS_URL: must be a redis: or rediss: URL',
+      'BULLMQ_PREFIX: must be 1-64 letters, digits, _ . or -',
+      'ROLE: must be all, api or worker',
+      'MIGRATIONS_RUN: must be true or false',
+      'LOG_LEVEL: must be fatal, error, warn, info, debug, trace or silent',
+      'REFUND_CONCURRENCY: must be an integer of at least 1',
+      'THROTTLE_LIMIT: must be an integer from 0 to 1000000',
+      'TRUST_PROXY: must be true, false, a hop count, or comma-separated addresses or subnets',
+    ]);
+  });
+
+  it('reports contradictions together with malformed values', () => {
+    expect(problems({ PORT: '-1', DOKU_CLIENT_ID: 'BRN-1', DOKU_CLIENT_SECRET: SECRET })).toEqual([
+      'PORT: must be an integer from 0 to 65535',
+      'DOKU_PRIVATE_KEY (or DOKU_PRIVATE_KEY_FILE): required once any DOKU credential is set (or set none to run on the embedded simulator)',
+      'DOKU_PUBLIC_KEY (or DOKU_PUBLIC_KEY_FILE): required once any DOKU credential is set (or set none to run on the embedded simulator)',
+    ]);
+  });
+
+  it('refuses DOKU_BASE_URL without credentials: a forgotten secret must not mean a silent simulator', () => {
+    expect(problems({ DOKU_BASE_URL: 'https://api.doku.com' })).toEqual([
+      'DOKU_BASE_URL: set without DOKU credentials: set DOKU_CLIENT_ID, DOKU_CLIENT_SECRET, DOKU_PRIVATE_KEY[_FILE] and DOKU_PUBLIC_KEY[_FILE] too, or unset DOKU_BASE_URL to run on the embedded simulator',
+    ]);
+    const { DOKU_BASE_URL: _, ...withoutUrl } = realDoku;
+    expect(problems(withoutUrl)).toEqual([
+      'DOKU_BASE_URL: required with real DOKU credentials (e.g. https://api-sandbox.doku.com)',
+    ]);
+  });
+
+  it('refuses a key given twice, a key that does not parse and a key file it cannot read', () => {
+    expect(problems({ ...realDoku, DOKU_PRIVATE_KEY_FILE: '/etc/doku/key.pem' })).toEqual([
+      'DOKU_PRIVATE_KEY: set DOKU_PRIVATE_KEY or DOKU_PRIVATE_KEY_FILE, not both',
+    ]);
+    expect(
+      problems({
+        ...realDoku,
+        DOKU_PRIVATE_KEY: `-----BEGIN PRIVATE KEY-----\n${SECRET}\n-----END PRIVATE KEY-----`,
+        DOKU_PUBLIC_KEY: undefined as unknown as string,
+        DOKU_PUBLIC_KEY_FILE: '/nonexistent/doku-public.pem',
+      }),
+    ).toEqual([
+      'DOKU_PRIVATE_KEY: not a valid RSA private key in PEM (PKCS#8 or PKCS#1)',
+      'DOKU_PUBLIC_KEY_FILE: cannot read the key file /nonexistent/doku-public.pem',
+    ]);
+  });
+
+  it('refuses half of the dashboard credentials, short API keys, and a simulator file beside real credentials', () => {
+    expect(problems({ BULL_BOARD_USER: 'ops' })).toEqual([
+      'BULL_BOARD_PASSWORD: BULL_BOARD_USER and BULL_BOARD_PASSWORD go together',
+    ]);
+    expect(problems({ API_KEYS: `${SECRET},short` })).toEqual([
+      'API_KEYS: every key must be at least 16 characters (comma-separated, no empty entries)',
+    ]);
+    expect(problems({ ...realDoku, DOKU_SIMULATOR_CREDENTIALS_FILE: '/shared/sim.json' })).toEqual([
+      'DOKU_SIMULATOR_CREDENTIALS_FILE: set it or the DOKU_CLIENT_ID/SECRET/keys credentials, not both',
+    ]);
+    expect(problems({ DOKU_SIMULATOR_CREDENTIALS_FILE: '/shared/sim.json' })).toEqual([
+      'DOKU_BASE_URL: required with DOKU_SIMULATOR_CREDENTIALS_FILE (the standalone simulator URL)',
+    ]);
+    expect(
+      loadConfig({
+        DOKU_SIMULATOR_CREDENTIALS_FILE: '/shared/sim.json',
+        DOKU_BASE_URL: 'http://simulator:3100',
+      }).doku,
+    ).toMatchObject({ simulatorCredentialsFile: '/shared/sim.json', credentials: undefined });
+  });
+});
+
+describe('DOKU_SIMULATOR_CREDENTIALS_FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'doku-sim-creds-'));
+
+  it('waits for the simulator to write its file, then maps it to merchant credentials', async () => {
+    const file = join(dir, 'late.json');
+    setTimeout(
+      () =>
+        writeFileSync(
+          file,
+          JSON.stringify({
+            clientId: 'BRN-SIM-1',
+            clientSecret: SECRET,
+            merchantPrivateKeyPem: keys.privateKey,
+            merchantPublicKeyPem: 'unused',
+            dokuPrivateKeyPem: 'unused',
+            dokuPublicKeyPem: keys.dokuPublicKey,
+          }),
+        ),
+      300,
+    );
+    await expect(readSimulatorCredentialsFile(file, 5_000)).resolves.toEqual({
+      clientId: 'BRN-SIM-1',
+      clientSecret: SECRET,
+      privateKey: keys.privateKey,
+      dokuPublicKey: keys.dokuPublicKey,
+    });
+  });
+
+  it('gives up with one line naming the variable and what is wrong, never the content', async () => {
+    const file = join(dir, 'partial.json');
+    writeFileSync(file, JSON.stringify({ clientId: 'BRN-SIM-1', clientSecret: SECRET }));
+    const err = await readSimulatorCredentialsFile(file, 600).catch((e: unknown) => e);
+    expect((err as ConfigError).problems).toEqual([
+      `DOKU_SIMULATOR_CREDENTIALS_FILE: ${file} lacks merchantPrivateKeyPem, dokuPublicKeyPem`,
+    ]);
+    const missing = await readSimulatorCredentialsFile(join(dir, 'none.json'), 0).catch(
+      (e: unknown) => e,
+    );
+    expect((missing as ConfigError).problems[0]).toMatch(
+      /^DOKU_SIMULATOR_CREDENTIALS_FILE: cannot read /,
+    );
+  });
+});
+
+describe('the service process with a bad configuration', () => {
+  it('prints one `config error:` line per problem on stderr and exits 78 before touching anything', async () => {
+    const root = resolve(__dirname, '..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/payments/src/main.ts'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: 'eighty',
+        DOKU_CLIENT_ID: 'BRN-1',
+        DOKU_CLIENT_SECRET: SECRET,
+        // Unreachable on purpose: the process must stop before it connects to anything.
+        DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code).toBe(78);
+    expect(stderr.trim().split('\n')).toEqual([
+      'config error: PORT: must be an integer from 0 to 65535',
+      'config error: DOKU_PRIVATE_KEY (or DOKU_PRIVATE_KEY_FILE): required once any DOKU credential is set (or set none to run on the embedded simulator)',
+      'config error: DOKU_PUBLIC_KEY (or DOKU_PUBLIC_KEY_FILE): required once any DOKU credential is set (or set none to run on the embedded simulator)',
+    ]);
+    expect(stdout + stderr).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Harness, startHarness } from './support/harness';
+
+const LIMIT = 30;
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({
+    env: {
+      THROTTLE_LIMIT: String(LIMIT),
+      THROTTLE_TTL_MS: '60000',
+      BULL_BOARD_USER: 'ops',
+      BULL_BOARD_PASSWORD: 'ops-password-0123456789',
+    },
+  });
+});
+afterAll(() => h?.close());
+
+describe('HTTP hygiene', () => {
+  it('sends helmet headers, a strict CSP on the APIs and none on the two UIs, which still render', async () => {
+    const api = await h.http.get(`/v1/refunds/${crypto.randomUUID()}`).set(h.auth);
+    expect(api.status).toBe(404);
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(api.headers['x-powered-by']).toBeUndefined();
+
+    const docs = await h.http.get('/docs/');
+    expect(docs.status).toBe(200);
+    expect(docs.text).toContain('swagger-ui');
+    expect(docs.headers['content-security-policy']).toBeUndefined();
+    expect(docs.headers['x-content-type-options']).toBe('nosniff');
+
+    const board = await h.http.get('/admin/queues').auth('ops', 'ops-password-0123456789');
+    expect(board.status).toBe(200);
+    expect(board.headers['content-security-policy']).toBeUndefined();
+  });
+
+  it("times and guards even what DOKU's body capture refuses before any controller runs", async () => {
+    const res = await h.http
+      .post('/v1.0/debit/notify')
+      .set('Content-Type', 'application/json')
+      .send('x'.repeat(70_000));
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ responseCode: '4005600', responseMessage: 'Bad Request' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    const metrics = (await h.http.get('/metrics')).text;
+    expect(metrics).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/v1\.0\/debit\/notify",status="400"\} 1/,
+    );
+  });
+
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    const given = await h.http.get('/health/live').set('X-Request-Id', 'caller-id-42');
+    expect(given.headers['x-request-id']).toBe('caller-id-42');
+    const odd = await h.http.get('/health/live').set('X-Request-Id', 'no spaces <allowed>');
+    expect(odd.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('refuses a body over 64 kb with the error shape, and never shows a stack trace', async () => {
+    const res = await h.http
+      .post('/v1/payments')
+      .set(h.auth)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ orderTitle: 'x'.repeat(70_000) }));
+    expect(res.status).toBe(413);
+    expect(res.body).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringMatching(/too large/),
+      details: [],
+    });
+    expect(JSON.stringify(res.body)).not.toMatch(/\bat .+:\d+/);
+  });
+
+  /** Sends `send` until it is answered 429 (or one more time than the limit allows). */
+  async function untilLimited(send: () => PromiseLike<Answer>): Promise<Answer & { sent: number }> {
+    for (let sent = 1; ; sent++) {
+      const res = await send();
+      if (res.status === 429 || sent > LIMIT)
+        return { status: res.status, body: res.body, headers: res.headers, sent };
+    }
+  }
+  type Answer = { status: number; body: Record<string, unknown>; headers: Record<string, string> };
+
+  it('rate-limits the internal API and DOKU endpoints per client and endpoint, never the probes or /metrics', async () => {
+    const limited = await untilLimited(() =>
+      h.http.get(`/v1/refunds/${crypto.randomUUID()}`).set(h.auth),
+    );
+    expect(limited.status).toBe(429);
+    // The first test spent one request on this endpoint already.
+    expect(limited.sent).toBe(LIMIT);
+    expect(limited.body).toMatchObject({ code: 'TOO_MANY_REQUESTS', details: [] });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+
+    // DOKU gets SNAP's code for it, so it retries later rather than giving up.
+    const notify = await untilLimited(() => h.http.post('/v1.0/debit/notify').send({}));
+    expect(notify.status).toBe(429);
+    expect(notify.body).toEqual({ responseCode: '4295600', responseMessage: 'Too Many Requests' });
+
+    for (const path of ['/health/live', '/health/ready', '/metrics'])
+      expect((await h.http.get(path)).status, path).toBe(200);
+  });
+});
