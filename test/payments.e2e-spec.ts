@@ -258,3 +258,24 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect(bad.body.details[0].field).toBe('id');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the internal API from the DTOs at /docs-json, with the UI at /docs', async () => {
+    const doc = await h.http.get('/docs-json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/payments',
+        '/v1/payments/{id}',
+        '/v1/payments/{id}/status-check',
+        '/v1/payments/{id}/refunds',
+        '/v1/refunds/{id}',
+      ]),
+    );
+    const create = doc.body.components.schemas.CreatePaymentDto;
+    expect(create.required).toEqual(
+      expect.arrayContaining(['partnerReferenceNo', 'amount', 'returnUrl', 'deviceId']),
+    );
+    expect((await h.http.get('/docs')).status).toBe(200);
+  });
+});
