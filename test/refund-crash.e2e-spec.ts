@@ -163,4 +163,28 @@ describe('a refund worker killed mid-flight', () => {
     startWorker();
     await expectSettledOnce(refund, payment, '3000.00');
   }, 60_000);
+
+  it('SIGTERM: the worker finishes the refund in hand before it exits', async () => {
+    const payment = await paidPayment(h);
+    h.sim.control.inject({
+      operation: 'refund',
+      count: 1,
+      kind: 'delay',
+      when: 'after',
+      delayMs: 1_500,
+    });
+    const a = startWorker();
+    const refund = await requestRefund(payment.id, '4000.00');
+    await waitFor(
+      () =>
+        h.sim.control.counters().refundsExecuted[refund.partnerRefundNo] === 1 ? true : undefined,
+      30_000,
+      'DOKU to refund',
+    );
+    await a.stop();
+    // Nest re-raises SIGTERM once its shutdown hooks (closing the worker) have run.
+    expect(a.child.signalCode === 'SIGTERM' || a.child.exitCode === 0).toBe(true);
+    expect((await refundRow(refund.id)).status).toBe('SUCCEEDED');
+    expect(h.sim.control.counters().refundsExecuted[refund.partnerRefundNo]).toBe(1);
+  }, 60_000);
 });
