@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`; `-- --quick` for a short run; `-- --profile` to CPU-profile both clients of
+ * scenario 1 (in this process) and the service during scenarios 2 and 3; `-- --only 1,3` to run
+ * some scenarios. See BENCHMARKS.md.
+ *
+ * Progress goes to stderr; the table and then one JSON object (the last line) go to stdout, and
+ * the JSON to bench-results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildService, ROOT } from './lib/build';
+import type { LoopResult } from './lib/loop';
+import {
+  formatProfile,
+  profilerSetup,
+  ProfilerSetup,
+  profileService,
+  ProfileSummary,
+  ProfileWindow,
+  summarizeProfile,
+} from './lib/profiler';
+import { machine, roundRow, ScenarioRow, table } from './lib/report';
+import { ServiceProcess, startService } from './lib/service-process';
+import { SimulatorProcess, startSimulatorProcess } from './lib/simulator-process';
+import { createPaymentScenario } from './scenarios/create-payment';
+import { libraryVsSdk } from './scenarios/library-vs-sdk';
+import { refundPipeline } from './scenarios/refund-pipeline';
+
+interface Settings {
+  quick: boolean;
+  profile: boolean;
+  only: Set<number>;
+}
+
+function parseArgs(argv: string[]): Settings {
+  const settings: Settings = { quick: false, profile: false, only: new Set([1, 2, 3]) };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') settings.quick = true;
+    else if (arg === '--profile') settings.profile = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const list = arg.includes('=') ? arg.slice('--only='.length) : argv[++i];
+      settings.only = new Set(
+        (list ?? '')
+          .split(',')
+          .map(Number)
+          .filter((n) => n >= 1 && n <= 3),
+      );
+    } else if (arg === '--help' || arg === '-h') {
+      console.log('usage: npm run bench [-- --quick] [--profile] [--only 1,2,3]');
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${arg} (try --help)`);
+      process.exit(2);
+    }
+  }
+  return settings;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const cleanups: (() => Promise<void> | void)[] = [];
+async function runCleanups(): Promise<void> {
+  while (cleanups.length > 0) {
+    try {
+      await cleanups.pop()!();
+    } catch (err) {
+      log(`cleanup: ${(err as Error).message}`);
+    }
+  }
+}
+
+const strayRejections: string[] = [];
+
+async function main(): Promise<void> {
+  const settings = parseArgs(process.argv.slice(2));
+  const quick = settings.quick;
+  // DOKU's SDK starts a token request in its constructor without awaiting it: a failure there
+  // would be an unhandled rejection. Counted, not fatal.
+  process.on('unhandledRejection', (reason) => {
+    strayRejections.push(reason instanceof Error ? reason.message : String(reason));
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up ...`);
+      void runCleanups().finally(() => process.exit(130));
+    });
+  }
+
+  const rows: ScenarioRow[] = [];
+  const notes: string[] = [];
+  const profiles: Record<string, ProfileSummary> = {};
+  const profiler: ProfilerSetup | undefined = settings.profile ? profilerSetup() : undefined;
+  const startedAt = Date.now();
+  log(`doku-payments benchmark (${quick ? 'quick' : 'full'} run)`);
+  log('building the service and the simulator ...');
+  const build = await buildService();
+  cleanups.push(() => build.remove());
+
+  let sdkAt50: LoopResult | undefined;
+  if (settings.only.has(1)) {
+    log('scenario 1: DANA payment calls, libs/doku-snap vs doku-nodejs-library');
+    const s1 = await libraryVsSdk({
+      simulatorMain: build.simulatorMain,
+      warmupMs: quick ? 1_000 : 1_500,
+      durationMs: quick ? 3_000 : 6_000,
+      rounds: quick ? 1 : 3,
+      profileDir: profiler?.dir,
+      log,
+    });
+    Object.assign(profiles, s1.profiles);
+    rows.push(...s1.rows);
+    sdkAt50 = s1.sdkAt50;
+  }
+
+  if (settings.only.has(2) || settings.only.has(3)) {
+    const refundConcurrency = 50;
+    const simulator: SimulatorProcess = await startSimulatorProcess(build.simulatorMain);
+    cleanups.push(() => simulator.close());
+    log('starting the service (ROLE=all, LOG_LEVEL=warn) on a fresh database ...');
+    const service: ServiceProcess = await startService({
+      serviceMain: build.serviceMain,
+      simulator,
+      env: { REFUND_CONCURRENCY: String(refundConcurrency) },
+      nodeArgs: profiler?.nodeArgs,
+      ipc: profiler !== undefined,
+    });
+    cleanups.push(() => service.close());
+    const profile: ProfileWindow | undefined = profiler
+      ? (name) => profileService(service.child, profiler, name)
+      : undefined;
+    const summarize = (file: string | undefined, key: string, title: string) => {
+      if (!file) return;
+      const summary = summarizeProfile(file);
+      profiles[key] = summary;
+      log(formatProfile(title, summary));
+      log(`  profile: ${file} (Chrome DevTools > Performance, or bench/profile-summary.ts)`);
+    };
+
+    if (settings.only.has(2)) {
+      log('scenario 2: POST /v1/payments under autocannon, 50 connections');
+      const s2 = await createPaymentScenario({
+        service,
+        simulator,
+        sdkAt50,
+        connections: 50,
+        warmupSeconds: quick ? 2 : 3,
+        durationSeconds: quick ? 5 : 15,
+        profile,
+        log,
+      });
+      rows.push(s2.row);
+      if (!sdkAt50) notes.push('scenario 2 ran without scenario 1: no SDK reference');
+      summarize(s2.profileFile, 'serviceCreatePayment', 'service main thread, scenario 2');
+      rows.push(s2.memory);
+    }
+
+    if (settings.only.has(3)) {
+      log('scenario 3: refund pipeline');
+      const s3 = await refundPipeline({
+        service,
+        simulator,
+        refunds: quick ? 200 : 1_000,
+        refundsPerPayment: 4,
+        workerConcurrency: refundConcurrency,
+        dokuLatencyMs: 200,
+        clientConcurrency: 50,
+        profile,
+        log,
+      });
+      rows.push(s3.row);
+      summarize(s3.profileFile, 'serviceRefundPipeline', 'service main thread, scenario 3');
+    }
+
+    const counters = await simulator.counters();
+    rows.push({
+      name: '4 B2B token requests by the service',
+      unit: 'requests',
+      throughput: counters.tokenRequests,
+      p50: null,
+      p95: null,
+      p99: null,
+      errors: 0,
+      reference: 1,
+      ratio: counters.tokenRequests,
+      target: '= 1 over all scenarios',
+      met: counters.tokenRequests === 1,
+      details: {
+        scenarios: [...settings.only].filter((n) => n !== 1),
+        requests: counters.requests,
+      },
+    });
+    await runCleanups();
+  }
+  await runCleanups();
+
+  if (profiler) notes.push('profiled run (sampling profiler on): figures include its overhead');
+  if (strayRejections.length > 0) {
+    notes.push(
+      `${strayRejections.length} unhandled promise rejection(s), e.g. ${strayRejections[0]}` +
+        " (DOKU SDK's constructor starts a token request nobody awaits)",
+    );
+  }
+  // In scenario order (the memory figure comes out of scenario 2's run).
+  const scenarioNo = (row: ScenarioRow) => Number(/^\d+/.exec(row.name)?.[0] ?? 0);
+  const rounded = rows
+    .map((row, i) => ({ row, i }))
+    .sort((a, b) => scenarioNo(a.row) - scenarioNo(b.row) || a.i - b.i)
+    .map(({ row }) => roundRow(row));
+  const result = {
+    machine: machine(),
+    mode: quick ? 'quick' : 'full',
+    seconds: Math.round((Date.now() - startedAt) / 1000),
+    scenarios: rounded,
+    notes,
+    ...(profiler ? { profiles: { dir: profiler.dir, ...profiles } } : {}),
+  };
+  console.log(table(rounded));
+  for (const note of notes) console.log(`note: ${note}`);
+  const json = JSON.stringify(result);
+  writeFileSync(join(ROOT, 'bench-results.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(json);
+}
+
+main().catch(async (err: unknown) => {
+  log(`benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  await runCleanups();
+  process.exit(1);
+});

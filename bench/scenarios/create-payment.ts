@@ -1,0 +1,184 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import autocannon from 'autocannon';
+import { processCpuMs } from '../lib/cpu';
+import type { LoopResult } from '../lib/loop';
+import type { ProfileWindow } from '../lib/profiler';
+import type { ScenarioRow } from '../lib/report';
+import type { ServiceProcess } from '../lib/service-process';
+import { sampleRss } from '../lib/service-process';
+import type { SimulatorProcess } from '../lib/simulator-process';
+import { Latencies, Tally } from '../lib/stats';
+
+export interface CreatePaymentOptions {
+  service: ServiceProcess;
+  simulator: SimulatorProcess;
+  sdkAt50: LoopResult | undefined;
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Set: the service is CPU-profiled during the measured window. */
+  profile?: ProfileWindow;
+  log: (line: string) => void;
+}
+
+export interface CreatePaymentResult {
+  row: ScenarioRow;
+  memory: ScenarioRow;
+  profileFile?: string;
+}
+
+const TARGET_RATIO = 1.5;
+const TARGET_P99_MS = 50;
+const TARGET_RSS_MB = 200;
+
+interface Run {
+  created: number;
+  elapsedMs: number;
+  latencies: Latencies;
+  failures: Tally;
+  result: autocannon.Result;
+}
+
+/**
+ * Scenario 2: POST /v1/payments end to end (API key, validation, PostgreSQL, X-EXTERNAL-ID
+ * reservation, signed DOKU call) under autocannon, every request with its own partnerReferenceNo.
+ * Scenario 5 rides along: the service's RSS is sampled throughout.
+ */
+export async function createPaymentScenario(
+  options: CreatePaymentOptions,
+): Promise<CreatePaymentResult> {
+  const { service, log } = options;
+  const runId = randomBytes(3).toString('hex');
+  let seq = 0;
+  const body = () =>
+    JSON.stringify({
+      partnerReferenceNo: `BENCH-${runId}-${seq++}`,
+      amount: { value: '15000.00', currency: 'IDR' },
+      returnUrl: 'https://shop.example/orders/return?x=1',
+      deviceId: 'device12345',
+      ipAddress: '203.0.113.7',
+      orderTitle: 'Kopi susu x2',
+    });
+
+  const cannon = (seconds: number): Promise<Run> =>
+    new Promise((resolve, reject) => {
+      const latencies = new Latencies();
+      const failures = new Tally();
+      let created = 0;
+      const started = performance.now();
+      const instance = autocannon(
+        {
+          url: service.url,
+          connections: options.connections,
+          duration: seconds,
+          timeout: 10,
+          requests: [
+            {
+              method: 'POST',
+              path: '/v1/payments',
+              headers: { ...service.auth, 'content-type': 'application/json' },
+              setupRequest: (req) => ({ ...req, body: body() }),
+              onResponse: (status, text) => {
+                if (status === 201) return;
+                let code: string;
+                try {
+                  code = String((JSON.parse(text) as { code?: unknown }).code ?? '');
+                } catch {
+                  code = 'unreadable body';
+                }
+                failures.add(`HTTP ${status} ${code}`.trim());
+              },
+            },
+          ],
+        },
+        (err, result) => {
+          if (err) return reject(err);
+          resolve({ created, elapsedMs: performance.now() - started, latencies, failures, result });
+        },
+      );
+      // autocannon emits (client, statusCode, resBytes, responseTime); its typings omit the client.
+      (instance as unknown as NodeJS.EventEmitter).on(
+        'response',
+        (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+          latencies.add(responseTime);
+          if (status === 201) created++;
+        },
+      );
+    });
+
+  const stopRss = sampleRss(service.pid, 50);
+  const simBefore = await options.simulator.counters();
+  const [{ n: dbBefore }] = await service.db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM payments',
+  );
+  log(`  warm-up ${options.warmupSeconds} s ...`);
+  const warm = await cannon(options.warmupSeconds);
+  const stopProfile = await options.profile?.('create-payment');
+  const cpu0 = processCpuMs(service.pid);
+  const run = await cannon(options.durationSeconds);
+  const serviceCpuMs = processCpuMs(service.pid) - cpu0;
+  const profileFile = await stopProfile?.();
+  const rss = stopRss();
+  const simAfter = await options.simulator.counters();
+  const [{ n: dbAfter }] = await service.db.query<{ n: string }>(
+    'SELECT count(*) AS n FROM payments',
+  );
+
+  const throughput = (run.created * 1000) / run.elapsedMs;
+  const l = run.latencies.summary();
+  const errors = run.failures.total + run.result.errors + run.result.timeouts;
+  const reference = options.sdkAt50?.throughput ?? null;
+  const ratio = reference ? throughput / reference : null;
+  log(
+    `  ${throughput.toFixed(0)} payments/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
+      `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, run.created)).toFixed(2)} ms per ` +
+      `payment (${(serviceCpuMs / run.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB)`,
+  );
+  return {
+    profileFile,
+    row: {
+      name: `2 service POST /v1/payments, c=${options.connections}`,
+      unit: 'payments/s',
+      throughput,
+      ...l,
+      errors,
+      reference,
+      ratio,
+      target: `>= ${TARGET_RATIO}x SDK loop c=50, p99 < ${TARGET_P99_MS} ms`,
+      met: ratio !== null && ratio >= TARGET_RATIO && l.p99 < TARGET_P99_MS && errors === 0,
+      details: {
+        created: run.created,
+        seconds: run.elapsedMs / 1000,
+        createdIncludingWarmup: warm.created + run.created,
+        serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, run.created),
+        serviceCoresUsed: serviceCpuMs / run.elapsedMs,
+        failures: run.failures.toJSON(),
+        connectionErrors: run.result.errors,
+        timeouts: run.result.timeouts,
+        // Warm-up included; requests still in flight when autocannon stops may add a few.
+        paymentsAtDokuIncludingWarmup: simAfter.paymentsCreated - simBefore.paymentsCreated,
+        paymentsInDatabaseIncludingWarmup: Number(dbAfter) - Number(dbBefore),
+        referenceIs: 'scenario 1: DOKU SDK loop, c=50, successful calls/s',
+      },
+    },
+    memory: {
+      name: '5 service peak RSS during scenario 2',
+      unit: 'MiB',
+      throughput: Math.max(rss.peakRssMb, rss.hwmMb),
+      p50: null,
+      p95: null,
+      p99: null,
+      errors: 0,
+      reference: TARGET_RSS_MB,
+      ratio: Math.max(rss.peakRssMb, rss.hwmMb) / TARGET_RSS_MB,
+      target: `<= ${TARGET_RSS_MB} MB`,
+      met: Math.max(rss.peakRssMb, rss.hwmMb) <= TARGET_RSS_MB,
+      details: {
+        sampledPeakRssMb: rss.peakRssMb,
+        vmHwmMb: rss.hwmMb,
+        note: 'VmHWM is the peak since the process started (start-up included); the larger figure is reported',
+      },
+    },
+  };
+}

@@ -1,0 +1,273 @@
+import { randomBytes } from 'node:crypto';
+import { processCpuMs } from '../lib/cpu';
+import { mapLimit } from '../lib/loop';
+import type { ProfileWindow } from '../lib/profiler';
+import type { ScenarioRow } from '../lib/report';
+import type { ServiceProcess } from '../lib/service-process';
+import type { SimulatorProcess } from '../lib/simulator-process';
+import { Latencies, Tally } from '../lib/stats';
+
+export interface RefundPipelineOptions {
+  service: ServiceProcess;
+  simulator: SimulatorProcess;
+  refunds: number;
+  refundsPerPayment: number;
+  /** REFUND_CONCURRENCY the service was started with. */
+  workerConcurrency: number;
+  dokuLatencyMs: number;
+  /** How many refund requests the benchmark keeps in flight against the API. */
+  clientConcurrency: number;
+  /** Set: the service is CPU-profiled from the first refund request to the last settlement. */
+  profile?: ProfileWindow;
+  log: (line: string) => void;
+}
+
+const TARGET_SHARE = 0.9;
+const REFUND_VALUE = '1000.00';
+
+interface Json {
+  [key: string]: unknown;
+}
+
+async function api(
+  service: ServiceProcess,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Json }> {
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers: {
+      ...service.auth,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: Json;
+  try {
+    parsed = JSON.parse(text) as Json;
+  } catch {
+    parsed = { unreadable: text.slice(0, 200) };
+  }
+  return { status: res.status, body: parsed };
+}
+
+/** Create, pay at the simulator, settle through DOKU's check status (test/support/flows.ts). */
+async function paidPayment(
+  o: RefundPipelineOptions,
+  partnerReferenceNo: string,
+  value: string,
+): Promise<{ id: string; partnerReferenceNo: string }> {
+  const created = await api(o.service, 'POST', '/v1/payments', {
+    partnerReferenceNo,
+    amount: { value, currency: 'IDR' },
+    returnUrl: 'https://shop.example/orders/return?x=1',
+    deviceId: 'device12345',
+    ipAddress: '203.0.113.7',
+    orderTitle: 'Kopi susu x2',
+  });
+  if (created.status !== 201)
+    throw new Error(`create payment: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+  await o.simulator.completePayment(partnerReferenceNo, '00');
+  const id = String(created.body.id);
+  const checked = await api(o.service, 'POST', `/v1/payments/${id}/status-check`);
+  if (checked.body.status !== 'PAID')
+    throw new Error(
+      `payment ${id} not PAID after the status check: ${JSON.stringify(checked.body)}`,
+    );
+  return { id, partnerReferenceNo };
+}
+
+/**
+ * Scenario 3: N refunds accepted by the API and settled by the BullMQ workers, DOKU answering each
+ * call after `dokuLatencyMs`. Settled refunds per second from the first accept to the last
+ * SUCCEEDED, against concurrency / latency; then every refund is checked against the simulator:
+ * executed exactly once, and refunded totals equal on both sides.
+ */
+export async function refundPipeline(
+  o: RefundPipelineOptions,
+): Promise<{ row: ScenarioRow; profileFile?: string }> {
+  const { service, simulator, log } = o;
+  const runId = randomBytes(3).toString('hex');
+  const paymentsNeeded = Math.ceil(o.refunds / o.refundsPerPayment);
+  const paymentValue = `${o.refundsPerPayment * 1000}.00`;
+
+  log(`  preparing ${paymentsNeeded} PAID payments of ${paymentValue} ...`);
+  const prepStarted = Date.now();
+  const payments = await mapLimit(
+    Array.from({ length: paymentsNeeded }, (_, i) => `RFBENCH-${runId}-${i}`),
+    16,
+    (ref) => paidPayment(o, ref, paymentValue),
+  );
+  log(`    done in ${((Date.now() - prepStarted) / 1000).toFixed(1)} s`);
+
+  await simulator.configure({ latencyMs: o.dokuLatencyMs });
+  const ideal = (o.workerConcurrency * 1000) / o.dokuLatencyMs;
+  log(
+    `  ${o.refunds} refunds, DOKU latency ${o.dokuLatencyMs} ms, worker concurrency ` +
+      `${o.workerConcurrency} (ideal ${ideal.toFixed(0)}/s) ...`,
+  );
+
+  // Refund i goes to payment i mod P: neighbours in time hit different payment rows.
+  const requests = Array.from({ length: o.refunds }, (_, i) => ({
+    payment: payments[i % payments.length],
+    partnerRefundNo: `RF-${runId}-${i}`,
+  }));
+  const stopProfile = await o.profile?.('refund-pipeline');
+  const cpu0 = processCpuMs(service.pid);
+  const refused = new Tally();
+  const accepted: { id: string; partnerRefundNo: string; paymentId: string }[] = [];
+  let firstAcceptAt = 0;
+  let lastAcceptAt = 0;
+  const started = Date.now();
+  let settledAt = 0;
+  let watching = true;
+  const refundNos = requests.map((r) => r.partnerRefundNo);
+  // Watch the database for the last settlement while the requests go in.
+  const watcher = (async () => {
+    while (watching) {
+      const [{ open, total }] = await service.db.query<{ open: string; total: string }>(
+        `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'PROCESSING')) AS open, count(*) AS total
+           FROM refunds WHERE partner_refund_no = ANY($1)`,
+        [refundNos],
+      );
+      if (Number(total) === accepted.length && lastAcceptAt > 0 && Number(open) === 0) {
+        settledAt = Date.now();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  await mapLimit(requests, o.clientConcurrency, async (r) => {
+    const res = await api(service, 'POST', `/v1/payments/${r.payment.id}/refunds`, {
+      amount: { value: REFUND_VALUE, currency: 'IDR' },
+      partnerRefundNo: r.partnerRefundNo,
+      reason: 'bench',
+    });
+    if (res.status !== 202) {
+      refused.add(`HTTP ${res.status} ${String(res.body.code ?? '')}`.trim());
+      return;
+    }
+    const now = Date.now();
+    if (firstAcceptAt === 0) firstAcceptAt = now;
+    accepted.push({
+      id: String(res.body.id),
+      partnerRefundNo: r.partnerRefundNo,
+      paymentId: r.payment.id,
+    });
+  });
+  lastAcceptAt = Date.now();
+
+  const timeoutMs = Math.max(120_000, (o.refunds / ideal) * 20_000);
+  const timedOut = await Promise.race([
+    watcher.then(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
+  ]);
+  watching = false;
+  await watcher.catch(() => undefined);
+  const serviceCpuMs = processCpuMs(service.pid) - cpu0;
+  const profileFile = await stopProfile?.();
+  await simulator.configure({ latencyMs: 0 });
+
+  // The database's own timestamps: created_at when the accept committed, completed_at when the
+  // worker recorded SUCCEEDED.
+  const rows = await service.db.query<{
+    partner_refund_no: string;
+    status: string;
+    attempts: number;
+    created_ms: string;
+    completed_ms: string | null;
+  }>(
+    `SELECT partner_refund_no, status, attempts,
+            (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
+            (extract(epoch FROM completed_at) * 1000)::float8 AS completed_ms
+       FROM refunds WHERE partner_refund_no = ANY($1)`,
+    [refundNos],
+  );
+  const counters = await simulator.counters();
+  const byStatus = new Tally();
+  const perRefund = new Latencies();
+  let firstCreated = Number.POSITIVE_INFINITY;
+  let lastCompleted = 0;
+  let attemptsAboveOne = 0;
+  let succeeded = 0;
+  let doubled = 0;
+  let missingAtDoku = 0;
+  for (const row of rows) {
+    byStatus.add(row.status);
+    const created = Number(row.created_ms);
+    firstCreated = Math.min(firstCreated, created);
+    if (row.attempts > 1) attemptsAboveOne++;
+    const executed = counters.refundsExecuted[row.partner_refund_no] ?? 0;
+    if (executed > 1) doubled++;
+    if (row.status === 'SUCCEEDED') {
+      succeeded++;
+      if (executed === 0) missingAtDoku++;
+      const completed = Number(row.completed_ms);
+      lastCompleted = Math.max(lastCompleted, completed);
+      perRefund.add(completed - created);
+    }
+  }
+  const lost = accepted.length - succeeded;
+
+  // Refunded totals: DOKU's per payment against the service's refunded_amount.
+  const totals = await service.db.query<{ partner_reference_no: string; refunded: string }>(
+    `SELECT partner_reference_no, refunded_amount::text AS refunded FROM payments WHERE id = ANY($1)`,
+    [payments.map((p) => p.id)],
+  );
+  let totalsMismatched = 0;
+  for (const t of totals) {
+    const doku = counters.refundedTotals[t.partner_reference_no] ?? '0.00';
+    if (Number(doku) !== Number(t.refunded)) totalsMismatched++;
+  }
+
+  const windowMs = lastCompleted - firstCreated;
+  const throughput = succeeded > 0 ? (succeeded * 1000) / windowMs : 0;
+  const polledMs = settledAt > 0 ? settledAt - firstAcceptAt : Number.NaN;
+  const acceptSeconds = (lastAcceptAt - started) / 1000;
+  const errors = refused.total + lost + doubled + missingAtDoku + totalsMismatched;
+  const ratio = throughput / ideal;
+  const l = perRefund.summary();
+  log(
+    `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
+      `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
+      `${acceptSeconds.toFixed(2)} s; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
+      (timedOut ? ' (TIMED OUT waiting for settlement)' : ''),
+  );
+  const row: ScenarioRow = {
+    name: `3 refund pipeline, ${o.refunds} refunds, DOKU +${o.dokuLatencyMs} ms`,
+    unit: 'settled/s',
+    throughput,
+    ...l,
+    errors,
+    reference: ideal,
+    ratio,
+    target: `>= ${TARGET_SHARE * 100}% of ideal, 0 lost, 0 doubled`,
+    met: ratio >= TARGET_SHARE && errors === 0 && !timedOut,
+    details: {
+      latencyIs: 'per refund, accepted (created_at) to SUCCEEDED (completed_at)',
+      accepted: accepted.length,
+      refused: refused.toJSON(),
+      statuses: byStatus.toJSON(),
+      lost,
+      doubled,
+      succeededButNotExecutedAtDoku: missingAtDoku,
+      refundsExecutedAtDoku: counters.refundsExecutedTotal,
+      paymentsChecked: totals.length,
+      totalsMismatched,
+      refundsWithMoreThanOneAttempt: attemptsAboveOne,
+      settleWindowSeconds: windowMs / 1000,
+      polledWindowSeconds: polledMs / 1000,
+      acceptSeconds,
+      acceptsPerSecond: accepted.length / acceptSeconds,
+      serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted.length),
+      serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
+      timedOut,
+      payments: paymentsNeeded,
+      refundsPerPayment: o.refundsPerPayment,
+    },
+  };
+  return { row, profileFile };
+}
