@@ -24,4 +24,4 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /var/lib/doku-simulator && chown node:node /var/lib/doku-simulator
 USER node
 EXPOSE 3000
-CMD ["node", "dist/apps/payments/src/main.js"]
+CMD ["node", "--max-old-space-size=160", "dist/apps/payments/src/main.js"]

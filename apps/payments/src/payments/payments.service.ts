@@ -40,7 +40,12 @@ export class PaymentsService {
    */
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const requestBody = this.buildRequestBody(dto);
-    const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
+    // Only a retry under an Idempotency-Key can resume an existing payment; without one, the
+    // unique constraint alone answers a duplicate (one round trip less on the hot path).
+    const existing =
+      idempotencyKey === undefined
+        ? null
+        : await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
     if (existing) {
       if (
         idempotencyKey !== undefined &&

@@ -88,7 +88,8 @@ export class PaymentsRepository {
           source: 'api',
           detail: null,
         });
-        return await manager.findOneByOrFail(PaymentEntity, { id });
+        // insert() filled in what the database generated (timestamps, defaults): no re-read.
+        return payment;
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
