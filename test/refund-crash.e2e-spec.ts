@@ -77,6 +77,27 @@ async function expectSettledOnce(
   expect(h.sim.control.payment(payment.partnerReferenceNo)?.refundedTotal).toBe(value);
 }
 
+/** A paid payment, DOKU's refund answer held back `answerDelayMs`, one worker, and a refund DOKU has executed. */
+async function refundExecutedByDoku(value: string, answerDelayMs: number) {
+  const payment = await paidPayment(h);
+  h.sim.control.inject({
+    operation: 'refund',
+    count: 1,
+    kind: 'delay',
+    when: 'after',
+    delayMs: answerDelayMs,
+  });
+  const worker = startWorker();
+  const refund = await requestRefund(payment.id, value);
+  await waitFor(
+    () =>
+      h.sim.control.counters().refundsExecuted[refund.partnerRefundNo] === 1 ? true : undefined,
+    30_000,
+    'DOKU to refund',
+  );
+  return { payment, refund, worker };
+}
+
 describe('a refund worker killed mid-flight', () => {
   it('before the DOKU call (refund claimed, token request pending)', async () => {
     const payment = await paidPayment(h);
@@ -101,22 +122,7 @@ describe('a refund worker killed mid-flight', () => {
   }, 60_000);
 
   it('during the DOKU call (DOKU refunded, its answer not yet back)', async () => {
-    const payment = await paidPayment(h);
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'delay',
-      when: 'after',
-      delayMs: 5_000,
-    });
-    const a = startWorker();
-    const refund = await requestRefund(payment.id, '2000.00');
-    await waitFor(
-      () =>
-        h.sim.control.counters().refundsExecuted[refund.partnerRefundNo] === 1 ? true : undefined,
-      30_000,
-      'DOKU to refund',
-    );
+    const { payment, refund, worker: a } = await refundExecutedByDoku('2000.00', 5_000);
     await a.kill();
     expect((await refundRow(refund.id)).status).toBe('PROCESSING');
     startWorker();
@@ -124,22 +130,7 @@ describe('a refund worker killed mid-flight', () => {
   }, 60_000);
 
   it('after DOKU answered, before the success was committed', async () => {
-    const payment = await paidPayment(h);
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'delay',
-      when: 'after',
-      delayMs: 1_000,
-    });
-    const a = startWorker();
-    const refund = await requestRefund(payment.id, '3000.00');
-    await waitFor(
-      () =>
-        h.sim.control.counters().refundsExecuted[refund.partnerRefundNo] === 1 ? true : undefined,
-      30_000,
-      'DOKU to refund',
-    );
+    const { payment, refund, worker: a } = await refundExecutedByDoku('3000.00', 1_000);
     // Hold the refund row: the worker gets DOKU's answer but cannot commit it.
     const blocker = new Client({ connectionString: h.db.url });
     await blocker.connect();
@@ -165,22 +156,7 @@ describe('a refund worker killed mid-flight', () => {
   }, 60_000);
 
   it('SIGTERM: the worker finishes the refund in hand before it exits', async () => {
-    const payment = await paidPayment(h);
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'delay',
-      when: 'after',
-      delayMs: 1_500,
-    });
-    const a = startWorker();
-    const refund = await requestRefund(payment.id, '4000.00');
-    await waitFor(
-      () =>
-        h.sim.control.counters().refundsExecuted[refund.partnerRefundNo] === 1 ? true : undefined,
-      30_000,
-      'DOKU to refund',
-    );
+    const { refund, worker: a } = await refundExecutedByDoku('4000.00', 1_500);
     await a.stop();
     // Nest re-raises SIGTERM once its shutdown hooks (closing the worker) have run.
     expect(a.child.signalCode === 'SIGTERM' || a.child.exitCode === 0).toBe(true);
