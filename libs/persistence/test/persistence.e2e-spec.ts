@@ -19,7 +19,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   ds = db.dataSource;
   externalIds = new ExternalIdRegistry(ds);
-  payments = new PaymentsRepository(ds, externalIds);
+  payments = new PaymentsRepository(ds);
 });
 afterAll(() => db?.drop());
 
@@ -89,6 +89,21 @@ describe('payments', () => {
       p.externalId,
     ]);
     expect(rows).toEqual([{ subject_id: p.id }]);
+  });
+
+  it('draws another X-EXTERNAL-ID when the drawn one is taken that day; a duplicate order leaves no id behind', async () => {
+    await externalIds.tryReserve('555000', { ...claim, purpose: 'refund' });
+    const draws = ['555000', '555001'];
+    const p = await payments.create(newPayment(), () => draws.shift()!, claim);
+    expect(p.externalId).toBe('555001');
+    await expect(
+      payments.create(
+        { ...newPayment(), partnerReferenceNo: p.partnerReferenceNo },
+        () => '555002',
+        claim,
+      ),
+    ).rejects.toBeInstanceOf(DuplicateKeyError);
+    expect(await ds.query(`SELECT 1 FROM external_ids WHERE external_id = '555002'`)).toEqual([]);
   });
 
   it('50 concurrent creates of one partnerReferenceNo store exactly one payment', async () => {

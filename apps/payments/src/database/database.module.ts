@@ -43,8 +43,8 @@ import { ensureDatabase } from './ensure-database';
     },
     {
       provide: PaymentsRepository,
-      inject: [DATA_SOURCE, ExternalIdRegistry],
-      useFactory: (ds: DataSource, ids: ExternalIdRegistry) => new PaymentsRepository(ds, ids),
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new PaymentsRepository(ds),
     },
     {
       provide: IdempotencyRepository,

@@ -6,8 +6,8 @@ import {
   PaymentStatusChangeEntity,
   StatusChangeSource,
 } from '../entities';
-import { DuplicateKeyError, isUniqueViolation } from '../errors';
-import { ExternalIdClaim, ExternalIdRegistry } from './external-id.registry';
+import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
+import { ExternalIdClaim } from './external-id.registry';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -49,15 +49,36 @@ export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean 
   return from === 'PENDING' && to !== 'PENDING';
 }
 
+const MAX_EXTERNAL_ID_DRAWS = 5;
+
+/** Data-modifying CTEs all run, in one snapshot: the id, the payment and its history row, or nothing. */
+const CREATE_PAYMENT_SQL = `
+WITH ext AS (
+  INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
+  VALUES ($1, $2, $3, 'payment', $4)
+  ON CONFLICT DO NOTHING
+  RETURNING external_id
+), pay AS (
+  INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status, return_url,
+    device_id, ip_address, order_title, valid_up_to, point_of_initiation, deep_link, external_id,
+    request_body, idempotency_key)
+  SELECT $4, $5, $6, $7, $8, 'PENDING', $9, $10, $11, $12, $13, $14, $15, ext.external_id, $16, $17
+  FROM ext
+  RETURNING id, created_at, updated_at
+), change AS (
+  INSERT INTO payment_status_changes (payment_id, from_status, to_status, source)
+  SELECT id, NULL, 'PENDING', 'api' FROM pay
+)
+SELECT created_at, updated_at FROM pay`;
+
 export class PaymentsRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly externalIds: ExternalIdRegistry,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records a new PENDING payment together with the X-EXTERNAL-ID reserved for its DOKU request,
-   * in one transaction. A taken partnerReferenceNo throws DuplicateKeyError.
+   * Records a new PENDING payment, the X-EXTERNAL-ID reserved for its DOKU request and its first
+   * status change, in one statement (atomic, one round trip: this is the hot path). An id already
+   * taken that Jakarta day inserts nothing and a new one is drawn. A taken partnerReferenceNo
+   * throws DuplicateKeyError.
    */
   async create(
     input: NewPayment,
@@ -65,36 +86,61 @@ export class PaymentsRepository {
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<PaymentEntity> {
     const id = randomUUID();
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const externalId = await this.externalIds.reserve(
-          drawExternalId,
-          { ...claim, purpose: 'payment', subjectId: id },
-          manager,
-        );
-        const payment = manager.create(PaymentEntity, {
-          ...input,
+    const fields = {
+      ...input,
+      ipAddress: input.ipAddress ?? null,
+      orderTitle: input.orderTitle ?? null,
+      validUpTo: input.validUpTo ?? null,
+      pointOfInitiation: input.pointOfInitiation ?? null,
+      deepLink: input.deepLink ?? false,
+      idempotencyKey: input.idempotencyKey ?? null,
+    };
+    for (let draw = 0; draw < MAX_EXTERNAL_ID_DRAWS; draw++) {
+      const externalId = drawExternalId();
+      let rows: { created_at: Date; updated_at: Date }[];
+      try {
+        rows = await this.dataSource.query(CREATE_PAYMENT_SQL, [
+          claim.partnerId,
+          claim.jakartaDay,
+          externalId,
+          id,
+          fields.partnerReferenceNo,
+          fields.channel,
+          fields.amountValue,
+          fields.currency,
+          fields.returnUrl,
+          fields.deviceId,
+          fields.ipAddress,
+          fields.orderTitle,
+          fields.validUpTo,
+          fields.pointOfInitiation,
+          fields.deepLink,
+          fields.requestBody,
+          fields.idempotencyKey,
+        ]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
+        throw err;
+      }
+      if (rows.length === 1) {
+        return this.dataSource.getRepository(PaymentEntity).create({
+          ...fields,
           id,
           status: 'PENDING',
           externalId,
           refundedAmount: '0.00',
-          deepLink: input.deepLink ?? false,
+          redirectUrl: null,
+          referenceNo: null,
+          failureCode: null,
+          failureMessage: null,
+          paidAt: null,
+          lastStatusCheckAt: null,
+          createdAt: rows[0].created_at,
+          updatedAt: rows[0].updated_at,
         });
-        await manager.insert(PaymentEntity, payment);
-        await manager.insert(PaymentStatusChangeEntity, {
-          paymentId: id,
-          fromStatus: null,
-          toStatus: 'PENDING',
-          source: 'api',
-          detail: null,
-        });
-        // insert() filled in what the database generated (timestamps, defaults): no re-read.
-        return payment;
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
-      throw err;
+      }
     }
+    throw new ExternalIdExhaustedError();
   }
 
   findById(id: string, withRefunds = false): Promise<PaymentEntity | null> {
