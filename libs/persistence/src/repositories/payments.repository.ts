@@ -164,9 +164,26 @@ export class PaymentsRepository {
     if (answer.redirectUrl) patch.redirectUrl = answer.redirectUrl;
     if (answer.referenceNo) patch.referenceNo = answer.referenceNo;
     if (answer.externalId) patch.externalId = answer.externalId;
-    if (Object.keys(patch).length > 0)
-      await this.dataSource.getRepository(PaymentEntity).update({ id }, patch);
-    return this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id });
+    const repository = this.dataSource.getRepository(PaymentEntity);
+    if (Object.keys(patch).length === 0) return repository.findOneByOrFail({ id });
+    // One round trip: the updated row comes back with the UPDATE (this is on every create).
+    const result = await repository
+      .createQueryBuilder()
+      .update()
+      .set(patch)
+      .where('id = :id', { id })
+      .returning('*')
+      .execute();
+    const [row] = result.raw as Record<string, unknown>[];
+    if (!row) throw new Error(`payment ${id} vanished`);
+    return repository.create(
+      Object.fromEntries(
+        repository.metadata.columns.map((column) => [
+          column.propertyName,
+          row[column.databaseName],
+        ]),
+      ) as Partial<PaymentEntity>,
+    );
   }
 
   async markStatusChecked(id: string): Promise<void> {
