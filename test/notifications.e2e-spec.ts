@@ -12,7 +12,12 @@ import {
 } from '@app/doku-snap';
 import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { NotificationTokenService } from '../apps/payments/src/notifications/notification-token.service';
-import { Harness, paymentBody, startHarness } from './support/harness';
+import { Harness, startHarness } from './support/harness';
+import {
+  createPayment as createFlowPayment,
+  CreatedPayment,
+  getPayment as getFlowPayment,
+} from './support/flows';
 
 const TOKEN_PATH = '/authorization/v1/access-token/b2b';
 const NOTIFY_PATH = '/v1.0/debit/notify';
@@ -31,21 +36,9 @@ beforeEach(() => h.sim.control.reset());
 
 // ---- what DOKU would send, built here with the library's signing functions ----
 
-interface Payment {
-  id: string;
-  partnerReferenceNo: string;
-  referenceNo: string;
-  externalId: string;
-  status: string;
-}
-
-async function createPayment(overrides: Record<string, unknown> = {}): Promise<Payment> {
-  const res = await h.http.post('/v1/payments').set(h.auth).send(paymentBody(overrides));
-  expect(res.status).toBe(201);
-  return res.body as Payment;
-}
-
-const getPayment = async (id: string) => (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
+type Payment = CreatedPayment;
+const createPayment = (overrides: Record<string, unknown> = {}) => createFlowPayment(h, overrides);
+const getPayment = (id: string) => getFlowPayment(h, id);
 
 function tokenRequestHeaders(options: { key?: KeyObject; clientId?: string; at?: number } = {}) {
   const clientId = h.sim.credentials.clientId;

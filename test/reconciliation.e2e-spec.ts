@@ -12,7 +12,12 @@ import { ReconciliationProcessor } from '../apps/payments/src/reconciliation/rec
 import { DEFAULT_RECONCILIATION_OPTIONS } from '../apps/payments/src/reconciliation/reconciliation.options';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
 import { redisOptionsFromUrl } from '../apps/payments/src/queues/redis-connection';
-import { Harness, paymentBody, startHarness } from './support/harness';
+import { Harness, startHarness } from './support/harness';
+import {
+  createPayment as createFlowPayment,
+  CreatedPayment,
+  getPayment as getFlowPayment,
+} from './support/flows';
 
 let h: Harness;
 let reconciliation: ReconciliationService;
@@ -31,18 +36,9 @@ beforeEach(async () => {
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
-interface Payment {
-  id: string;
-  partnerReferenceNo: string;
-}
-
-async function createPayment(overrides: Record<string, unknown> = {}): Promise<Payment> {
-  const res = await h.http.post('/v1/payments').set(h.auth).send(paymentBody(overrides));
-  expect(res.status).toBe(201);
-  return res.body as Payment;
-}
-
-const getPayment = async (id: string) => (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
+type Payment = CreatedPayment;
+const createPayment = (overrides: Record<string, unknown> = {}) => createFlowPayment(h, overrides);
+const getPayment = (id: string) => getFlowPayment(h, id);
 
 const statusChanges = (paymentId: string) =>
   h.db.dataSource.query(

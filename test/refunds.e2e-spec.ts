@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { paidPayment, settledRefund } from './support/flows';
+import { getPayment, paidPayment, settledRefund } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { waitFor } from './support/wait';
 
@@ -27,9 +27,7 @@ const refund = (
 
 const idr = (value: string) => ({ value, currency: 'IDR' });
 
-async function paymentState(id: string) {
-  return (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
-}
+const paymentState = (id: string) => getPayment(h, id);
 
 describe('refunds', () => {
   it('partial then full refunds succeed; the money adds up on both sides', async () => {

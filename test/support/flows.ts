@@ -2,20 +2,39 @@ import { expect } from 'vitest';
 import { Harness, paymentBody } from './harness';
 import { waitFor } from './wait';
 
+export interface CreatedPayment {
+  id: string;
+  partnerReferenceNo: string;
+  referenceNo: string;
+  externalId: string;
+  status: string;
+}
+
+/** A payment created through the API (PENDING, with DOKU's redirect). */
+export async function createPayment(
+  h: Harness,
+  overrides: Record<string, unknown> = {},
+): Promise<CreatedPayment> {
+  const res = await h.http.post('/v1/payments').set(h.auth).send(paymentBody(overrides));
+  expect(res.status).toBe(201);
+  return res.body as CreatedPayment;
+}
+
+/** The payment as the API shows it now. */
+export async function getPayment(h: Harness, id: string) {
+  return (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
+}
+
 /** A payment the customer has paid (settled here through DOKU's check status, not the notification). */
 export async function paidPayment(
   h: Harness,
   value = '15000.00',
 ): Promise<{ id: string; partnerReferenceNo: string }> {
-  const created = await h.http
-    .post('/v1/payments')
-    .set(h.auth)
-    .send(paymentBody({ amount: { value, currency: 'IDR' } }));
-  expect(created.status).toBe(201);
-  await h.sim.control.completePayment(created.body.partnerReferenceNo, '00');
-  const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
+  const created = await createPayment(h, { amount: { value, currency: 'IDR' } });
+  await h.sim.control.completePayment(created.partnerReferenceNo, '00');
+  const checked = await h.http.post(`/v1/payments/${created.id}/status-check`).set(h.auth);
   expect(checked.body.status).toBe('PAID');
-  return { id: created.body.id, partnerReferenceNo: created.body.partnerReferenceNo };
+  return { id: created.id, partnerReferenceNo: created.partnerReferenceNo };
 }
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED']);
