@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataSource } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 import {
   DuplicateKeyError,
   ExternalIdRegistry,
   IdempotencyRepository,
+  MIGRATIONS,
   NewPayment,
   PaymentsRepository,
+  RefundRefusedError,
+  RefundsRepository,
   runMigrations,
 } from '@app/persistence';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
@@ -14,12 +17,14 @@ let db: TestDatabase;
 let ds: DataSource;
 let externalIds: ExternalIdRegistry;
 let payments: PaymentsRepository;
+let refunds: RefundsRepository;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = db.dataSource;
   externalIds = new ExternalIdRegistry(ds);
   payments = new PaymentsRepository(ds);
+  refunds = new RefundsRepository(ds);
 });
 afterAll(() => db?.drop());
 
@@ -42,6 +47,37 @@ describe('migrations', () => {
   it('leave nothing for the schema builder to change (entities and migrations agree)', async () => {
     const pending = await ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('backfill the committed refund amount of payments refunded before it existed', async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      const [initial, committedAmount] = MIGRATIONS.map(
+        (m) => new (m as new () => MigrationInterface)(),
+      );
+      const runner = old.dataSource.createQueryRunner();
+      await initial.up(runner);
+      await runner.query(
+        `INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status, return_url, device_id, external_id, request_body, refunded_amount)
+         VALUES ('00000000-0000-4000-8000-000000000001', 'INV-OLD', 'DANA', 5000, 'IDR', 'PAID', 'https://x.example', 'd', '1', '{}', 1000)`,
+      );
+      for (const [no, amount, status] of [
+        ['RF-1', 1000, 'SUCCEEDED'],
+        ['RF-2', 1500, 'PENDING'],
+        ['RF-3', 2500, 'FAILED'],
+      ])
+        await runner.query(
+          `INSERT INTO refunds (payment_id, partner_refund_no, amount_value, currency, status) VALUES ('00000000-0000-4000-8000-000000000001', $1, $2, 'IDR', $3)`,
+          [no, amount, status],
+        );
+      await committedAmount.up(runner);
+      expect(
+        await runner.query(`SELECT refund_committed_amount, refunded_amount FROM payments`),
+      ).toEqual([{ refund_committed_amount: '2500.00', refunded_amount: '1000.00' }]);
+      await runner.release();
+    } finally {
+      await old.drop();
+    }
   });
 
   it('are idempotent: running them again applies nothing', async () => {
@@ -141,11 +177,143 @@ describe('payments', () => {
     ]);
   });
 
-  it('the database refuses a refunded amount above the paid amount', async () => {
+  it('the database refuses refunds above the paid amount, and paid back beyond what was accepted', async () => {
     const p = await payments.create(newPayment({ amountValue: '100.00' }), drawId, claim);
+    const set = (sql: string) => ds.query(`UPDATE payments SET ${sql} WHERE id = $1`, [p.id]);
+    await expect(set('refund_committed_amount = 100.01')).rejects.toThrow(
+      /payments_refund_committed_ck/,
+    );
+    await expect(set('refunded_amount = 0.01')).rejects.toThrow(/payments_refund_committed_ck/);
+    await expect(set('refunded_amount = -1')).rejects.toThrow(/payments_refunded_ck/);
     await expect(
-      ds.query(`UPDATE payments SET refunded_amount = 100.01 WHERE id = $1`, [p.id]),
-    ).rejects.toThrow(/payments_refunded_ck/);
+      set('refund_committed_amount = 100.00, refunded_amount = 100.00'),
+    ).resolves.toBeDefined();
+  });
+});
+
+describe('refunds', () => {
+  const outbox = { queue: 'refunds', name: 'refund', jobId: (id: string) => `refund-${id}` };
+  let refundSeq = 0;
+  const newRefund = (paymentId: string, amountValue: string) => ({
+    paymentId,
+    amountValue,
+    currency: 'IDR',
+    partnerRefundNo: `RF-${Date.now()}-${refundSeq++}`,
+  });
+  const paidPayment = async (amountValue: string) => {
+    const p = await payments.create(newPayment({ amountValue }), drawId, claim);
+    await payments.changeStatus(p.id, { to: 'PAID', source: 'notification' });
+    return p;
+  };
+  const prepare = () => '{"refund":"bytes"}';
+  const refundedAmount = async (paymentId: string) =>
+    (await payments.findById(paymentId))!.refundedAmount;
+
+  it('accepts a refund with its outbox job in one transaction, and refuses what is not refundable', async () => {
+    const p = await paidPayment('3000.00');
+    const { refund, outboxJobId } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    expect(refund).toMatchObject({ paymentId: p.id, amountValue: '1000.00', status: 'PENDING' });
+    expect(refund.createdAt).toBeInstanceOf(Date);
+    expect(
+      await ds.query(`SELECT job_id, data FROM outbox_jobs WHERE id = $1`, [outboxJobId]),
+    ).toEqual([{ job_id: `refund-${refund.id}`, data: { refundId: refund.id } }]);
+    await expect(refunds.accept(newRefund(p.id, '2000.01'), outbox)).rejects.toMatchObject({
+      reason: 'EXCEEDS_REFUNDABLE',
+      refundable: '2000.00',
+    });
+    await expect(
+      refunds.accept(
+        { ...newRefund(p.id, '1.00'), partnerRefundNo: refund.partnerRefundNo },
+        outbox,
+      ),
+    ).rejects.toBeInstanceOf(DuplicateKeyError);
+    const pending = await payments.create(newPayment(), drawId, claim);
+    await expect(refunds.accept(newRefund(pending.id, '1.00'), outbox)).rejects.toMatchObject({
+      reason: 'PAYMENT_NOT_PAID',
+    });
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM outbox_jobs WHERE data->>'refundId' IN (SELECT id::text FROM refunds WHERE payment_id = $1)`,
+      [p.id],
+    );
+    expect(n).toBe(1);
+  });
+
+  it('12 concurrent refunds of 1,000 on a 9,000 payment: exactly 9 accepted', async () => {
+    const p = await paidPayment('9000.00');
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () => refunds.accept(newRefund(p.id, '1000.00'), outbox)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RefundRefusedError);
+  });
+
+  it('concurrent claims fix one request: the same bytes and X-EXTERNAL-ID, every claim counted', async () => {
+    const p = await paidPayment('1000.00');
+    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    const claims = await Promise.all(
+      Array.from({ length: 5 }, () => refunds.claim(refund.id, prepare, drawId, claim)),
+    );
+    const ids = new Set(
+      claims.map((c) => (c?.state === 'processing' ? c.refund.externalId : null)),
+    );
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^\d+$/);
+    expect(claims.filter((c) => c?.state === 'processing' && !c.resumed)).toHaveLength(1);
+    for (const c of claims) {
+      expect(c).toMatchObject({ state: 'processing', refund: { requestBody: prepare() } });
+      if (c?.state === 'processing')
+        expect(c.payment.partnerReferenceNo).toBe(p.partnerReferenceNo);
+    }
+    expect((await refunds.findById(refund.id))!.attempts).toBe(5);
+    const [{ n }] = await ds.query(
+      `SELECT count(*)::int AS n FROM external_ids WHERE subject_id = $1 AND external_id = $2`,
+      [refund.id, [...ids][0]],
+    );
+    expect(n).toBe(1);
+  });
+
+  it('a claim draws another X-EXTERNAL-ID when the drawn one is taken that day', async () => {
+    const p = await paidPayment('1000.00');
+    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    await externalIds.tryReserve('777000', { ...claim, purpose: 'payment' });
+    const draws = ['777000', '777001'];
+    const c = await refunds.claim(refund.id, prepare, () => draws.shift()!, claim);
+    expect(c).toMatchObject({
+      state: 'processing',
+      refund: { externalId: '777001', status: 'PROCESSING' },
+    });
+  });
+
+  it('settles once however many settle concurrently; the payment counts the amount once', async () => {
+    const p = await paidPayment('5000.00');
+    const { refund } = await refunds.accept(newRefund(p.id, '2000.00'), outbox);
+    await refunds.claim(refund.id, prepare, drawId, claim);
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, () => refunds.markSucceeded(refund.id, 'DOKU-RF-1')),
+      refunds.markFailed(refund.id, '4035815', 'Transaction Not Permitted'),
+    ]);
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    const final = (await refunds.findById(refund.id))!;
+    for (const r of results) expect(r.refund.status).toBe(final.status);
+    expect(final.completedAt).toBeInstanceOf(Date);
+    expect(await refundedAmount(p.id)).toBe(final.status === 'SUCCEEDED' ? '2000.00' : '0.00');
+    expect(await refunds.claim(refund.id, prepare, drawId, claim)).toMatchObject({
+      state: 'final',
+    });
+  });
+
+  it('a FAILED refund gives its amount back to what is refundable', async () => {
+    const p = await paidPayment('1000.00');
+    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    const failed = await refunds.markFailed(refund.id, '4035815', null);
+    expect(failed).toMatchObject({
+      changed: true,
+      refund: { status: 'FAILED', failureCode: '4035815' },
+    });
+    expect((await refunds.markSucceeded(refund.id, 'late')).changed).toBe(false);
+    expect(await refundedAmount(p.id)).toBe('0.00');
+    await expect(refunds.accept(newRefund(p.id, '1000.00'), outbox)).resolves.toBeDefined();
   });
 });
 

@@ -53,8 +53,8 @@ import { ensureDatabase } from './ensure-database';
     },
     {
       provide: RefundsRepository,
-      inject: [DATA_SOURCE, ExternalIdRegistry],
-      useFactory: (ds: DataSource, ids: ExternalIdRegistry) => new RefundsRepository(ds, ids),
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new RefundsRepository(ds),
     },
     {
       provide: OutboxRepository,

@@ -67,7 +67,6 @@ export class RefundExecutor {
       externalId: refund.externalId!,
       headers: deviceHeaders(payment.deviceId, payment.ipAddress ?? undefined),
     };
-    await this.refunds.countAttempt(refund.id);
     let result: SnapResult<RefundResponse>;
     try {
       result = await this.client.refund(prepared, {

@@ -39,7 +39,7 @@ export class RefundsService {
     }
     try {
       await this.queue.enqueue(accepted.refund.id);
-      await this.outbox.markDispatched(accepted.job.id);
+      await this.outbox.markDispatched(accepted.outboxJobId);
     } catch (err) {
       // Accepted all the same: the outbox relay enqueues it once Redis answers again.
       this.logger.warn(

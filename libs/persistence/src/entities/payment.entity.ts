@@ -24,6 +24,11 @@ export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
 @Check('payments_amount_ck', `"amount_value" > 0`)
 // The last line of defence against over-refunding, whatever the code above it does.
 @Check('payments_refunded_ck', `"refunded_amount" >= 0 AND "refunded_amount" <= "amount_value"`)
+// Refunds accepted (not FAILED) never exceed the payment, and include every refund paid back.
+@Check(
+  'payments_refund_committed_ck',
+  `"refund_committed_amount" >= "refunded_amount" AND "refund_committed_amount" <= "amount_value"`,
+)
 @Index('payments_pending_created_idx', ['createdAt'], { where: `status = 'PENDING'` })
 export class PaymentEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -83,6 +88,20 @@ export class PaymentEntity {
 
   @Column({ name: 'refunded_amount', type: 'numeric', precision: 18, scale: 2, default: 0 })
   refundedAmount: string;
+
+  /**
+   * Sum of the payment's refunds that are not FAILED: money promised or paid back. Accepting a
+   * refund raises it in one conditional UPDATE (its row lock serializes racing accepts); a
+   * refund that FAILS lowers it again.
+   */
+  @Column({
+    name: 'refund_committed_amount',
+    type: 'numeric',
+    precision: 18,
+    scale: 2,
+    default: 0,
+  })
+  refundCommittedAmount: string;
 
   @Column({ name: 'failure_code', type: 'varchar', length: 32, nullable: true })
   failureCode: string | null;

@@ -65,7 +65,7 @@ export class RefundEntity {
   @Column({ name: 'failure_message', type: 'text', nullable: true })
   failureMessage: string | null;
 
-  /** Calls made to DOKU for this refund. */
+  /** Times a worker took the refund to DOKU, counted before the call (a crash mid-call counts). */
   @Column({ type: 'int', default: 0 })
   attempts: number;
 

@@ -8,6 +8,7 @@ import {
 } from '../entities';
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { ExternalIdClaim } from './external-id.registry';
+import { entityFromRow } from './rows';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -176,14 +177,7 @@ export class PaymentsRepository {
       .execute();
     const [row] = result.raw as Record<string, unknown>[];
     if (!row) throw new Error(`payment ${id} vanished`);
-    return repository.create(
-      Object.fromEntries(
-        repository.metadata.columns.map((column) => [
-          column.propertyName,
-          row[column.databaseName],
-        ]),
-      ) as Partial<PaymentEntity>,
-    );
+    return entityFromRow(repository, row);
   }
 
   async markStatusChecked(id: string): Promise<void> {

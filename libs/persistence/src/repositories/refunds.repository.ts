@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import { OutboxJobEntity, PaymentEntity, RefundEntity } from '../entities';
-import { DuplicateKeyError, isUniqueViolation } from '../errors';
-import { addMoney, compareMoney, fromMinorUnits, toMinorUnits } from '../money';
-import { ExternalIdClaim, ExternalIdRegistry } from './external-id.registry';
+import { DataSource, Repository } from 'typeorm';
+import { PaymentEntity, RefundEntity } from '../entities';
+import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
+import { compareMoney, fromMinorUnits, toMinorUnits } from '../money';
+import { ExternalIdClaim } from './external-id.registry';
+import { entityFromRow, prefixedColumns } from './rows';
 
 export interface NewRefund {
   paymentId: string;
@@ -37,190 +38,259 @@ export type RefundClaim =
   /** PROCESSING now: send `refund.requestBody` with `refund.externalId` (a resend if `resumed`). */
   | { state: 'processing'; refund: RefundEntity; payment: PaymentEntity; resumed: boolean };
 
+// Every statement below ends in a SELECT: TypeORM's query() answers a bare UPDATE with
+// [rows, count] but a SELECT with rows.
+const MAX_CLAIM_ROUNDS = 5;
+const MAX_ACCEPT_ROUNDS = 3;
+const PAYMENT_PREFIX = 'payment__';
+const OPEN = `status IN ('PENDING', 'PROCESSING')`;
+
+const ACCEPT_REFUND_SQL = `
+WITH payment AS (
+  UPDATE payments
+  SET refund_committed_amount = refund_committed_amount + $4::numeric, updated_at = now()
+  WHERE id = $2 AND status = 'PAID' AND currency = $5
+    AND refund_committed_amount + $4::numeric <= amount_value
+  RETURNING id
+), refund AS (
+  INSERT INTO refunds (id, payment_id, partner_refund_no, amount_value, currency, reason, status, attempts)
+  SELECT $1, payment.id, $3, $4::numeric, $5, $6, 'PENDING', 0 FROM payment
+  RETURNING *
+), job AS (
+  INSERT INTO outbox_jobs (id, queue, name, job_id, data)
+  SELECT $7, $8, $9, $10, $11 FROM refund
+)
+SELECT * FROM refund`;
+
+/** The first claim: the X-EXTERNAL-ID is reserved and the request fixed, or nothing happens. */
+const FIX_REFUND_REQUEST_SQL = `
+WITH ext AS (
+  INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
+  VALUES ($3, $4, $5, 'refund', $1)
+  ON CONFLICT DO NOTHING
+  RETURNING external_id
+), refund AS (
+  UPDATE refunds r SET status = 'PROCESSING', request_body = $2, external_id = ext.external_id,
+    processing_started_at = now(), attempts = r.attempts + 1, updated_at = now()
+  FROM ext
+  WHERE r.id = $1 AND r.${OPEN} AND r.external_id IS NULL
+  RETURNING r.*
+)
+SELECT * FROM refund`;
+
+const RECLAIM_REFUND_SQL = `
+WITH refund AS (
+  UPDATE refunds SET status = 'PROCESSING', processing_started_at = now(), attempts = attempts + 1,
+    updated_at = now()
+  WHERE id = $1 AND ${OPEN} AND external_id IS NOT NULL
+  RETURNING *
+)
+SELECT * FROM refund`;
+
+const MARK_REFUND_SUCCEEDED_SQL = `
+WITH refund AS (
+  UPDATE refunds SET status = 'SUCCEEDED', refund_no = $2, failure_code = NULL,
+    failure_message = NULL, completed_at = now(), updated_at = now()
+  WHERE id = $1 AND ${OPEN}
+  RETURNING *
+), payment AS (
+  UPDATE payments p SET refunded_amount = p.refunded_amount + refund.amount_value, updated_at = now()
+  FROM refund WHERE p.id = refund.payment_id
+)
+SELECT * FROM refund`;
+
+/** A FAILED refund gives its amount back to what the payment can still refund. */
+const MARK_REFUND_FAILED_SQL = `
+WITH refund AS (
+  UPDATE refunds SET status = 'FAILED', failure_code = $2, failure_message = $3,
+    completed_at = now(), updated_at = now()
+  WHERE id = $1 AND ${OPEN}
+  RETURNING *
+), payment AS (
+  UPDATE payments p
+  SET refund_committed_amount = p.refund_committed_amount - refund.amount_value, updated_at = now()
+  FROM refund WHERE p.id = refund.payment_id
+)
+SELECT * FROM refund`;
+
 export class RefundsRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly externalIds: ExternalIdRegistry,
-  ) {}
+  private readonly refundRows: Repository<RefundEntity>;
+  private readonly paymentRows: Repository<PaymentEntity>;
+  private readonly refundWithPaymentSql: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.refundRows = dataSource.getRepository(RefundEntity);
+    this.paymentRows = dataSource.getRepository(PaymentEntity);
+    this.refundWithPaymentSql = `SELECT r.*, ${prefixedColumns(this.paymentRows, 'p', PAYMENT_PREFIX)}
+      FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $1`;
+  }
 
   /**
-   * Accepts a refund under a row lock on its payment: only a PAID payment, and only while the
-   * refunds not FAILED plus this one stay within the paid amount, however many requests race.
-   * The refund and its outbox job are written in one transaction.
+   * Accepts a refund: only for a PAID payment, and only while the refunds not FAILED plus this
+   * one stay within the paid amount, however many requests race. One statement (the hot path):
+   * a conditional UPDATE raises the payment's committed amount (its row lock serializes racing
+   * accepts, and each sees the amount the one before it left), and the refund and its outbox job
+   * are inserted with it, or nothing is.
    */
   async accept(
     input: NewRefund,
     outbox: OutboxTarget,
-  ): Promise<{ refund: RefundEntity; job: OutboxJobEntity }> {
-    try {
-      return await this.dataSource.transaction(async (manager) => {
-        const payment = await manager.findOne(PaymentEntity, {
-          where: { id: input.paymentId },
-          lock: { mode: 'pessimistic_write' },
-        });
-        if (!payment) throw new RefundRefusedError('PAYMENT_NOT_FOUND');
-        if (payment.status !== 'PAID') throw new RefundRefusedError('PAYMENT_NOT_PAID');
-        if (payment.currency !== input.currency) throw new RefundRefusedError('CURRENCY_MISMATCH');
-        const committed = await this.committedAmount(manager, payment.id);
-        const refundable = fromMinorUnits(
-          toMinorUnits(payment.amountValue) - toMinorUnits(committed),
-        );
-        if (compareMoney(input.amountValue, refundable) > 0)
-          throw new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);
-
-        const id = randomUUID();
-        await manager.insert(RefundEntity, {
+  ): Promise<{ refund: RefundEntity; outboxJobId: string }> {
+    for (let round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
+      const id = randomUUID();
+      const outboxJobId = randomUUID();
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await this.dataSource.query(ACCEPT_REFUND_SQL, [
           id,
-          paymentId: payment.id,
-          partnerRefundNo: input.partnerRefundNo,
-          amountValue: input.amountValue,
-          currency: input.currency,
-          reason: input.reason ?? null,
-          status: 'PENDING',
-          attempts: 0,
-        });
-        const jobId = outbox.jobId(id);
-        await manager.insert(OutboxJobEntity, {
-          queue: outbox.queue,
-          name: outbox.name,
-          jobId,
-          data: { refundId: id },
-        });
-        return {
-          refund: await manager.findOneByOrFail(RefundEntity, { id }),
-          job: await manager.findOneByOrFail(OutboxJobEntity, { jobId }),
-        };
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
-      throw err;
+          input.paymentId,
+          input.partnerRefundNo,
+          input.amountValue,
+          input.currency,
+          input.reason ?? null,
+          outboxJobId,
+          outbox.queue,
+          outbox.name,
+          outbox.jobId(id),
+          { refundId: id },
+        ]);
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
+        throw err;
+      }
+      if (rows.length === 1)
+        return { refund: entityFromRow(this.refundRows, rows[0]), outboxJobId };
+      await this.whyRefused(input);
+      // Not refused now: a refund FAILED in between and gave its amount back. Try again.
     }
+    throw new Error(`refund of payment ${input.paymentId}: accept kept racing`);
   }
 
-  /** Sum of the payment's refunds that are not FAILED: money promised or paid back. */
-  private async committedAmount(manager: EntityManager, paymentId: string): Promise<string> {
-    const [row] = await manager.query(
-      `SELECT coalesce(sum(amount_value), 0)::numeric(18,2)::text AS total FROM refunds WHERE payment_id = $1 AND status <> 'FAILED'`,
-      [paymentId],
+  /** Throws why the payment refused the refund; returns if it would accept it now. */
+  private async whyRefused(input: NewRefund): Promise<void> {
+    const [payment] = (await this.dataSource.query(
+      `SELECT status, currency, amount_value, refund_committed_amount FROM payments WHERE id = $1`,
+      [input.paymentId],
+    )) as {
+      status: string;
+      currency: string;
+      amount_value: string;
+      refund_committed_amount: string;
+    }[];
+    if (!payment) throw new RefundRefusedError('PAYMENT_NOT_FOUND');
+    if (payment.status !== 'PAID') throw new RefundRefusedError('PAYMENT_NOT_PAID');
+    if (payment.currency !== input.currency) throw new RefundRefusedError('CURRENCY_MISMATCH');
+    const refundable = fromMinorUnits(
+      toMinorUnits(payment.amount_value) - toMinorUnits(payment.refund_committed_amount),
     );
-    return addMoney(row.total, '0.00');
+    if (compareMoney(input.amountValue, refundable) > 0)
+      throw new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);
   }
 
   findById(id: string): Promise<RefundEntity | null> {
-    return this.dataSource.getRepository(RefundEntity).findOneBy({ id });
+    return this.refundRows.findOneBy({ id });
   }
 
   /**
-   * Takes the refund for a call to DOKU, under a row lock. The first time, it moves PENDING →
-   * PROCESSING and fixes the request: its bytes and a reserved X-EXTERNAL-ID are stored before
-   * anything is sent. Later times (retry, crash, operator retry) get the same bytes and id back.
+   * Takes the refund for a call to DOKU and counts the attempt (before the call, so a crash
+   * mid-call is counted too). The first time, it moves PENDING → PROCESSING and fixes the
+   * request: its bytes and a reserved X-EXTERNAL-ID are stored before anything is sent. Later
+   * times (retry, crash, operator retry) get the same bytes and id back. Each write is one
+   * conditional statement: a claim or settlement that got there first makes it match nothing,
+   * and the refund is read again.
    */
-  claim(
+  async claim(
     refundId: string,
     prepare: (refund: RefundEntity, payment: PaymentEntity) => string,
     drawExternalId: () => string,
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<RefundClaim | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOne(RefundEntity, {
-        where: { id: refundId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!refund) return null;
+    for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+      const [row] = (await this.dataSource.query(this.refundWithPaymentSql, [refundId])) as Record<
+        string,
+        unknown
+      >[];
+      if (!row) return null;
+      const refund = entityFromRow(this.refundRows, row);
       if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
         return { state: 'final', refund };
-      const payment = await manager.findOneByOrFail(PaymentEntity, { id: refund.paymentId });
+      const payment = entityFromRow(this.paymentRows, row, PAYMENT_PREFIX);
       const resumed = refund.status === 'PROCESSING';
-      if (!refund.externalId || !refund.requestBody) {
-        refund.requestBody = prepare(refund, payment);
-        refund.externalId = await this.externalIds.reserve(
-          drawExternalId,
-          { ...claim, purpose: 'refund', subjectId: refund.id },
-          manager,
-        );
-      }
-      refund.status = 'PROCESSING';
-      refund.processingStartedAt = new Date();
-      await manager.save(RefundEntity, refund);
-      return { state: 'processing', refund, payment, resumed };
-    });
-  }
-
-  /** Counts a call to DOKU (before it is made, so a crash mid-call is still counted). */
-  async countAttempt(refundId: string): Promise<void> {
-    await this.dataSource.getRepository(RefundEntity).increment({ id: refundId }, 'attempts', 1);
+      const updated = (
+        refund.externalId && refund.requestBody
+          ? await this.dataSource.query(RECLAIM_REFUND_SQL, [refundId])
+          : await this.dataSource.query(FIX_REFUND_REQUEST_SQL, [
+              refundId,
+              prepare(refund, payment),
+              claim.partnerId,
+              claim.jakartaDay,
+              drawExternalId(),
+            ])
+      ) as Record<string, unknown>[];
+      if (updated.length === 1)
+        return {
+          state: 'processing',
+          refund: entityFromRow(this.refundRows, updated[0]),
+          payment,
+          resumed,
+        };
+      // Another claim or a settlement got there first, or the drawn id was taken that day.
+    }
+    throw new ExternalIdExhaustedError();
   }
 
   /** After a token refresh the resend carries a new X-EXTERNAL-ID: stored before it is sent. */
   async replaceExternalId(refundId: string, externalId: string): Promise<void> {
-    await this.dataSource
-      .getRepository(RefundEntity)
-      .update({ id: refundId, status: 'PROCESSING' }, { externalId });
+    await this.refundRows.update({ id: refundId, status: 'PROCESSING' }, { externalId });
   }
 
-  /** SUCCEEDED with DOKU's refundNo; the payment's refundedAmount grows in the same transaction. */
-  markSucceeded(
+  /**
+   * SUCCEEDED with DOKU's refundNo, and the payment's refundedAmount grows, in one statement:
+   * the refund's row lock and its status condition make it happen once, however many settle.
+   */
+  async markSucceeded(
     refundId: string,
     refundNo: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.settle(refundId, async (refund, manager) => {
-      refund.status = 'SUCCEEDED';
-      refund.refundNo = refundNo;
-      refund.failureCode = null;
-      refund.failureMessage = null;
-      await manager.query(
-        `UPDATE payments SET refunded_amount = refunded_amount + $1::numeric, updated_at = now() WHERE id = $2`,
-        [refund.amountValue, refund.paymentId],
-      );
-    });
+    return this.settled(
+      refundId,
+      await this.dataSource.query(MARK_REFUND_SUCCEEDED_SQL, [refundId, refundNo]),
+    );
   }
 
   /** FAILED for good (DOKU refused it): its amount is refundable again. */
-  markFailed(
+  async markFailed(
     refundId: string,
     code: string,
     message: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.settle(refundId, async (refund) => {
-      refund.status = 'FAILED';
-      refund.failureCode = code;
-      refund.failureMessage = message;
-    });
+    return this.settled(
+      refundId,
+      await this.dataSource.query(MARK_REFUND_FAILED_SQL, [refundId, code, message]),
+    );
   }
 
-  /** Moves an open refund to its final status under a row lock; a final refund never moves again. */
-  private settle(
+  /** A final refund never moves again: no row back means it already was final. */
+  private async settled(
     refundId: string,
-    finish: (refund: RefundEntity, manager: EntityManager) => Promise<void>,
+    rows: Record<string, unknown>[],
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const refund = await manager.findOneOrFail(RefundEntity, {
-        where: { id: refundId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
-        return { refund, changed: false };
-      await finish(refund, manager);
-      refund.completedAt = new Date();
-      await manager.save(RefundEntity, refund);
-      return { refund, changed: true };
-    });
+    if (rows.length === 1)
+      return { refund: entityFromRow(this.refundRows, rows[0]), changed: true };
+    return { refund: await this.refundRows.findOneByOrFail({ id: refundId }), changed: false };
   }
 
   /** Keeps the last retryable problem visible to operators while the refund is still open. */
   async noteProblem(refundId: string, code: string, message: string | null): Promise<void> {
-    await this.dataSource
-      .getRepository(RefundEntity)
-      .update(
-        { id: refundId, status: 'PROCESSING' },
-        { failureCode: code, failureMessage: message },
-      );
+    await this.refundRows.update(
+      { id: refundId, status: 'PROCESSING' },
+      { failureCode: code, failureMessage: message },
+    );
   }
 
   /** Open refunds not touched since `before` (PENDING without progress, PROCESSING whose worker may be gone). */
   findStale(before: Date, limit: number): Promise<RefundEntity[]> {
-    return this.dataSource
-      .getRepository(RefundEntity)
+    return this.refundRows
       .createQueryBuilder('r')
       .where(`r.status IN ('PENDING', 'PROCESSING')`)
       .andWhere('r.updated_at < :before', { before })

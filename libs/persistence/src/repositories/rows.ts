@@ -1,0 +1,28 @@
+import type { ObjectLiteral, Repository } from 'typeorm';
+
+/**
+ * Builds an entity from a raw row of its table (`RETURNING *`, or a join whose columns carry
+ * `prefix`), so that hot paths can write and read back in one hand-written statement.
+ */
+export function entityFromRow<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  row: Record<string, unknown>,
+  prefix = '',
+): T {
+  const entity = repository.create();
+  for (const column of repository.metadata.columns) {
+    (entity as Record<string, unknown>)[column.propertyName] = row[prefix + column.databaseName];
+  }
+  return entity;
+}
+
+/** `alias.column AS "<prefix>column"` for every column of the entity's table. */
+export function prefixedColumns<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  alias: string,
+  prefix: string,
+): string {
+  return repository.metadata.columns
+    .map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.databaseName}"`)
+    .join(', ');
+}
