@@ -18,7 +18,8 @@ async function main(): Promise<void> {
     process.exit(78);
   }
   await ensureDatabase(config.databaseUrl, console.log);
-  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 1 });
+  // Two connections: one holds the migrations lock while the other applies them.
+  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 2 });
   await dataSource.initialize();
   try {
     const applied = await runMigrations(dataSource);

@@ -29,8 +29,23 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   });
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Any fixed number: the key of the session lock every migrating process takes. */
+const MIGRATIONS_LOCK_KEY = 4_711_202_611;
+
+/**
+ * Applies pending migrations; returns the names applied. Processes starting together (an API
+ * and a worker, replicas) take turns under a PostgreSQL advisory lock: without it, both see the
+ * same migration pending, and the second fails on what the first created.
+ */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  const lock = dataSource.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock($1)`, [MIGRATIONS_LOCK_KEY]);
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query(`SELECT pg_advisory_unlock($1)`, [MIGRATIONS_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
 }

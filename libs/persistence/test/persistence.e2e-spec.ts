@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataSource, MigrationInterface } from 'typeorm';
 import {
+  createDataSource,
   DuplicateKeyError,
   ExternalIdRegistry,
   IdempotencyRepository,
@@ -77,6 +78,21 @@ describe('migrations', () => {
       await runner.release();
     } finally {
       await old.drop();
+    }
+  });
+
+  it('processes starting together take turns: one applies them, the others find nothing to do', async () => {
+    const fresh = await createTestDatabase({ migrate: false });
+    const others = Array.from({ length: 2 }, () =>
+      createDataSource({ url: fresh.url, poolSize: 2 }),
+    );
+    try {
+      await Promise.all(others.map((d) => d.initialize()));
+      const applied = await Promise.all([fresh.dataSource, ...others].map((d) => runMigrations(d)));
+      expect(applied.map((names) => names.length).sort()).toEqual([0, 0, MIGRATIONS.length]);
+    } finally {
+      await Promise.all(others.map((d) => d.destroy()));
+      await fresh.drop();
     }
   });
 
