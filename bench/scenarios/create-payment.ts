@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
-import { processCpuMs } from '../lib/cpu';
+import {
+  describeMachine,
+  describeThreadSplit,
+  machineCpuMeter,
+  processCpuMs,
+  threadSplitCores,
+  threadSplitMeter,
+} from '../lib/cpu';
 import type { LoopResult } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
@@ -116,8 +123,12 @@ export async function createPaymentScenario(
   const warm = await cannon(options.warmupSeconds);
   const stopProfile = await options.profile?.('create-payment');
   const cpu0 = processCpuMs(service.pid);
+  const stopThreadSplit = threadSplitMeter(service.pid);
+  const stopMachine = machineCpuMeter();
   const run = await cannon(options.durationSeconds);
   const serviceCpuMs = processCpuMs(service.pid) - cpu0;
+  const threadSplit = stopThreadSplit();
+  const machine = stopMachine();
   const profileFile = await stopProfile?.();
   const rss = stopRss();
   const simAfter = await options.simulator.counters();
@@ -127,13 +138,14 @@ export async function createPaymentScenario(
 
   const throughput = (run.created * 1000) / run.elapsedMs;
   const l = run.latencies.summary();
+  const threads = threadSplitCores(threadSplit, run.elapsedMs);
   const errors = run.failures.total + run.result.errors + run.result.timeouts;
   const reference = options.sdkAt50?.throughput ?? null;
   const ratio = reference ? throughput / reference : null;
   log(
     `  ${throughput.toFixed(0)} payments/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
       `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, run.created)).toFixed(2)} ms per ` +
-      `payment (${(serviceCpuMs / run.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB)`,
+      `payment (${(serviceCpuMs / run.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   return {
     profileFile,
@@ -153,6 +165,8 @@ export async function createPaymentScenario(
         createdIncludingWarmup: warm.created + run.created,
         serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, run.created),
         serviceCoresUsed: serviceCpuMs / run.elapsedMs,
+        ...threads,
+        machine,
         failures: run.failures.toJSON(),
         connectionErrors: run.result.errors,
         timeouts: run.result.timeouts,

@@ -1,5 +1,13 @@
+import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
-import { processCpuMs } from '../lib/cpu';
+import {
+  describeMachine,
+  describeThreadSplit,
+  machineCpuMeter,
+  processCpuMs,
+  threadSplitCores,
+  threadSplitMeter,
+} from '../lib/cpu';
 import { mapLimit } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
@@ -116,7 +124,10 @@ export async function refundPipeline(
   }));
   const stopProfile = await o.profile?.('refund-pipeline');
   const cpu0 = processCpuMs(service.pid);
+  const stopThreadSplit = threadSplitMeter(service.pid);
+  const stopMachine = machineCpuMeter();
   const refused = new Tally();
+  const acceptLatency = new Latencies();
   const accepted: { id: string; partnerRefundNo: string; paymentId: string }[] = [];
   let firstAcceptAt = 0;
   let lastAcceptAt = 0;
@@ -124,28 +135,31 @@ export async function refundPipeline(
   let settledAt = 0;
   let watching = true;
   const refundNos = requests.map((r) => r.partnerRefundNo);
-  // Watch the database for the last settlement while the requests go in.
+  // Watch the database for the last settlement while the requests go in. Cheaply: the watcher
+  // shares the machine with what it measures (the fresh database holds this scenario's refunds
+  // only), and the figures come from the rows' own timestamps, not from when it notices.
   const watcher = (async () => {
     while (watching) {
       const [{ open, total }] = await service.db.query<{ open: string; total: string }>(
         `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'PROCESSING')) AS open, count(*) AS total
-           FROM refunds WHERE partner_refund_no = ANY($1)`,
-        [refundNos],
+           FROM refunds`,
       );
       if (Number(total) === accepted.length && lastAcceptAt > 0 && Number(open) === 0) {
         settledAt = Date.now();
         return;
       }
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
     }
   })();
 
   await mapLimit(requests, o.clientConcurrency, async (r) => {
+    const sent = performance.now();
     const res = await api(service, 'POST', `/v1/payments/${r.payment.id}/refunds`, {
       amount: { value: REFUND_VALUE, currency: 'IDR' },
       partnerRefundNo: r.partnerRefundNo,
       reason: 'bench',
     });
+    acceptLatency.add(performance.now() - sent);
     if (res.status !== 202) {
       refused.add(`HTTP ${res.status} ${String(res.body.code ?? '')}`.trim());
       return;
@@ -168,6 +182,8 @@ export async function refundPipeline(
   watching = false;
   await watcher.catch(() => undefined);
   const serviceCpuMs = processCpuMs(service.pid) - cpu0;
+  const threadSplit = stopThreadSplit();
+  const machine = stopMachine();
   const profileFile = await stopProfile?.();
   await simulator.configure({ latencyMs: 0 });
 
@@ -230,11 +246,13 @@ export async function refundPipeline(
   const errors = refused.total + lost + doubled + missingAtDoku + totalsMismatched;
   const ratio = throughput / ideal;
   const l = perRefund.summary();
+  const threads = threadSplitCores(threadSplit, Date.now() - started);
   log(
     `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
       `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
-      `${acceptSeconds.toFixed(2)} s; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
-      (timedOut ? ' (TIMED OUT waiting for settlement)' : ''),
+      `${acceptSeconds.toFixed(2)} s (p50 ${acceptLatency.summary().p50.toFixed(0)} ms); lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
+      (timedOut ? ' (TIMED OUT waiting for settlement)' : '') +
+      `; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   const row: ScenarioRow = {
     name: `3 refund pipeline, ${o.refunds} refunds, DOKU +${o.dokuLatencyMs} ms`,
@@ -262,8 +280,11 @@ export async function refundPipeline(
       polledWindowSeconds: polledMs / 1000,
       acceptSeconds,
       acceptsPerSecond: accepted.length / acceptSeconds,
+      acceptLatencyMs: acceptLatency.summary(),
       serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted.length),
       serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
+      ...threads,
+      machine,
       timedOut,
       payments: paymentsNeeded,
       refundsPerPayment: o.refundsPerPayment,
