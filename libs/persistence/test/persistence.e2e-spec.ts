@@ -319,6 +319,26 @@ describe('refunds', () => {
     });
   });
 
+  it('prepared statements keep working after a migration adds a column (rolling deploys)', async () => {
+    const p = await paidPayment('100.00');
+    const accept = () => refunds.accept(newRefund(p.id, '1.00'), outbox);
+    // Enough at once to prepare the statements on every pooled connection.
+    const first = await Promise.all(Array.from({ length: 20 }, accept));
+    await ds.query(`ALTER TABLE refunds ADD COLUMN added_later text`);
+    await ds.query(`ALTER TABLE payments ADD COLUMN added_later text`);
+    try {
+      const later = await Promise.all(Array.from({ length: 20 }, accept));
+      for (const { refund } of later)
+        expect(await refunds.claim(refund.id, prepare, drawId, claim)).toMatchObject({
+          state: 'processing',
+        });
+      expect((await refunds.markSucceeded(first[0].refund.id, 'R')).changed).toBe(true);
+    } finally {
+      await ds.query(`ALTER TABLE refunds DROP COLUMN added_later`);
+      await ds.query(`ALTER TABLE payments DROP COLUMN added_later`);
+    }
+  });
+
   it('a FAILED refund gives its amount back to what is refundable', async () => {
     const p = await paidPayment('1000.00');
     const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);

@@ -1,5 +1,11 @@
 import { DataSource, IsNull } from 'typeorm';
 import { OutboxJobEntity } from '../entities';
+import { PreparedStatement, runPrepared } from './prepared';
+
+const MARK_DISPATCHED: PreparedStatement = {
+  name: 'outbox-mark-dispatched',
+  text: `UPDATE outbox_jobs SET dispatched_at = now() WHERE id = $1`,
+};
 
 /** Queue jobs owed by committed rows, until the queue has them. */
 export class OutboxRepository {
@@ -35,10 +41,9 @@ export class OutboxRepository {
     });
   }
 
+  /** Once per accepted refund: prepared. */
   async markDispatched(id: string): Promise<void> {
-    await this.dataSource
-      .getRepository(OutboxJobEntity)
-      .update({ id }, { dispatchedAt: () => 'now()' });
+    await runPrepared(this.dataSource, MARK_DISPATCHED, [id]);
   }
 
   pendingCount(): Promise<number> {

@@ -8,7 +8,8 @@ import {
 } from '../entities';
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { ExternalIdClaim } from './external-id.registry';
-import { entityFromRow } from './rows';
+import { PreparedStatement, runPrepared } from './prepared';
+import { columnList, entityFromRow } from './rows';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -53,7 +54,9 @@ export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean 
 const MAX_EXTERNAL_ID_DRAWS = 5;
 
 /** Data-modifying CTEs all run, in one snapshot: the id, the payment and its history row, or nothing. */
-const CREATE_PAYMENT_SQL = `
+const CREATE_PAYMENT: PreparedStatement = {
+  name: 'payment-create',
+  text: `
 WITH ext AS (
   INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
   VALUES ($1, $2, $3, 'payment', $4)
@@ -70,10 +73,23 @@ WITH ext AS (
   INSERT INTO payment_status_changes (payment_id, from_status, to_status, source)
   SELECT id, NULL, 'PENDING', 'api' FROM pay
 )
-SELECT created_at, updated_at FROM pay`;
+SELECT created_at, updated_at FROM pay`,
+};
 
 export class PaymentsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** What DOKU answered: only the fields it gave replace what is stored. */
+  private readonly recordAnswer: PreparedStatement;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.recordAnswer = {
+      name: 'payment-record-doku-answer',
+      text: `UPDATE payments SET redirect_url = coalesce($2, redirect_url),
+  reference_no = coalesce($3, reference_no), external_id = coalesce($4, external_id),
+  updated_at = now()
+WHERE id = $1
+RETURNING ${columnList(dataSource.getRepository(PaymentEntity))}`,
+    };
+  }
 
   /**
    * Records a new PENDING payment, the X-EXTERNAL-ID reserved for its DOKU request and its first
@@ -100,7 +116,7 @@ export class PaymentsRepository {
       const externalId = drawExternalId();
       let rows: { created_at: Date; updated_at: Date }[];
       try {
-        rows = await this.dataSource.query(CREATE_PAYMENT_SQL, [
+        rows = await runPrepared(this.dataSource, CREATE_PAYMENT, [
           claim.partnerId,
           claim.jakartaDay,
           externalId,
@@ -167,15 +183,13 @@ export class PaymentsRepository {
     if (answer.externalId) patch.externalId = answer.externalId;
     const repository = this.dataSource.getRepository(PaymentEntity);
     if (Object.keys(patch).length === 0) return repository.findOneByOrFail({ id });
-    // One round trip: the updated row comes back with the UPDATE (this is on every create).
-    const result = await repository
-      .createQueryBuilder()
-      .update()
-      .set(patch)
-      .where('id = :id', { id })
-      .returning('*')
-      .execute();
-    const [row] = result.raw as Record<string, unknown>[];
+    // One round trip, prepared: the updated row comes back with the UPDATE (on every create).
+    const [row] = await runPrepared(this.dataSource, this.recordAnswer, [
+      id,
+      patch.redirectUrl ?? null,
+      patch.referenceNo ?? null,
+      patch.externalId ?? null,
+    ]);
     if (!row) throw new Error(`payment ${id} vanished`);
     return entityFromRow(repository, row);
   }

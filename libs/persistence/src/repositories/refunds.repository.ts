@@ -4,7 +4,8 @@ import { PaymentEntity, RefundEntity } from '../entities';
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { compareMoney, fromMinorUnits, toMinorUnits } from '../money';
 import { ExternalIdClaim } from './external-id.registry';
-import { entityFromRow, prefixedColumns } from './rows';
+import { PreparedStatement, runPrepared } from './prepared';
+import { columnList, entityFromRow } from './rows';
 
 export interface NewRefund {
   paymentId: string;
@@ -38,14 +39,17 @@ export type RefundClaim =
   /** PROCESSING now: send `refund.requestBody` with `refund.externalId` (a resend if `resumed`). */
   | { state: 'processing'; refund: RefundEntity; payment: PaymentEntity; resumed: boolean };
 
-// Every statement below ends in a SELECT: TypeORM's query() answers a bare UPDATE with
-// [rows, count] but a SELECT with rows.
 const MAX_CLAIM_ROUNDS = 5;
 const MAX_ACCEPT_ROUNDS = 3;
 const PAYMENT_PREFIX = 'payment__';
 const OPEN = `status IN ('PENDING', 'PROCESSING')`;
 
-const ACCEPT_REFUND_SQL = `
+/** The hot statements of a refund's life, given the column lists they return. */
+function refundStatements(refund: string, refundAs: (alias: string) => string, payment: string) {
+  return {
+    accept: {
+      name: 'refund-accept',
+      text: `
 WITH payment AS (
   UPDATE payments
   SET refund_committed_amount = refund_committed_amount + $4::numeric, updated_at = now()
@@ -55,74 +59,92 @@ WITH payment AS (
 ), refund AS (
   INSERT INTO refunds (id, payment_id, partner_refund_no, amount_value, currency, reason, status, attempts)
   SELECT $1, payment.id, $3, $4::numeric, $5, $6, 'PENDING', 0 FROM payment
-  RETURNING *
+  RETURNING ${refund}
 ), job AS (
   INSERT INTO outbox_jobs (id, queue, name, job_id, data)
   SELECT $7, $8, $9, $10, $11 FROM refund
 )
-SELECT * FROM refund`;
-
-/** The first claim: the X-EXTERNAL-ID is reserved and the request fixed, or nothing happens. */
-const FIX_REFUND_REQUEST_SQL = `
+SELECT * FROM refund`,
+    },
+    withPayment: {
+      name: 'refund-with-payment',
+      text: `SELECT ${refundAs('r')}, ${payment}
+FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $1`,
+    },
+    /** The first claim: the X-EXTERNAL-ID is reserved and the request fixed, or nothing happens. */
+    fixRequest: {
+      name: 'refund-fix-request',
+      text: `
 WITH ext AS (
   INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
   VALUES ($3, $4, $5, 'refund', $1)
   ON CONFLICT DO NOTHING
   RETURNING external_id
-), refund AS (
-  UPDATE refunds r SET status = 'PROCESSING', request_body = $2, external_id = ext.external_id,
-    processing_started_at = now(), attempts = r.attempts + 1, updated_at = now()
-  FROM ext
-  WHERE r.id = $1 AND r.${OPEN} AND r.external_id IS NULL
-  RETURNING r.*
 )
-SELECT * FROM refund`;
-
-const RECLAIM_REFUND_SQL = `
-WITH refund AS (
-  UPDATE refunds SET status = 'PROCESSING', processing_started_at = now(), attempts = attempts + 1,
-    updated_at = now()
-  WHERE id = $1 AND ${OPEN} AND external_id IS NOT NULL
-  RETURNING *
-)
-SELECT * FROM refund`;
-
-const MARK_REFUND_SUCCEEDED_SQL = `
+UPDATE refunds r SET status = 'PROCESSING', request_body = $2, external_id = ext.external_id,
+  processing_started_at = now(), attempts = r.attempts + 1, updated_at = now()
+FROM ext
+WHERE r.id = $1 AND r.${OPEN} AND r.external_id IS NULL
+RETURNING ${refundAs('r')}`,
+    },
+    reclaim: {
+      name: 'refund-reclaim',
+      text: `
+UPDATE refunds SET status = 'PROCESSING', processing_started_at = now(), attempts = attempts + 1,
+  updated_at = now()
+WHERE id = $1 AND ${OPEN} AND external_id IS NOT NULL
+RETURNING ${refund}`,
+    },
+    succeeded: {
+      name: 'refund-succeeded',
+      text: `
 WITH refund AS (
   UPDATE refunds SET status = 'SUCCEEDED', refund_no = $2, failure_code = NULL,
     failure_message = NULL, completed_at = now(), updated_at = now()
   WHERE id = $1 AND ${OPEN}
-  RETURNING *
+  RETURNING ${refund}
 ), payment AS (
   UPDATE payments p SET refunded_amount = p.refunded_amount + refund.amount_value, updated_at = now()
   FROM refund WHERE p.id = refund.payment_id
 )
-SELECT * FROM refund`;
-
-/** A FAILED refund gives its amount back to what the payment can still refund. */
-const MARK_REFUND_FAILED_SQL = `
+SELECT * FROM refund`,
+    },
+    /** A FAILED refund gives its amount back to what the payment can still refund. */
+    failed: {
+      name: 'refund-failed',
+      text: `
 WITH refund AS (
   UPDATE refunds SET status = 'FAILED', failure_code = $2, failure_message = $3,
     completed_at = now(), updated_at = now()
   WHERE id = $1 AND ${OPEN}
-  RETURNING *
+  RETURNING ${refund}
 ), payment AS (
   UPDATE payments p
   SET refund_committed_amount = p.refund_committed_amount - refund.amount_value, updated_at = now()
   FROM refund WHERE p.id = refund.payment_id
 )
-SELECT * FROM refund`;
+SELECT * FROM refund`,
+    },
+  } satisfies Record<string, PreparedStatement>;
+}
 
 export class RefundsRepository {
   private readonly refundRows: Repository<RefundEntity>;
   private readonly paymentRows: Repository<PaymentEntity>;
-  private readonly refundWithPaymentSql: string;
+  private readonly sql: ReturnType<typeof refundStatements>;
 
   constructor(private readonly dataSource: DataSource) {
     this.refundRows = dataSource.getRepository(RefundEntity);
     this.paymentRows = dataSource.getRepository(PaymentEntity);
-    this.refundWithPaymentSql = `SELECT r.*, ${prefixedColumns(this.paymentRows, 'p', PAYMENT_PREFIX)}
-      FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE r.id = $1`;
+    this.sql = refundStatements(
+      columnList(this.refundRows),
+      (alias) => columnList(this.refundRows, alias),
+      columnList(this.paymentRows, 'p', PAYMENT_PREFIX),
+    );
+  }
+
+  private run(statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
+    return runPrepared(this.dataSource, statement, values);
   }
 
   /**
@@ -141,7 +163,7 @@ export class RefundsRepository {
       const outboxJobId = randomUUID();
       let rows: Record<string, unknown>[];
       try {
-        rows = await this.dataSource.query(ACCEPT_REFUND_SQL, [
+        rows = await this.run(this.sql.accept, [
           id,
           input.paymentId,
           input.partnerRefundNo,
@@ -206,27 +228,23 @@ export class RefundsRepository {
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<RefundClaim | null> {
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-      const [row] = (await this.dataSource.query(this.refundWithPaymentSql, [refundId])) as Record<
-        string,
-        unknown
-      >[];
+      const [row] = await this.run(this.sql.withPayment, [refundId]);
       if (!row) return null;
       const refund = entityFromRow(this.refundRows, row);
       if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
         return { state: 'final', refund };
       const payment = entityFromRow(this.paymentRows, row, PAYMENT_PREFIX);
       const resumed = refund.status === 'PROCESSING';
-      const updated = (
+      const updated =
         refund.externalId && refund.requestBody
-          ? await this.dataSource.query(RECLAIM_REFUND_SQL, [refundId])
-          : await this.dataSource.query(FIX_REFUND_REQUEST_SQL, [
+          ? await this.run(this.sql.reclaim, [refundId])
+          : await this.run(this.sql.fixRequest, [
               refundId,
               prepare(refund, payment),
               claim.partnerId,
               claim.jakartaDay,
               drawExternalId(),
-            ])
-      ) as Record<string, unknown>[];
+            ]);
       if (updated.length === 1)
         return {
           state: 'processing',
@@ -252,10 +270,7 @@ export class RefundsRepository {
     refundId: string,
     refundNo: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.settled(
-      refundId,
-      await this.dataSource.query(MARK_REFUND_SUCCEEDED_SQL, [refundId, refundNo]),
-    );
+    return this.settled(refundId, await this.run(this.sql.succeeded, [refundId, refundNo]));
   }
 
   /** FAILED for good (DOKU refused it): its amount is refundable again. */
@@ -264,10 +279,7 @@ export class RefundsRepository {
     code: string,
     message: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.settled(
-      refundId,
-      await this.dataSource.query(MARK_REFUND_FAILED_SQL, [refundId, code, message]),
-    );
+    return this.settled(refundId, await this.run(this.sql.failed, [refundId, code, message]));
   }
 
   /** A final refund never moves again: no row back means it already was final. */

@@ -1,8 +1,8 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 
 /**
- * Builds an entity from a raw row of its table (`RETURNING *`, or a join whose columns carry
- * `prefix`), so that hot paths can write and read back in one hand-written statement.
+ * Builds an entity from a raw row of its table (`RETURNING` its columns, or a join whose columns
+ * carry `prefix`), so that hot paths can write and read back in one hand-written statement.
  */
 export function entityFromRow<T extends ObjectLiteral>(
   repository: Repository<T>,
@@ -16,13 +16,15 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
-/** `alias.column AS "<prefix>column"` for every column of the entity's table. */
-export function prefixedColumns<T extends ObjectLiteral>(
+/** Every column of the entity's table, `alias.column AS "<prefix>column"` with an alias. */
+export function columnList<T extends ObjectLiteral>(
   repository: Repository<T>,
-  alias: string,
-  prefix: string,
+  alias?: string,
+  prefix = '',
 ): string {
   return repository.metadata.columns
-    .map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.databaseName}"`)
+    .map((c) =>
+      alias ? `${alias}.${c.databaseName} AS "${prefix}${c.databaseName}"` : `"${c.databaseName}"`,
+    )
     .join(', ');
 }
