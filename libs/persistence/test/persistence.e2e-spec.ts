@@ -174,6 +174,51 @@ describe('payments', () => {
     expect(count).toBe(1);
   });
 
+  it('creates arriving together are written together; a taken id or a duplicate affects only its own', async () => {
+    const existing = await payments.create(newPayment(), drawId, claim);
+    await externalIds.tryReserve('888000', { ...claim, purpose: 'refund' });
+    const takenFirst = ['888000', '888001'];
+    const inputs = Array.from({ length: 30 }, () => newPayment());
+    // A group that succeeds, one of whose ids was taken that day: that one alone draws again.
+    const together = await Promise.all([
+      ...inputs.slice(0, 15).map((input) => payments.create(input, drawId, claim)),
+      payments.create(newPayment(), () => takenFirst.shift()!, claim),
+    ]);
+    expect(together[15].externalId).toBe('888001');
+    // A group that fails on a duplicate: written again one by one, only the duplicate fails.
+    const results = await Promise.allSettled([
+      ...inputs.slice(15).map((input) => payments.create(input, drawId, claim)),
+      payments.create(
+        { ...newPayment(), partnerReferenceNo: existing.partnerReferenceNo },
+        drawId,
+        claim,
+      ),
+    ]);
+    expect(results[15]).toMatchObject({
+      status: 'rejected',
+      reason: expect.any(DuplicateKeyError),
+    });
+    const created = [
+      ...together.slice(0, 15),
+      ...results.slice(0, 15).map((r) => (r.status === 'fulfilled' ? r.value : r.reason)),
+    ];
+    for (const [i, p] of created.entries()) {
+      expect(p).toMatchObject({
+        partnerReferenceNo: inputs[i].partnerReferenceNo,
+        status: 'PENDING',
+      });
+      expect(p.createdAt).toBeInstanceOf(Date);
+    }
+    const rows = await ds.query(
+      `SELECT p.external_id FROM payments p
+         JOIN external_ids e ON e.external_id = p.external_id AND e.subject_id = p.id
+         JOIN payment_status_changes c ON c.payment_id = p.id AND c.to_status = 'PENDING'
+        WHERE p.id = ANY($1)`,
+      [created.map((p) => p.id)],
+    );
+    expect(new Set(rows.map((r: { external_id: string }) => r.external_id)).size).toBe(30);
+  });
+
   it('moves PENDING forward once and never moves a final status, recording each change', async () => {
     const p = await payments.create(newPayment(), drawId, claim);
     const paid = await payments.changeStatus(p.id, { to: 'PAID', source: 'notification' });

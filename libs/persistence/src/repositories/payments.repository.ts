@@ -8,6 +8,7 @@ import {
 } from '../entities';
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { ExternalIdClaim } from './external-id.registry';
+import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
 import { columnList, entityFromRow } from './rows';
 
@@ -53,42 +54,106 @@ export function canMovePayment(from: PaymentStatus, to: PaymentStatus): boolean 
 
 const MAX_EXTERNAL_ID_DRAWS = 5;
 
-/** Data-modifying CTEs all run, in one snapshot: the id, the payment and its history row, or nothing. */
-const CREATE_PAYMENT: PreparedStatement = {
+/** What the create statement writes for one payment, in the order of its arrays. */
+const CREATE_COLUMNS = [
+  ['id', 'uuid'],
+  ['partner_id', 'text'],
+  ['jakarta_day', 'date'],
+  ['external_id', 'text'],
+  ['partner_reference_no', 'text'],
+  ['channel', 'text'],
+  ['amount_value', 'numeric'],
+  ['currency', 'text'],
+  ['return_url', 'text'],
+  ['device_id', 'text'],
+  ['ip_address', 'text'],
+  ['order_title', 'text'],
+  ['valid_up_to', 'text'],
+  ['point_of_initiation', 'text'],
+  ['deep_link', 'boolean'],
+  ['request_body', 'text'],
+  ['idempotency_key', 'text'],
+] as const;
+type CreateRow = unknown[] & { length: typeof CREATE_COLUMNS.length };
+type CreatedRow = { id: string; created_at: Date; updated_at: Date };
+
+/**
+ * Payments created together, one row each: their X-EXTERNAL-IDs, the payments and their first
+ * status changes, in one statement (data-modifying CTEs run in one snapshot: all or nothing). A
+ * payment whose id was taken that day gets no row back and draws again.
+ */
+const CREATE_PAYMENTS: PreparedStatement = {
   name: 'payment-create',
   text: `
-WITH ext AS (
+WITH input AS (
+  SELECT * FROM unnest(${CREATE_COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ')})
+    AS i(${CREATE_COLUMNS.map(([name]) => name).join(', ')})
+), ext AS (
   INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
-  VALUES ($1, $2, $3, 'payment', $4)
+  SELECT partner_id, jakarta_day, external_id, 'payment', id FROM input
   ON CONFLICT DO NOTHING
-  RETURNING external_id
+  RETURNING partner_id, jakarta_day, external_id
 ), pay AS (
   INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status, return_url,
     device_id, ip_address, order_title, valid_up_to, point_of_initiation, deep_link, external_id,
     request_body, idempotency_key)
-  SELECT $4, $5, $6, $7, $8, 'PENDING', $9, $10, $11, $12, $13, $14, $15, ext.external_id, $16, $17
-  FROM ext
+  SELECT i.id, i.partner_reference_no, i.channel, i.amount_value, i.currency, 'PENDING', i.return_url,
+    i.device_id, i.ip_address, i.order_title, i.valid_up_to, i.point_of_initiation, i.deep_link,
+    i.external_id, i.request_body, i.idempotency_key
+  FROM input i
+  JOIN ext USING (partner_id, jakarta_day, external_id)
   RETURNING id, created_at, updated_at
 ), change AS (
   INSERT INTO payment_status_changes (payment_id, from_status, to_status, source)
   SELECT id, NULL, 'PENDING', 'api' FROM pay
 )
-SELECT created_at, updated_at FROM pay`,
+SELECT id, created_at, updated_at FROM pay`,
 };
 
+interface DokuAnswer {
+  id: string;
+  redirectUrl: string | null;
+  referenceNo: string | null;
+  externalId: string | null;
+}
+
 export class PaymentsRepository {
-  /** What DOKU answered: only the fields it gave replace what is stored. */
-  private readonly recordAnswer: PreparedStatement;
+  /** New payments, written together when they arrive together (the hot path of the API). */
+  private readonly creates: GroupCommit<CreateRow, CreatedRow | undefined>;
+  /** DOKU's answers to payment requests, recorded together when they arrive together. */
+  private readonly answers: GroupCommit<DokuAnswer, PaymentEntity | undefined>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.recordAnswer = {
-      name: 'payment-record-doku-answer',
-      text: `UPDATE payments SET redirect_url = coalesce($2, redirect_url),
-  reference_no = coalesce($3, reference_no), external_id = coalesce($4, external_id),
-  updated_at = now()
-WHERE id = $1
-RETURNING ${columnList(dataSource.getRepository(PaymentEntity))}`,
+    this.creates = new GroupCommit(async (payments) => {
+      const created = await runPrepared<CreatedRow>(
+        this.dataSource,
+        CREATE_PAYMENTS,
+        CREATE_COLUMNS.map((_, column) => payments.map((row) => row[column])),
+      );
+      const byId = new Map(created.map((row) => [row.id, row]));
+      return payments.map((row) => byId.get(row[0] as string));
+    });
+    const rows = dataSource.getRepository(PaymentEntity);
+    // Only the fields DOKU gave replace what is stored.
+    const recordAnswers: PreparedStatement = {
+      name: 'payment-record-doku-answers',
+      text: `UPDATE payments p SET redirect_url = coalesce(a.redirect_url, p.redirect_url),
+  reference_no = coalesce(a.reference_no, p.reference_no),
+  external_id = coalesce(a.external_id, p.external_id), updated_at = now()
+FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS a(id, redirect_url, reference_no, external_id)
+WHERE p.id = a.id
+RETURNING ${columnList(rows, 'p')}`,
     };
+    this.answers = new GroupCommit(async (answers) => {
+      const updated = await runPrepared(this.dataSource, recordAnswers, [
+        answers.map((a) => a.id),
+        answers.map((a) => a.redirectUrl),
+        answers.map((a) => a.referenceNo),
+        answers.map((a) => a.externalId),
+      ]);
+      const byId = new Map(updated.map((row) => [row.id as string, entityFromRow(rows, row)]));
+      return answers.map((a) => byId.get(a.id));
+    });
   }
 
   /**
@@ -114,13 +179,13 @@ RETURNING ${columnList(dataSource.getRepository(PaymentEntity))}`,
     };
     for (let draw = 0; draw < MAX_EXTERNAL_ID_DRAWS; draw++) {
       const externalId = drawExternalId();
-      let rows: { created_at: Date; updated_at: Date }[];
+      let created: CreatedRow | undefined;
       try {
-        rows = await runPrepared(this.dataSource, CREATE_PAYMENT, [
+        created = await this.creates.run([
+          id,
           claim.partnerId,
           claim.jakartaDay,
           externalId,
-          id,
           fields.partnerReferenceNo,
           fields.channel,
           fields.amountValue,
@@ -139,21 +204,22 @@ RETURNING ${columnList(dataSource.getRepository(PaymentEntity))}`,
         if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
         throw err;
       }
-      if (rows.length === 1) {
+      if (created) {
         return this.dataSource.getRepository(PaymentEntity).create({
           ...fields,
           id,
           status: 'PENDING',
           externalId,
           refundedAmount: '0.00',
+          refundCommittedAmount: '0.00',
           redirectUrl: null,
           referenceNo: null,
           failureCode: null,
           failureMessage: null,
           paidAt: null,
           lastStatusCheckAt: null,
-          createdAt: rows[0].created_at,
-          updatedAt: rows[0].updated_at,
+          createdAt: created.created_at,
+          updatedAt: created.updated_at,
         });
       }
     }
@@ -177,21 +243,18 @@ RETURNING ${columnList(dataSource.getRepository(PaymentEntity))}`,
     id: string,
     answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string },
   ): Promise<PaymentEntity> {
-    const patch: Partial<PaymentEntity> = {};
-    if (answer.redirectUrl) patch.redirectUrl = answer.redirectUrl;
-    if (answer.referenceNo) patch.referenceNo = answer.referenceNo;
-    if (answer.externalId) patch.externalId = answer.externalId;
-    const repository = this.dataSource.getRepository(PaymentEntity);
-    if (Object.keys(patch).length === 0) return repository.findOneByOrFail({ id });
-    // One round trip, prepared: the updated row comes back with the UPDATE (on every create).
-    const [row] = await runPrepared(this.dataSource, this.recordAnswer, [
+    const recorded: DokuAnswer = {
       id,
-      patch.redirectUrl ?? null,
-      patch.referenceNo ?? null,
-      patch.externalId ?? null,
-    ]);
-    if (!row) throw new Error(`payment ${id} vanished`);
-    return entityFromRow(repository, row);
+      redirectUrl: answer.redirectUrl || null,
+      referenceNo: answer.referenceNo || null,
+      externalId: answer.externalId || null,
+    };
+    if (!recorded.redirectUrl && !recorded.referenceNo && !recorded.externalId)
+      return this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id });
+    // On every create: one round trip, shared with the answers that arrive meanwhile.
+    const payment = await this.answers.run(recorded);
+    if (!payment) throw new Error(`payment ${id} vanished`);
+    return payment;
   }
 
   async markStatusChecked(id: string): Promise<void> {
