@@ -187,17 +187,19 @@ export async function refundPipeline(
   const profileFile = await stopProfile?.();
   await simulator.configure({ latencyMs: 0 });
 
-  // The database's own timestamps: created_at when the accept committed, completed_at when the
-  // worker recorded SUCCEEDED.
+  // The database's own timestamps: created_at when the accept committed, processing_started_at
+  // when a worker last claimed it, completed_at when the worker recorded SUCCEEDED.
   const rows = await service.db.query<{
     partner_refund_no: string;
     status: string;
     attempts: number;
     created_ms: string;
+    claimed_ms: string | null;
     completed_ms: string | null;
   }>(
     `SELECT partner_refund_no, status, attempts,
             (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
+            (extract(epoch FROM processing_started_at) * 1000)::float8 AS claimed_ms,
             (extract(epoch FROM completed_at) * 1000)::float8 AS completed_ms
        FROM refunds WHERE partner_refund_no = ANY($1)`,
     [refundNos],
@@ -205,6 +207,9 @@ export async function refundPipeline(
   const counters = await simulator.counters();
   const byStatus = new Tally();
   const perRefund = new Latencies();
+  // Where the time goes: waiting for a worker, then the worker's claim, DOKU call and settlement.
+  const queued = new Latencies();
+  const executing = new Latencies();
   let firstCreated = Number.POSITIVE_INFINITY;
   let lastCompleted = 0;
   let attemptsAboveOne = 0;
@@ -224,6 +229,10 @@ export async function refundPipeline(
       const completed = Number(row.completed_ms);
       lastCompleted = Math.max(lastCompleted, completed);
       perRefund.add(completed - created);
+      if (row.claimed_ms !== null) {
+        queued.add(Number(row.claimed_ms) - created);
+        executing.add(completed - Number(row.claimed_ms));
+      }
     }
   }
   const lost = accepted.length - succeeded;
@@ -250,7 +259,8 @@ export async function refundPipeline(
   log(
     `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
       `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
-      `${acceptSeconds.toFixed(2)} s (p50 ${acceptLatency.summary().p50.toFixed(0)} ms); lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
+      `${acceptSeconds.toFixed(2)} s (p50 ${acceptLatency.summary().p50.toFixed(0)} ms); per refund p50 ` +
+      `${queued.summary().p50.toFixed(0)} ms waiting for a worker, ${executing.summary().p50.toFixed(0)} ms claim to SUCCEEDED; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
       (timedOut ? ' (TIMED OUT waiting for settlement)' : '') +
       `; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
@@ -281,6 +291,8 @@ export async function refundPipeline(
       acceptSeconds,
       acceptsPerSecond: accepted.length / acceptSeconds,
       acceptLatencyMs: acceptLatency.summary(),
+      waitingForWorkerMs: queued.summary(),
+      claimToSucceededMs: executing.summary(),
       serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted.length),
       serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
       ...threads,
