@@ -191,6 +191,14 @@ describe('the log of an end-to-end run', () => {
     expect(ofRequest.some((e) => e.msg === 'doku call' && e.operation === 'dana_payment')).toBe(
       true,
     );
+    // Every line says which service and which process role wrote it, and where.
+    for (const e of entries)
+      expect(e).toMatchObject({
+        service: 'doku-payments',
+        role: 'all',
+        pid: expect.any(Number),
+        hostname: expect.any(String),
+      });
   });
 
   it('has one line per DOKU call with operation, code, duration and X-EXTERNAL-ID', () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
@@ -34,7 +35,14 @@ export class LoggingModule {
                 res.setHeader('X-Request-Id', id);
                 return id;
               },
-              customProps: () => ({ service: 'doku-payments', role: config.role }),
+              // Bindings of the root logger, not per-request props: pino-http would build (and
+              // redact) two more child loggers per request for them.
+              base: {
+                pid: process.pid,
+                hostname: hostname(),
+                service: 'doku-payments',
+                role: config.role,
+              },
               autoLogging: {
                 ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
               },
