@@ -108,6 +108,36 @@ describe('POST /v1/payments', () => {
     });
   });
 
+  it('a 409 that is no replay (DOKU already holds the order) leaves it PENDING (503), never FAILED; its status settles it', async () => {
+    // DOKU made the payment, then answered as if it were a duplicate: what a first send that
+    // timed out and was resent on another Jakarta day (a new X-EXTERNAL-ID) gets back.
+    h.sim.control.inject({
+      operation: 'dana_payment',
+      count: 1,
+      kind: 'snap_code',
+      code: '4095401',
+      message: 'Duplicate partnerReferenceNo',
+      when: 'after',
+    });
+    const body = paymentBody();
+    const res = await create(body);
+    expect(res.status).toBe(503);
+    expect(res.body).toMatchObject({
+      code: 'DOKU_OUTCOME_UNKNOWN',
+      details: [expect.objectContaining({ message: '4095401 Duplicate partnerReferenceNo' })],
+    });
+    const [stored] = (
+      await h.http
+        .get('/v1/payments')
+        .query({ partnerReferenceNo: body.partnerReferenceNo })
+        .set(h.auth)
+    ).body.items;
+    expect(stored).toMatchObject({ status: 'PENDING', failureCode: null });
+    await h.sim.control.completePayment(body.partnerReferenceNo as string, '00');
+    const checked = await h.http.post(`/v1/payments/${stored.id}/status-check`).set(h.auth);
+    expect(checked.body).toMatchObject({ id: stored.id, status: 'PAID' });
+  });
+
   it('any other DOKU rejection is a 502 with DOKU code, payment FAILED', async () => {
     h.sim.control.inject({
       operation: 'dana_payment',

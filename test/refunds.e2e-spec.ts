@@ -109,6 +109,27 @@ describe('refunds', () => {
     expect((await settledRefund(h, again.body.id)).status).toBe('SUCCEEDED');
   });
 
+  it('a 409 duplicate-refund answer never fails the refund: DOKU refundHistory settles it, refunded once', async () => {
+    const payment = await paidPayment(h, '2000.00');
+    // DOKU refunded, then answered as for a duplicate partnerRefundNo. Marking it FAILED would
+    // make the amount refundable again: a second refund of money already returned.
+    h.sim.control.inject({
+      operation: 'refund',
+      count: 1,
+      kind: 'snap_code',
+      code: '4095801',
+      message: 'Duplicate partnerRefundNo',
+      when: 'after',
+    });
+    const res = await refund(payment.id, { amount: idr('2000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled.status).toBe('SUCCEEDED');
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo]).toBe(1);
+    expect((await paymentState(payment.id)).refundedAmount).toEqual(idr('2000.00'));
+    const again = await refund(payment.id, { amount: idr('1.00') });
+    expect(again.status).toBe(422);
+  });
+
   it('a timeout after DOKU refunded does not refund twice', async () => {
     const payment = await paidPayment(h);
     h.sim.control.inject({

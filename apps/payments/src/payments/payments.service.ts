@@ -101,7 +101,7 @@ export class PaymentsService {
     const outcome = await this.statuses.check(payment, 'status_check');
     const result = outcome.result;
     if (!result) throw dokuUnavailable({ paymentId: id }, 'no access token could be obtained');
-    if (result.outcome.kind === 'retry_later')
+    if (result.outcome.kind === 'retry_later' || result.outcome.kind === 'check_status')
       throw dokuUnavailable({ paymentId: id }, result.error ?? `HTTP ${result.httpStatus}`);
     if (result.outcome.kind === 'failure' && !outcome.notFound)
       throw dokuRejection(result, { paymentId: id });
@@ -197,6 +197,26 @@ export class PaymentsService {
         'DOKU_OUTCOME_UNKNOWN',
         'DOKU did not give a clear answer. The payment stays PENDING; retry with the same Idempotency-Key to resume it, or read it later.',
         [{ message: unavailable, ...subject }],
+      );
+    }
+    if (result.outcome.kind === 'check_status') {
+      // DOKU already holds a payment under this partnerReferenceNo or X-EXTERNAL-ID (our own
+      // earlier, timed-out send): only its status can tell whether it was paid.
+      this.logger.warn(
+        { paymentId: payment.id, responseCode: result.responseCode },
+        'DOKU already holds this payment; left PENDING for status checks',
+      );
+      throw new ApiError(
+        503,
+        'DOKU_OUTCOME_UNKNOWN',
+        'DOKU already holds a payment with this reference. The payment stays PENDING until its status is known; read it later.',
+        [
+          {
+            message:
+              `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim(),
+            ...subject,
+          },
+        ],
       );
     }
     if (result.outcome.kind === 'success' || result.outcome.kind === 'in_progress') {

@@ -7,9 +7,14 @@ import { parseResponseCode } from './response-code';
  * - `retry_later`: 5xx, 429, timeout, network error, unreadable body; resend the same
  *   X-EXTERNAL-ID and bytes, or check status, never a new transaction.
  * - `refresh_token`: 401xx01 / 401xx03: fetch a new token and send again.
+ * - `check_status`: a 409 that is not a replay (409xx01 duplicate partnerReferenceNo or
+ *   partnerRefundNo, "already processed"; 409xx00 an X-EXTERNAL-ID DOKU has seen): DOKU holds a
+ *   transaction under this key, and this answer does not say what became of it. Never final and
+ *   never a new transaction: ask check status (a payment's status, a refund's refundHistory).
  * - `failure`: a definitive rejection; retrying the same request will not help.
  */
-export type OutcomeKind = 'success' | 'in_progress' | 'retry_later' | 'refresh_token' | 'failure';
+export type OutcomeKind =
+  'success' | 'in_progress' | 'retry_later' | 'refresh_token' | 'check_status' | 'failure';
 
 export interface Outcome {
   kind: OutcomeKind;
@@ -47,6 +52,9 @@ function classifyByStatus(status: number, caseCode: string): Outcome {
   if (status >= 200 && status < 300) return plain('success');
   if (status === 401 && (caseCode === '01' || caseCode === '03')) return plain('refresh_token');
   if (status === 429) return plain('retry_later');
+  // Marking such a payment or refund failed would be wrong: DOKU may have done it (a timed-out
+  // first call, resent on a later Jakarta day with a new X-EXTERNAL-ID, is answered 409xx01).
+  if (status === 409) return plain('check_status', true);
   if (status >= 500) return plain('retry_later', true);
   return plain('failure');
 }
