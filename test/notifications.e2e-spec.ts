@@ -151,6 +151,14 @@ async function countedBy(outcome: string): Promise<number> {
 }
 
 /** Runs `fn` and returns how much each outcome's counter moved. */
+/** payment_discrepancies_total for notifications, by kind. */
+async function discrepancies(kind: string): Promise<number> {
+  const { values } = await h.app.get(MetricsService).paymentDiscrepancies.get();
+  return (
+    values.find((v) => v.labels.source === 'notification' && v.labels.kind === kind)?.value ?? 0
+  );
+}
+
 async function countsDuring(fn: () => Promise<void>): Promise<Record<string, number>> {
   const outcomes = [
     'applied',
@@ -400,6 +408,7 @@ describe('duplicates change nothing twice', () => {
       const body = notificationBody(p, status);
       return notify(body, notifyHeaders(body, { token }));
     };
+    const conflictsBefore = await discrepancies('final_status_conflict');
     const counts = await countsDuring(async () => {
       expect((await send('06')).status).toBe(200);
       expect((await send('00')).status).toBe(200);
@@ -407,6 +416,8 @@ describe('duplicates change nothing twice', () => {
       expect((await send('03')).status).toBe(200);
     });
     expect(counts).toEqual({ applied: 1, conflict: 2, ignored: 1 });
+    // What operators alert on: each contradiction of a final status, once.
+    expect((await discrepancies('final_status_conflict')) - conflictsBefore).toBe(2);
     expect(await getPayment(p.id)).toMatchObject({ status: 'FAILED', paidAt: null });
     const outcomes = Object.fromEntries(
       (await notificationRows(p.partnerReferenceNo)).map((r) => [r.status, r.outcome]),
@@ -581,6 +592,7 @@ describe('only DOKU is believed', () => {
   it('a signed notification with another amount or currency is recorded AMOUNT_MISMATCH, acknowledged, payment unchanged', async () => {
     const p = await createPayment();
     const token = await tokenFromUs();
+    const mismatchesBefore = await discrepancies('amount_mismatch');
     const counts = await countsDuring(async () => {
       const body = notificationBody(p, '00', { value: '1500.00', currency: 'IDR' });
       const res = await notify(body, notifyHeaders(body, { token }));
@@ -603,6 +615,8 @@ describe('only DOKU is believed', () => {
     expect(await notificationRows(other.partnerReferenceNo)).toEqual([
       expect.objectContaining({ outcome: 'AMOUNT_MISMATCH' }),
     ]);
+    // Counted once per fact for alerting (the repeat is not a new discrepancy).
+    expect((await discrepancies('amount_mismatch')) - mismatchesBefore).toBe(2);
   });
 
   it('the same amount written with a leading zero is the same amount', async () => {

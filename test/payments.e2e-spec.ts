@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
 let h: Harness;
@@ -273,6 +274,35 @@ describe('POST /v1/payments/:id/status-check', () => {
       originalPartnerReferenceNo: res.body.partnerReferenceNo,
       serviceCode: '55',
     });
+  });
+
+  it('a status check contradicting a final status changes nothing and is counted for alerting', async () => {
+    // DOKU created the payment but answered with a rejection: FAILED here, then paid there.
+    h.sim.control.inject({
+      operation: 'dana_payment',
+      count: 1,
+      kind: 'snap_code',
+      code: '4035402',
+      message: 'Exceeds Transaction Amount Limit',
+      when: 'after',
+    });
+    const body = paymentBody();
+    expect((await create(body)).status).toBe(422);
+    const [failed] = (
+      await h.http
+        .get('/v1/payments')
+        .query({ partnerReferenceNo: body.partnerReferenceNo })
+        .set(h.auth)
+    ).body.items;
+    await h.sim.control.completePayment(body.partnerReferenceNo as string, '00');
+    const counted = async () =>
+      (await h.app.get(MetricsService).paymentDiscrepancies.get()).values.find(
+        (v) => v.labels.source === 'status_check' && v.labels.kind === 'final_status_conflict',
+      )?.value ?? 0;
+    const before = await counted();
+    const checked = await h.http.post(`/v1/payments/${failed.id}/status-check`).set(h.auth);
+    expect(checked.body).toMatchObject({ id: failed.id, status: 'FAILED' });
+    expect((await counted()) - before).toBe(1);
   });
 
   it('404 for an unknown payment, 400 for a malformed id', async () => {

@@ -39,6 +39,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Alert on any increase: each one is money a person must look at. */
+  readonly paymentDiscrepancies = new Counter({
+    name: 'payment_discrepancies_total',
+    help: 'Facts from DOKU that contradict a payment and were not applied (a final status contradicted, paid with another amount), by source and kind',
+    labelNames: ['source', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   readonly refundsFinal = new Counter({
     name: 'refunds_final_total',
     help: 'Refunds that reached a final status, by status',

@@ -8,6 +8,7 @@ import {
   PaymentsRepository,
 } from '@app/persistence';
 import { CLOCK, DATA_SOURCE } from '../config/tokens';
+import { MetricsService } from '../metrics/metrics.service';
 import { paymentStatusFromSnap } from '../payments/payment-status.service';
 import { PaymentNotification, sameMoney } from './notification-body';
 
@@ -37,6 +38,7 @@ export class NotificationsService {
     private readonly notifications: NotificationsRepository,
     private readonly payments: PaymentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   async receive(
@@ -145,7 +147,12 @@ export class NotificationsService {
       this.logger.log(line, 'notification repeated');
     } else if (receipt.outcome === 'CONFLICT') {
       this.logger.warn(line, 'notification contradicts the final status of the payment');
+      this.metrics.paymentDiscrepancies.inc({
+        source: 'notification',
+        kind: 'final_status_conflict',
+      });
     } else if (receipt.outcome === 'AMOUNT_MISMATCH') {
+      this.metrics.paymentDiscrepancies.inc({ source: 'notification', kind: 'amount_mismatch' });
       this.logger.warn(
         {
           ...line,

@@ -13,6 +13,7 @@ import {
   StatusChangeSource,
 } from '@app/persistence';
 import { ExternalIdService } from '../doku/external-id.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface StatusCheckOutcome {
   payment: PaymentEntity;
@@ -47,6 +48,7 @@ export class PaymentStatusService {
     private readonly client: DokuSnapClient,
     private readonly payments: PaymentsRepository,
     private readonly externalIds: ExternalIdService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -88,6 +90,7 @@ export class PaymentStatusService {
         { paymentId: payment.id, expected: payment.amountValue, reported: paidValue },
         'status check reports another amount; not marking paid',
       );
+      this.metrics.paymentDiscrepancies.inc({ source, kind: 'amount_mismatch' });
       return { payment, result, changed: false, notFound: false };
     }
     const applied = await this.payments.changeStatus(payment.id, {
@@ -111,6 +114,7 @@ export class PaymentStatusService {
         { paymentId: payment.id, current: applied.from, reported: target },
         'status check contradicts a final status',
       );
+      this.metrics.paymentDiscrepancies.inc({ source, kind: 'final_status_conflict' });
     }
     return { payment: applied.payment, result, changed: applied.changed, notFound: false };
   }
