@@ -41,7 +41,9 @@ describe('HMAC-SHA512 sign/verify', () => {
         expect(hmacVerify(secret, message, signature)).toBe(true);
         expect(hmacVerify(secret, message, flipBit(signature, bit))).toBe(false);
         if (suffix !== '') expect(hmacVerify(secret, message + suffix, signature)).toBe(false);
-        if (suffix !== '') expect(hmacVerify(secret + suffix, message, signature)).toBe(false);
+        // HMAC pads its key with zero bytes: a secret and the same secret plus NULs are one key.
+        if (suffix.replace(/\0+$/, '') !== '')
+          expect(hmacVerify(secret + suffix, message, signature)).toBe(false);
       }),
     );
   });
