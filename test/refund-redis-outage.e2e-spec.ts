@@ -1,8 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RECONCILE_PAYMENTS_JOB,
+  RECONCILIATION_QUEUE,
+  REFUND_SWEEP_JOB,
+  REFUNDS_QUEUE,
+} from '../apps/payments/src/queues/queue-names';
 import { paidPayment, settledRefund } from './support/flows';
-import { Harness, startHarness } from './support/harness';
+import { Harness, paymentBody, startHarness } from './support/harness';
 import { waitFor } from './support/wait';
 
 /** A Redis of the test's own on a free port, which it stops and starts again. */
@@ -98,4 +106,34 @@ describe('Redis outage', () => {
     for (const refund of accepted)
       expect(h.sim.control.counters().refundsExecuted[refund.partnerRefundNo]).toBe(1);
   }, 120_000);
+});
+
+describe('started while Redis is down', () => {
+  let late: Harness | undefined;
+  let lateRedis: DisposableRedis | undefined;
+  afterAll(async () => {
+    await late?.close();
+    await lateRedis?.stop();
+  });
+
+  it('serves payments meanwhile, and schedules reconciliation and the refund sweeper once Redis answers', async () => {
+    lateRedis = new DisposableRedis(await freePort());
+    late = await startHarness({ env: { REDIS_URL: `redis://127.0.0.1:${lateRedis.port}` } });
+    const created = await late.http.post('/v1/payments').set(late.auth).send(paymentBody());
+    expect(created.status).toBe(201);
+    await lateRedis.start();
+    const schedulers = async (queue: string) =>
+      (await late!.app.get<Queue>(getQueueToken(queue), { strict: false }).getJobSchedulers()).map(
+        (s) => s.key,
+      );
+    await waitFor(
+      async () =>
+        (await schedulers(RECONCILIATION_QUEUE)).includes(RECONCILE_PAYMENTS_JOB) &&
+        (await schedulers(REFUNDS_QUEUE)).includes(REFUND_SWEEP_JOB)
+          ? true
+          : undefined,
+      20_000,
+      'both Job Schedulers in Redis',
+    );
+  }, 60_000);
 });

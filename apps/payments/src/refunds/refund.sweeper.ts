@@ -1,7 +1,14 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { RefundsRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { keepJobScheduled } from '../queues/job-scheduler';
 import { REFUND_SWEEP_JOB } from '../queues/queue-names';
 import { RefundQueue } from './refund-queue';
 
@@ -10,8 +17,9 @@ import { RefundQueue } from './refund-queue';
  * mid-call) and gives each a live job again. Runs as a BullMQ Job Scheduler on the refunds queue.
  */
 @Injectable()
-export class RefundSweeper implements OnApplicationBootstrap {
+export class RefundSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RefundSweeper');
+  private stopSchedule?: () => void;
 
   constructor(
     private readonly refunds: RefundsRepository,
@@ -19,18 +27,18 @@ export class RefundSweeper implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    try {
-      await this.queue.queue.upsertJobScheduler(
-        REFUND_SWEEP_JOB,
-        { every: this.config.refundSweepEveryMs },
-        { name: REFUND_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      );
-    } catch (err) {
-      this.logger.warn(
-        `refund sweeper not scheduled (Redis unavailable?): ${(err as Error).message}`,
-      );
-    }
+  onApplicationBootstrap(): void {
+    this.stopSchedule = keepJobScheduled(
+      this.queue.queue,
+      REFUND_SWEEP_JOB,
+      this.config.refundSweepEveryMs,
+      { name: REFUND_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      this.logger,
+    );
+  }
+
+  onApplicationShutdown(): void {
+    this.stopSchedule?.();
   }
 
   async sweepOnce(now = Date.now()): Promise<{ looked: number; revived: number }> {
