@@ -31,8 +31,17 @@ export class RedisHealthIndicator implements OnModuleInit, OnApplicationShutdown
     this.client.on('error', () => undefined);
   }
 
-  onModuleInit(): void {
-    this.client.connect().catch(() => undefined);
+  /**
+   * Gives the first connection up to the check's timeout, so that a process whose Redis is up
+   * is ready as soon as it serves; with Redis down, the start goes on without it.
+   */
+  async onModuleInit(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.client.connect().catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, HEALTH_CHECK_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
   }
 
   async onApplicationShutdown(): Promise<void> {
