@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
+import { dokuAnswersOnce } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
 let h: Harness;
@@ -73,26 +74,14 @@ describe('POST /v1/payments', () => {
   });
 
   it('a DOKU "in progress" answer leaves the payment PENDING', async () => {
-    h.sim.control.inject({
-      operation: 'dana_payment',
-      count: 1,
-      kind: 'snap_code',
-      code: '2025400',
-      message: 'Request In Progress',
-    });
+    dokuAnswersOnce(h, 'dana_payment', '2025400', 'Request In Progress');
     const res = await create(paymentBody());
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('PENDING');
   });
 
   it('a definitive business rejection fails the payment with DOKU code and message (422)', async () => {
-    h.sim.control.inject({
-      operation: 'dana_payment',
-      count: 1,
-      kind: 'snap_code',
-      code: '4035402',
-      message: 'Exceeds Transaction Amount Limit',
-    });
+    dokuAnswersOnce(h, 'dana_payment', '4035402', 'Exceeds Transaction Amount Limit');
     const body = paymentBody();
     const res = await create(body);
     expect(res.status).toBe(422);
@@ -112,14 +101,7 @@ describe('POST /v1/payments', () => {
   it('a 409 that is no replay (DOKU already holds the order) leaves it PENDING (503), never FAILED; its status settles it', async () => {
     // DOKU made the payment, then answered as if it were a duplicate: what a first send that
     // timed out and was resent on another Jakarta day (a new X-EXTERNAL-ID) gets back.
-    h.sim.control.inject({
-      operation: 'dana_payment',
-      count: 1,
-      kind: 'snap_code',
-      code: '4095401',
-      message: 'Duplicate partnerReferenceNo',
-      when: 'after',
-    });
+    dokuAnswersOnce(h, 'dana_payment', '4095401', 'Duplicate partnerReferenceNo', 'after');
     const body = paymentBody();
     const res = await create(body);
     expect(res.status).toBe(503);
@@ -140,13 +122,7 @@ describe('POST /v1/payments', () => {
   });
 
   it('any other DOKU rejection is a 502 with DOKU code, payment FAILED', async () => {
-    h.sim.control.inject({
-      operation: 'dana_payment',
-      count: 1,
-      kind: 'snap_code',
-      code: '4005401',
-      message: 'Invalid Field Format amount',
-    });
+    dokuAnswersOnce(h, 'dana_payment', '4005401', 'Invalid Field Format amount');
     const res = await create(paymentBody());
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({
@@ -278,14 +254,7 @@ describe('POST /v1/payments/:id/status-check', () => {
 
   it('a status check contradicting a final status changes nothing and is counted for alerting', async () => {
     // DOKU created the payment but answered with a rejection: FAILED here, then paid there.
-    h.sim.control.inject({
-      operation: 'dana_payment',
-      count: 1,
-      kind: 'snap_code',
-      code: '4035402',
-      message: 'Exceeds Transaction Amount Limit',
-      when: 'after',
-    });
+    dokuAnswersOnce(h, 'dana_payment', '4035402', 'Exceeds Transaction Amount Limit', 'after');
     const body = paymentBody();
     expect((await create(body)).status).toBe(422);
     const [failed] = (

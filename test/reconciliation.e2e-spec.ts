@@ -14,6 +14,7 @@ import { ReconciliationService } from '../apps/payments/src/reconciliation/recon
 import { redisOptionsFromUrl } from '../apps/payments/src/queues/redis-connection';
 import { Harness, startHarness } from './support/harness';
 import {
+  dokuAnswersOnce,
   createPayment as createFlowPayment,
   CreatedPayment,
   getPayment as getFlowPayment,
@@ -189,13 +190,7 @@ describe('expiry', () => {
 
   it('DOKU never heard of it (404) past the deadline: EXPIRED', async () => {
     const p = await createPayment();
-    h.sim.control.inject({
-      operation: 'check_status',
-      count: 1,
-      kind: 'snap_code',
-      code: '4045501',
-      message: 'Transaction Not Found',
-    });
+    dokuAnswersOnce(h, 'check_status', '4045501', 'Transaction Not Found');
     expect(await reconciliation.runOnce(Date.now() + 25 * HOUR)).toMatchObject({ expired: 1 });
     expect(await getPayment(p.id)).toMatchObject({ status: 'EXPIRED' });
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { getPayment, paidPayment, settledRefund } from './support/flows';
+import { dokuAnswersOnce, getPayment, paidPayment, settledRefund } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { waitFor } from './support/wait';
 
@@ -88,13 +88,7 @@ describe('refunds', () => {
 
   it('a definitive DOKU rejection fails the refund at once, and its amount is refundable again', async () => {
     const payment = await paidPayment(h, '2000.00');
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'snap_code',
-      code: '4035815',
-      message: 'Transaction Not Permitted',
-    });
+    dokuAnswersOnce(h, 'refund', '4035815', 'Transaction Not Permitted');
     const res = await refund(payment.id, { amount: idr('2000.00') });
     const settled = await settledRefund(h, res.body.id);
     expect(settled).toMatchObject({
@@ -113,14 +107,7 @@ describe('refunds', () => {
     const payment = await paidPayment(h, '2000.00');
     // DOKU refunded, then answered as for a duplicate partnerRefundNo. Marking it FAILED would
     // make the amount refundable again: a second refund of money already returned.
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'snap_code',
-      code: '4095801',
-      message: 'Duplicate partnerRefundNo',
-      when: 'after',
-    });
+    dokuAnswersOnce(h, 'refund', '4095801', 'Duplicate partnerRefundNo', 'after');
     const res = await refund(payment.id, { amount: idr('2000.00') });
     const settled = await settledRefund(h, res.body.id);
     expect(settled.status).toBe('SUCCEEDED');
@@ -191,13 +178,7 @@ describe('refunds', () => {
 describe('Bull Board', () => {
   it('shows a failed refund job with its reason; retrying it there never calls DOKU again', async () => {
     const payment = await paidPayment(h, '500.00');
-    h.sim.control.inject({
-      operation: 'refund',
-      count: 1,
-      kind: 'snap_code',
-      code: '4035815',
-      message: 'Transaction Not Permitted',
-    });
+    dokuAnswersOnce(h, 'refund', '4035815', 'Transaction Not Permitted');
     const res = await refund(payment.id, { amount: idr('500.00') });
     expect((await settledRefund(h, res.body.id)).status).toBe('FAILED');
     const ops = { user: 'ops', pass: 'ops-secret-password' };

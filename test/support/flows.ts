@@ -1,6 +1,21 @@
 import { expect } from 'vitest';
+import type { FaultOperation } from '../../apps/doku-simulator/src/types';
 import { Harness, paymentBody } from './harness';
 import { waitFor } from './wait';
+
+/**
+ * DOKU's next `operation` call answers with this SNAP code: without acting on it, or, `after`,
+ * having acted on it (the answer lies about what DOKU did).
+ */
+export function dokuAnswersOnce(
+  h: Harness,
+  operation: FaultOperation,
+  code: string,
+  message: string,
+  when: 'before' | 'after' = 'before',
+): void {
+  h.sim.control.inject({ operation, count: 1, kind: 'snap_code', code, message, when });
+}
 
 export interface CreatedPayment {
   id: string;
