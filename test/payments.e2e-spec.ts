@@ -274,6 +274,22 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect((await counted()) - before).toBe(1);
   });
 
+  it('DOKU reporting another amount paid: the payment stays PENDING, counted for alerting', async () => {
+    const created = await create(paymentBody());
+    await h.sim.control.completePayment(created.body.partnerReferenceNo, '00', {
+      value: '1.00',
+      currency: 'IDR',
+    });
+    const counted = async () =>
+      (await h.app.get(MetricsService).paymentDiscrepancies.get()).values.find(
+        (v) => v.labels.source === 'status_check' && v.labels.kind === 'amount_mismatch',
+      )?.value ?? 0;
+    const before = await counted();
+    const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
+    expect(checked.body).toMatchObject({ id: created.body.id, status: 'PENDING', paidAt: null });
+    expect((await counted()) - before).toBe(1);
+  });
+
   it('404 for an unknown payment, 400 for a malformed id', async () => {
     expect(
       (

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SimulatorError } from './errors';
 import { sendJson } from './http-io';
+import type { SnapAmount } from '@app/doku-snap';
 import type { CompletionStatus, Fault, SettingsUpdate, SimulatorControl } from './types';
 
 export const CONTROL_PREFIX = '/__control';
@@ -42,8 +43,10 @@ export async function handleControl(
         return view ? ok(view) : ok({ error: `no payment ${ref}` }, 404);
       }
       if (payment[1] === 'POST' && payment[3] === '/complete') {
-        const status = field(parseJson(raw), 'status') as CompletionStatus;
-        return ok(await control.completePayment(ref, status));
+        const body = parseJson(raw);
+        const status = field(body, 'status') as CompletionStatus;
+        const paidAmount = field(body, 'paidAmount') as SnapAmount | undefined;
+        return ok(await control.completePayment(ref, status, paidAmount));
       }
       if (payment[1] === 'POST' && payment[3] === '/notify') {
         return ok(await control.resendNotification(ref));

@@ -1,3 +1,4 @@
+import type { SnapAmount } from '@app/doku-snap';
 import { FaultError, type FaultQueue } from './faults';
 import type { SimulatorKeys } from './keys';
 import type { Notifier } from './notifier';
@@ -73,9 +74,11 @@ export class Control implements SimulatorControl {
   async completePayment(
     partnerReferenceNo: string,
     status: CompletionStatus,
+    paidAmount?: SnapAmount,
   ): Promise<DeliveryAttempt> {
     if (!COMPLETIONS.has(status)) throw new SimulatorError(400, 'status must be 00, 05 or 06');
     const payment = this.deps.operations.complete(partnerReferenceNo, status);
+    if (paidAmount) payment.amount = paidAmount;
     return this.deps.notifier.notify(payment);
   }
 

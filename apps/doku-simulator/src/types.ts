@@ -175,8 +175,16 @@ export interface SimulatorControl {
   clearFaults(): void;
   /** Clears faults, counters, log, deliveries, payments, refunds and X-EXTERNAL-IDs (issued tokens stay valid). */
   reset(): void;
-  /** What the payment page buttons do; resolves when the first notification attempt finished. */
-  completePayment(partnerReferenceNo: string, status: CompletionStatus): Promise<DeliveryAttempt>;
+  /**
+   * What the payment page buttons do; resolves when the first notification attempt finished.
+   * `paidAmount` (a fault): DOKU then reports that amount as paid, in its notification and its
+   * status answers, instead of the one requested.
+   */
+  completePayment(
+    partnerReferenceNo: string,
+    status: CompletionStatus,
+    paidAmount?: SnapAmount,
+  ): Promise<DeliveryAttempt>;
   /** Sends the payment's current state to the merchant again (a new notification). */
   resendNotification(partnerReferenceNo: string): Promise<DeliveryAttempt>;
   payments(): PaymentView[];
