@@ -26,3 +26,13 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (code !== UNIQUE_VIOLATION) return false;
   return constraint === undefined || (e.driverError?.constraint ?? e.constraint) === constraint;
 }
+
+/**
+ * PostgreSQL refused the statement (a constraint, a type, a lock timeout): it was rolled back and
+ * nothing of it was written. Not so for a lost connection (SQLSTATE class 08, or no SQLSTATE at
+ * all) or an operator intervention (class 57): the statement may have committed.
+ */
+export function refusedByDatabase(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57)/.test(code);
+}

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../src/repositories/group-commit';
 
+/** An error as pg raises it, with its SQLSTATE. */
+const pgError = (code: string) => Object.assign(new Error(`SQLSTATE ${code}`), { code });
+
 /** A write that records the groups it was given and answers each item doubled. */
-function recorder(fail?: (items: number[]) => boolean) {
+function recorder(fail?: (items: number[]) => Error | undefined) {
   const groups: number[][] = [];
   const write = async (items: number[]) => {
     groups.push(items);
     await new Promise((r) => setTimeout(r, 5));
-    if (fail?.(items)) throw new Error(`refused ${items.join(',')}`);
+    const err = fail?.(items);
+    if (err) throw err;
     return items.map((n) => n * 2);
   };
   return { groups, write };
@@ -36,8 +40,11 @@ describe('GroupCommit', () => {
     expect(groups).toEqual([[1], [2, 3], [4, 5]]);
   });
 
-  it('a failing group is written again item by item: only the bad item fails', async () => {
-    const { groups, write } = recorder((items) => items.includes(3));
+  it('a group PostgreSQL refused is written again item by item: only the bad item fails', async () => {
+    // 23505: unique violation, the statement was rolled back.
+    const { groups, write } = recorder((items) =>
+      items.includes(3) ? pgError('23505') : undefined,
+    );
     const commit = new GroupCommit(write, { maxGroup: 100, maxInFlight: 1 });
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => commit.run(n)));
     expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([
@@ -47,5 +54,15 @@ describe('GroupCommit', () => {
       8,
     ]);
     expect(groups).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
+  });
+
+  it('a group that may have committed (connection lost) is not written again: all its items fail', async () => {
+    for (const lost of [pgError('08006'), Object.assign(new Error('Connection terminated'), {})]) {
+      const { groups, write } = recorder((items) => (items.length > 1 ? lost : undefined));
+      const commit = new GroupCommit(write, { maxGroup: 100, maxInFlight: 1 });
+      const results = await Promise.allSettled([1, 2, 3].map((n) => commit.run(n)));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      expect(groups).toEqual([[1], [2, 3]]);
+    }
   });
 });
