@@ -39,3 +39,13 @@ export function dokuUnavailable(subject: Record<string, unknown>, what: string):
     { message: what, ...subject },
   ]);
 }
+
+/** DOKU may hold the payment, or not: it stays PENDING until its status is known. */
+export function dokuOutcomeUnknown(subject: Record<string, unknown>, why: string): ApiError {
+  return new ApiError(
+    503,
+    'DOKU_OUTCOME_UNKNOWN',
+    "DOKU's answer leaves the outcome open. The payment stays PENDING until its status is known; retry with the same Idempotency-Key to resume it, or read it later.",
+    [{ message: why, ...subject }],
+  );
+}

@@ -17,7 +17,7 @@ import { HttpResult } from '../common/idempotency.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { ExternalIdService } from '../doku/external-id.service';
-import { dokuRejection, dokuUnavailable } from './doku-failure';
+import { dokuOutcomeUnknown, dokuRejection, dokuUnavailable } from './doku-failure';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { PaymentStatusService } from './payment-status.service';
 import { PaymentView, toPaymentView } from './payment.view';
@@ -187,37 +187,22 @@ export class PaymentsService {
       unavailable = result.error ?? `HTTP ${result.httpStatus} ${result.responseCode ?? ''}`.trim();
     }
     const subject = { paymentId: payment.id };
-    if (!result || result.outcome.kind === 'retry_later') {
+    // No clear answer after the resends, or a 409 that is no replay (DOKU already holds a payment
+    // under this reference: our own earlier, timed-out send): only its status can tell.
+    if (
+      !result ||
+      result.outcome.kind === 'retry_later' ||
+      result.outcome.kind === 'check_status'
+    ) {
+      const why =
+        result?.outcome.kind === 'check_status'
+          ? `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim()
+          : unavailable;
       this.logger.warn(
-        { paymentId: payment.id, reason: unavailable },
+        { paymentId: payment.id, reason: why },
         'payment outcome unknown; left PENDING for status checks',
       );
-      throw new ApiError(
-        503,
-        'DOKU_OUTCOME_UNKNOWN',
-        'DOKU did not give a clear answer. The payment stays PENDING; retry with the same Idempotency-Key to resume it, or read it later.',
-        [{ message: unavailable, ...subject }],
-      );
-    }
-    if (result.outcome.kind === 'check_status') {
-      // DOKU already holds a payment under this partnerReferenceNo or X-EXTERNAL-ID (our own
-      // earlier, timed-out send): only its status can tell whether it was paid.
-      this.logger.warn(
-        { paymentId: payment.id, responseCode: result.responseCode },
-        'DOKU already holds this payment; left PENDING for status checks',
-      );
-      throw new ApiError(
-        503,
-        'DOKU_OUTCOME_UNKNOWN',
-        'DOKU already holds a payment with this reference. The payment stays PENDING until its status is known; read it later.',
-        [
-          {
-            message:
-              `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim(),
-            ...subject,
-          },
-        ],
-      );
+      throw dokuOutcomeUnknown(subject, why);
     }
     if (result.outcome.kind === 'success' || result.outcome.kind === 'in_progress') {
       const updated = await this.payments.recordDokuAnswer(payment.id, {
