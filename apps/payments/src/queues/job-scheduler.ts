@@ -1,5 +1,5 @@
-import type { Logger } from '@nestjs/common';
-import type { JobSchedulerTemplateOptions, Queue } from 'bullmq';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
 
 const RETRY_MS = 5_000;
 
@@ -9,11 +9,10 @@ const RETRY_MS = 5_000;
  * a Redis outage would otherwise not serve anything until Redis came back. Says so when the
  * schedule is late, and tries again after a failure. Returns a function that stops it (shutdown).
  */
-export function keepJobScheduled(
+function keepJobScheduled(
   queue: Queue,
   schedulerId: string,
   everyMs: number,
-  template: { name: string; data?: unknown; opts?: JobSchedulerTemplateOptions },
   logger: Logger,
   retryMs = RETRY_MS,
 ): () => void {
@@ -26,7 +25,12 @@ export function keepJobScheduled(
     );
     late.unref();
     queue
-      .upsertJobScheduler(schedulerId, { every: everyMs }, template)
+      .upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        // A run every few seconds: keep a short history, not every run forever.
+        { name: schedulerId, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      )
       .then(() => logger.log(`${schedulerId} scheduled every ${everyMs} ms`))
       .catch((err: Error) => {
         logger.warn(`${schedulerId} not scheduled: ${err.message}; trying again in ${retryMs} ms`);
@@ -41,4 +45,27 @@ export function keepJobScheduled(
     stopped = true;
     clearTimeout(retry);
   };
+}
+
+/** What a periodic job needs: its queue, its name (scheduler id and job name) and interval. */
+export interface PeriodicJob {
+  queue: Queue;
+  name: string;
+  everyMs: number;
+}
+
+/** A provider that keeps one periodic job scheduled for as long as the process runs. */
+export abstract class KeptJobSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopSchedule?: () => void;
+
+  protected abstract periodicJob(): PeriodicJob;
+
+  onApplicationBootstrap(): void {
+    const job = this.periodicJob();
+    this.stopSchedule = keepJobScheduled(job.queue, job.name, job.everyMs, new Logger(job.name));
+  }
+
+  onApplicationShutdown(): void {
+    this.stopSchedule?.();
+  }
 }

@@ -1,13 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { keepJobScheduled } from '../queues/job-scheduler';
+import { KeptJobSchedule, PeriodicJob } from '../queues/job-scheduler';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.options';
 
@@ -16,31 +10,15 @@ import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.
  * interval simply replaces the old one).
  */
 @Injectable()
-export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ReconciliationScheduler');
-  private stopSchedule?: () => void;
-
+export class ReconciliationScheduler extends KeptJobSchedule {
   constructor(
     @InjectQueue(RECONCILIATION_QUEUE) private readonly queue: Queue,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stopSchedule = keepJobScheduled(
-      this.queue,
-      RECONCILE_PAYMENTS_JOB,
-      this.options.everyMs,
-      {
-        name: RECONCILE_PAYMENTS_JOB,
-        data: {},
-        // One run every 30 s: keep a short history, not every run forever.
-        opts: { removeOnComplete: 100, removeOnFail: 100 },
-      },
-      this.logger,
-    );
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stopSchedule?.();
+  protected periodicJob(): PeriodicJob {
+    return { queue: this.queue, name: RECONCILE_PAYMENTS_JOB, everyMs: this.options.everyMs };
   }
 }

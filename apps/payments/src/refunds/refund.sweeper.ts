@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RefundsRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
-import { keepJobScheduled } from '../queues/job-scheduler';
+import { KeptJobSchedule, PeriodicJob } from '../queues/job-scheduler';
 import { REFUND_SWEEP_JOB } from '../queues/queue-names';
 import { RefundQueue } from './refund-queue';
 
@@ -17,28 +11,23 @@ import { RefundQueue } from './refund-queue';
  * mid-call) and gives each a live job again. Runs as a BullMQ Job Scheduler on the refunds queue.
  */
 @Injectable()
-export class RefundSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RefundSweeper extends KeptJobSchedule {
   private readonly logger = new Logger('RefundSweeper');
-  private stopSchedule?: () => void;
 
   constructor(
     private readonly refunds: RefundsRepository,
     private readonly queue: RefundQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stopSchedule = keepJobScheduled(
-      this.queue.queue,
-      REFUND_SWEEP_JOB,
-      this.config.refundSweepEveryMs,
-      { name: REFUND_SWEEP_JOB, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-      this.logger,
-    );
+  ) {
+    super();
   }
 
-  onApplicationShutdown(): void {
-    this.stopSchedule?.();
+  protected periodicJob(): PeriodicJob {
+    return {
+      queue: this.queue.queue,
+      name: REFUND_SWEEP_JOB,
+      everyMs: this.config.refundSweepEveryMs,
+    };
   }
 
   async sweepOnce(now = Date.now()): Promise<{ looked: number; revived: number }> {
