@@ -45,7 +45,8 @@ const PAYMENT_PREFIX = 'payment__';
 const OPEN = `status IN ('PENDING', 'PROCESSING')`;
 
 /** The hot statements of a refund's life, given the column lists they return. */
-function refundStatements(refund: string, refundAs: (alias: string) => string, payment: string) {
+function refundStatements(refundAs: (alias: string) => string, payment: string) {
+  const refund = refundAs('refunds');
   return {
     accept: {
       name: 'refund-accept',
@@ -137,7 +138,6 @@ export class RefundsRepository {
     this.refundRows = dataSource.getRepository(RefundEntity);
     this.paymentRows = dataSource.getRepository(PaymentEntity);
     this.sql = refundStatements(
-      columnList(this.refundRows),
       (alias) => columnList(this.refundRows, alias),
       columnList(this.paymentRows, 'p', PAYMENT_PREFIX),
     );

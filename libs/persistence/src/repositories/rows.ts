@@ -16,15 +16,13 @@ export function entityFromRow<T extends ObjectLiteral>(
   return entity;
 }
 
-/** Every column of the entity's table, `alias.column AS "<prefix>column"` with an alias. */
+/** Every column of the entity's table as `alias.column AS "<prefix>column"`, for RETURNING and joins. */
 export function columnList<T extends ObjectLiteral>(
   repository: Repository<T>,
-  alias?: string,
+  alias: string,
   prefix = '',
 ): string {
   return repository.metadata.columns
-    .map((c) =>
-      alias ? `${alias}.${c.databaseName} AS "${prefix}${c.databaseName}"` : `"${c.databaseName}"`,
-    )
+    .map((c) => `${alias}.${c.databaseName} AS "${prefix}${c.databaseName}"`)
     .join(', ');
 }
