@@ -12,11 +12,13 @@ import {
 } from '@app/doku-snap';
 import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { NotificationTokenService } from '../apps/payments/src/notifications/notification-token.service';
+import { discrepancies } from './support/metrics';
 import { Harness, startHarness } from './support/harness';
 import {
   createPayment as createFlowPayment,
   CreatedPayment,
   getPayment as getFlowPayment,
+  paymentStatusChanges,
 } from './support/flows';
 
 const TOKEN_PATH = '/authorization/v1/access-token/b2b';
@@ -132,18 +134,7 @@ const notificationRows = (partnerReferenceNo: string) =>
     }[]
   >;
 
-const statusChanges = (paymentId: string) =>
-  h.db.dataSource.query(
-    `SELECT from_status, to_status, source, detail FROM payment_status_changes WHERE payment_id = $1 ORDER BY created_at`,
-    [paymentId],
-  ) as Promise<
-    {
-      from_status: string | null;
-      to_status: string;
-      source: string;
-      detail: Record<string, unknown> | null;
-    }[]
-  >;
+const statusChanges = (paymentId: string) => paymentStatusChanges(h, paymentId);
 
 async function countedBy(outcome: string): Promise<number> {
   const metric = await h.app.get(MetricsService).notifications.get();
@@ -151,14 +142,6 @@ async function countedBy(outcome: string): Promise<number> {
 }
 
 /** Runs `fn` and returns how much each outcome's counter moved. */
-/** payment_discrepancies_total for notifications, by kind. */
-async function discrepancies(kind: string): Promise<number> {
-  const { values } = await h.app.get(MetricsService).paymentDiscrepancies.get();
-  return (
-    values.find((v) => v.labels.source === 'notification' && v.labels.kind === kind)?.value ?? 0
-  );
-}
-
 async function countsDuring(fn: () => Promise<void>): Promise<Record<string, number>> {
   const outcomes = [
     'applied',
@@ -408,7 +391,7 @@ describe('duplicates change nothing twice', () => {
       const body = notificationBody(p, status);
       return notify(body, notifyHeaders(body, { token }));
     };
-    const conflictsBefore = await discrepancies('final_status_conflict');
+    const conflictsBefore = await discrepancies(h, 'notification', 'final_status_conflict');
     const counts = await countsDuring(async () => {
       expect((await send('06')).status).toBe(200);
       expect((await send('00')).status).toBe(200);
@@ -417,7 +400,9 @@ describe('duplicates change nothing twice', () => {
     });
     expect(counts).toEqual({ applied: 1, conflict: 2, ignored: 1 });
     // What operators alert on: each contradiction of a final status, once.
-    expect((await discrepancies('final_status_conflict')) - conflictsBefore).toBe(2);
+    expect(
+      (await discrepancies(h, 'notification', 'final_status_conflict')) - conflictsBefore,
+    ).toBe(2);
     expect(await getPayment(p.id)).toMatchObject({ status: 'FAILED', paidAt: null });
     const outcomes = Object.fromEntries(
       (await notificationRows(p.partnerReferenceNo)).map((r) => [r.status, r.outcome]),
@@ -592,7 +577,7 @@ describe('only DOKU is believed', () => {
   it('a signed notification with another amount or currency is recorded AMOUNT_MISMATCH, acknowledged, payment unchanged', async () => {
     const p = await createPayment();
     const token = await tokenFromUs();
-    const mismatchesBefore = await discrepancies('amount_mismatch');
+    const mismatchesBefore = await discrepancies(h, 'notification', 'amount_mismatch');
     const counts = await countsDuring(async () => {
       const body = notificationBody(p, '00', { value: '1500.00', currency: 'IDR' });
       const res = await notify(body, notifyHeaders(body, { token }));
@@ -616,7 +601,7 @@ describe('only DOKU is believed', () => {
       expect.objectContaining({ outcome: 'AMOUNT_MISMATCH' }),
     ]);
     // Counted once per fact for alerting (the repeat is not a new discrepancy).
-    expect((await discrepancies('amount_mismatch')) - mismatchesBefore).toBe(2);
+    expect((await discrepancies(h, 'notification', 'amount_mismatch')) - mismatchesBefore).toBe(2);
   });
 
   it('the same amount written with a leading zero is the same amount', async () => {

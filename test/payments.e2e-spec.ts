@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { dokuAnswersOnce } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
+import { discrepancies } from './support/metrics';
 
 let h: Harness;
 
@@ -264,10 +264,7 @@ describe('POST /v1/payments/:id/status-check', () => {
         .set(h.auth)
     ).body.items;
     await h.sim.control.completePayment(body.partnerReferenceNo as string, '00');
-    const counted = async () =>
-      (await h.app.get(MetricsService).paymentDiscrepancies.get()).values.find(
-        (v) => v.labels.source === 'status_check' && v.labels.kind === 'final_status_conflict',
-      )?.value ?? 0;
+    const counted = () => discrepancies(h, 'status_check', 'final_status_conflict');
     const before = await counted();
     const checked = await h.http.post(`/v1/payments/${failed.id}/status-check`).set(h.auth);
     expect(checked.body).toMatchObject({ id: failed.id, status: 'FAILED' });
@@ -280,10 +277,7 @@ describe('POST /v1/payments/:id/status-check', () => {
       value: '1.00',
       currency: 'IDR',
     });
-    const counted = async () =>
-      (await h.app.get(MetricsService).paymentDiscrepancies.get()).values.find(
-        (v) => v.labels.source === 'status_check' && v.labels.kind === 'amount_mismatch',
-      )?.value ?? 0;
+    const counted = () => discrepancies(h, 'status_check', 'amount_mismatch');
     const before = await counted();
     const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
     expect(checked.body).toMatchObject({ id: created.body.id, status: 'PENDING', paidAt: null });

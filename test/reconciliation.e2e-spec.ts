@@ -18,6 +18,7 @@ import {
   createPayment as createFlowPayment,
   CreatedPayment,
   getPayment as getFlowPayment,
+  paymentStatusChanges,
 } from './support/flows';
 
 let h: Harness;
@@ -41,18 +42,7 @@ type Payment = CreatedPayment;
 const createPayment = (overrides: Record<string, unknown> = {}) => createFlowPayment(h, overrides);
 const getPayment = (id: string) => getFlowPayment(h, id);
 
-const statusChanges = (paymentId: string) =>
-  h.db.dataSource.query(
-    `SELECT from_status, to_status, source, detail FROM payment_status_changes WHERE payment_id = $1 ORDER BY created_at`,
-    [paymentId],
-  ) as Promise<
-    {
-      from_status: string | null;
-      to_status: string;
-      source: string;
-      detail: Record<string, unknown> | null;
-    }[]
-  >;
+const statusChanges = (paymentId: string) => paymentStatusChanges(h, paymentId);
 
 /** As if the last check's lease had run out (leases run on the database's clock, not the test's). */
 const leaseRunOut = (id: string) =>

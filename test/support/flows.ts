@@ -69,3 +69,18 @@ export function settledRefund(
     `refund ${refundId} to settle`,
   );
 }
+
+/** A payment's status history as stored, oldest first. */
+export function paymentStatusChanges(h: Harness, paymentId: string) {
+  return h.db.dataSource.query(
+    `SELECT from_status, to_status, source, detail FROM payment_status_changes WHERE payment_id = $1 ORDER BY created_at`,
+    [paymentId],
+  ) as Promise<
+    {
+      from_status: string | null;
+      to_status: string;
+      source: string;
+      detail: Record<string, unknown> | null;
+    }[]
+  >;
+}
