@@ -75,6 +75,7 @@ export interface ServiceProcess {
   db: BenchDatabase;
   child: Child;
   bullmqPrefix: string;
+  redisUrl: string;
   auth: Record<string, string>;
   /** Stops the service, drops its database and deletes its Redis keys. */
   close(): Promise<void>;
@@ -140,7 +141,16 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   }
   // The simulator's payment notifications go to this service.
   await options.simulator.configure({ merchantBaseUrl: url });
-  return { url, pid: child.pid, db, child, bullmqPrefix, auth, close: cleanup };
+  return {
+    url,
+    pid: child.pid,
+    db,
+    child,
+    bullmqPrefix,
+    redisUrl: REDIS_URL,
+    auth,
+    close: cleanup,
+  };
 }
 
 async function waitUntilServing(

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
 import {
   describeMachine,
   describeThreadSplit,
@@ -9,13 +7,13 @@ import {
   threadSplitCores,
   threadSplitMeter,
 } from '../lib/cpu';
+import { cannon, CannonRun } from '../lib/cannon';
 import type { LoopResult } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import type { ServiceProcess } from '../lib/service-process';
 import { sampleRss } from '../lib/service-process';
 import type { SimulatorProcess } from '../lib/simulator-process';
-import { Latencies, Tally } from '../lib/stats';
 
 export interface CreatePaymentOptions {
   service: ServiceProcess;
@@ -39,14 +37,6 @@ const TARGET_RATIO = 1.5;
 const TARGET_P99_MS = 50;
 const TARGET_RSS_MB = 200;
 
-interface Run {
-  created: number;
-  elapsedMs: number;
-  latencies: Latencies;
-  failures: Tally;
-  result: autocannon.Result;
-}
-
 /**
  * Scenario 2: POST /v1/payments end to end (API key, validation, PostgreSQL, X-EXTERNAL-ID
  * reservation, signed DOKU call) under autocannon, every request with its own partnerReferenceNo.
@@ -68,50 +58,14 @@ export async function createPaymentScenario(
       orderTitle: 'Kopi susu x2',
     });
 
-  const cannon = (seconds: number): Promise<Run> =>
-    new Promise((resolve, reject) => {
-      const latencies = new Latencies();
-      const failures = new Tally();
-      let created = 0;
-      const started = performance.now();
-      const instance = autocannon(
-        {
-          url: service.url,
-          connections: options.connections,
-          duration: seconds,
-          timeout: 10,
-          requests: [
-            {
-              method: 'POST',
-              path: '/v1/payments',
-              headers: { ...service.auth, 'content-type': 'application/json' },
-              setupRequest: (req) => ({ ...req, body: body() }),
-              onResponse: (status, text) => {
-                if (status === 201) return;
-                let code: string;
-                try {
-                  code = String((JSON.parse(text) as { code?: unknown }).code ?? '');
-                } catch {
-                  code = 'unreadable body';
-                }
-                failures.add(`HTTP ${status} ${code}`.trim());
-              },
-            },
-          ],
-        },
-        (err, result) => {
-          if (err) return reject(err);
-          resolve({ created, elapsedMs: performance.now() - started, latencies, failures, result });
-        },
-      );
-      // autocannon emits (client, statusCode, resBytes, responseTime); its typings omit the client.
-      (instance as unknown as NodeJS.EventEmitter).on(
-        'response',
-        (_client: unknown, status: number, _bytes: number, responseTime: number) => {
-          latencies.add(responseTime);
-          if (status === 201) created++;
-        },
-      );
+  const run = (seconds: number): Promise<CannonRun> =>
+    cannon({
+      url: service.url,
+      connections: options.connections,
+      durationSeconds: seconds,
+      headers: service.auth,
+      next: () => ({ path: '/v1/payments', body: body() }),
+      okStatus: 201,
     });
 
   const stopRss = sampleRss(service.pid, 50);
@@ -120,12 +74,12 @@ export async function createPaymentScenario(
     'SELECT count(*) AS n FROM payments',
   );
   log(`  warm-up ${options.warmupSeconds} s ...`);
-  const warm = await cannon(options.warmupSeconds);
+  const warm = await run(options.warmupSeconds);
   const stopProfile = await options.profile?.('create-payment');
   const cpu0 = processCpuMs(service.pid);
   const stopThreadSplit = threadSplitMeter(service.pid);
   const stopMachine = machineCpuMeter();
-  const run = await cannon(options.durationSeconds);
+  const measured = await run(options.durationSeconds);
   const serviceCpuMs = processCpuMs(service.pid) - cpu0;
   const threadSplit = stopThreadSplit();
   const machine = stopMachine();
@@ -136,16 +90,16 @@ export async function createPaymentScenario(
     'SELECT count(*) AS n FROM payments',
   );
 
-  const throughput = (run.created * 1000) / run.elapsedMs;
-  const l = run.latencies.summary();
-  const threads = threadSplitCores(threadSplit, run.elapsedMs);
-  const errors = run.failures.total + run.result.errors + run.result.timeouts;
+  const throughput = (measured.ok * 1000) / measured.elapsedMs;
+  const l = measured.latencies.summary();
+  const threads = threadSplitCores(threadSplit, measured.elapsedMs);
+  const errors = measured.failures.total + measured.result.errors + measured.result.timeouts;
   const reference = options.sdkAt50?.throughput ?? null;
   const ratio = reference ? throughput / reference : null;
   log(
     `  ${throughput.toFixed(0)} payments/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
-      `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, run.created)).toFixed(2)} ms per ` +
-      `payment (${(serviceCpuMs / run.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
+      `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, measured.ok)).toFixed(2)} ms per ` +
+      `payment (${(serviceCpuMs / measured.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   return {
     profileFile,
@@ -160,16 +114,16 @@ export async function createPaymentScenario(
       target: `>= ${TARGET_RATIO}x SDK loop c=50, p99 < ${TARGET_P99_MS} ms`,
       met: ratio !== null && ratio >= TARGET_RATIO && l.p99 < TARGET_P99_MS && errors === 0,
       details: {
-        created: run.created,
-        seconds: run.elapsedMs / 1000,
-        createdIncludingWarmup: warm.created + run.created,
-        serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, run.created),
-        serviceCoresUsed: serviceCpuMs / run.elapsedMs,
+        created: measured.ok,
+        seconds: measured.elapsedMs / 1000,
+        createdIncludingWarmup: warm.ok + measured.ok,
+        serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, measured.ok),
+        serviceCoresUsed: serviceCpuMs / measured.elapsedMs,
         ...threads,
         machine,
-        failures: run.failures.toJSON(),
-        connectionErrors: run.result.errors,
-        timeouts: run.result.timeouts,
+        failures: measured.failures.toJSON(),
+        connectionErrors: measured.result.errors,
+        timeouts: measured.result.timeouts,
         // Warm-up included; requests still in flight when autocannon stops may add a few.
         paymentsAtDokuIncludingWarmup: simAfter.paymentsCreated - simBefore.paymentsCreated,
         paymentsInDatabaseIncludingWarmup: Number(dbAfter) - Number(dbBefore),

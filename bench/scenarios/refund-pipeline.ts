@@ -1,5 +1,5 @@
-import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import {
   describeMachine,
   describeThreadSplit,
@@ -8,6 +8,7 @@ import {
   threadSplitCores,
   threadSplitMeter,
 } from '../lib/cpu';
+import { cannon } from '../lib/cannon';
 import { mapLimit } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
@@ -87,6 +88,34 @@ async function paidPayment(
   return { id, partnerReferenceNo };
 }
 
+/** BullMQ's timestamps of each refund's job: added, moved to active (last attempt), finished. */
+async function jobTimes(
+  service: ServiceProcess,
+  refundIds: string[],
+): Promise<Map<string, { added: number; processed: number; finished: number }>> {
+  const redis = new Redis(service.redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const pipeline = redis.pipeline();
+    for (const id of refundIds)
+      pipeline.hmget(
+        `${service.bullmqPrefix}:refunds:refund-${id}`,
+        'timestamp',
+        'processedOn',
+        'finishedOn',
+      );
+    const answers = (await pipeline.exec()) ?? [];
+    const times = new Map<string, { added: number; processed: number; finished: number }>();
+    answers.forEach(([err, values], i) => {
+      const [added, processed, finished] = (values as (string | null)[]).map(Number);
+      if (!err && added && processed && finished)
+        times.set(refundIds[i], { added, processed, finished });
+    });
+    return times;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /**
  * Scenario 3: N refunds accepted by the API and settled by the BullMQ workers, DOKU answering each
  * call after `dokuLatencyMs`. Settled refunds per second from the first accept to the last
@@ -126,10 +155,7 @@ export async function refundPipeline(
   const cpu0 = processCpuMs(service.pid);
   const stopThreadSplit = threadSplitMeter(service.pid);
   const stopMachine = machineCpuMeter();
-  const refused = new Tally();
-  const acceptLatency = new Latencies();
-  const accepted: { id: string; partnerRefundNo: string; paymentId: string }[] = [];
-  let firstAcceptAt = 0;
+  let accepted = 0;
   let lastAcceptAt = 0;
   const started = Date.now();
   let settledAt = 0;
@@ -144,7 +170,7 @@ export async function refundPipeline(
         `SELECT count(*) FILTER (WHERE status IN ('PENDING', 'PROCESSING')) AS open, count(*) AS total
            FROM refunds`,
       );
-      if (Number(total) === accepted.length && lastAcceptAt > 0 && Number(open) === 0) {
+      if (lastAcceptAt > 0 && Number(total) === accepted && Number(open) === 0) {
         settledAt = Date.now();
         return;
       }
@@ -152,26 +178,27 @@ export async function refundPipeline(
     }
   })();
 
-  await mapLimit(requests, o.clientConcurrency, async (r) => {
-    const sent = performance.now();
-    const res = await api(service, 'POST', `/v1/payments/${r.payment.id}/refunds`, {
-      amount: { value: REFUND_VALUE, currency: 'IDR' },
-      partnerRefundNo: r.partnerRefundNo,
-      reason: 'bench',
-    });
-    acceptLatency.add(performance.now() - sent);
-    if (res.status !== 202) {
-      refused.add(`HTTP ${res.status} ${String(res.body.code ?? '')}`.trim());
-      return;
-    }
-    const now = Date.now();
-    if (firstAcceptAt === 0) firstAcceptAt = now;
-    accepted.push({
-      id: String(res.body.id),
-      partnerRefundNo: r.partnerRefundNo,
-      paymentId: r.payment.id,
-    });
+  let nextRequest = 0;
+  const accepts = await cannon({
+    url: service.url,
+    connections: o.clientConcurrency,
+    amount: requests.length,
+    headers: service.auth,
+    next: () => {
+      // autocannon may draw one request per connection more than it sends.
+      const r = requests[Math.min(nextRequest++, requests.length - 1)];
+      return {
+        path: `/v1/payments/${r.payment.id}/refunds`,
+        body: JSON.stringify({
+          amount: { value: REFUND_VALUE, currency: 'IDR' },
+          partnerRefundNo: r.partnerRefundNo,
+          reason: 'bench',
+        }),
+      };
+    },
+    okStatus: 202,
   });
+  accepted = accepts.ok;
   lastAcceptAt = Date.now();
 
   const timeoutMs = Math.max(120_000, (o.refunds / ideal) * 20_000);
@@ -190,6 +217,7 @@ export async function refundPipeline(
   // The database's own timestamps: created_at when the accept committed, processing_started_at
   // when a worker last claimed it, completed_at when the worker recorded SUCCEEDED.
   const rows = await service.db.query<{
+    id: string;
     partner_refund_no: string;
     status: string;
     attempts: number;
@@ -197,7 +225,7 @@ export async function refundPipeline(
     claimed_ms: string | null;
     completed_ms: string | null;
   }>(
-    `SELECT partner_refund_no, status, attempts,
+    `SELECT id, partner_refund_no, status, attempts,
             (extract(epoch FROM created_at) * 1000)::float8 AS created_ms,
             (extract(epoch FROM processing_started_at) * 1000)::float8 AS claimed_ms,
             (extract(epoch FROM completed_at) * 1000)::float8 AS completed_ms
@@ -205,13 +233,27 @@ export async function refundPipeline(
     [refundNos],
   );
   const counters = await simulator.counters();
+  const jobs = await jobTimes(
+    service,
+    rows.map((r) => r.id),
+  );
   const byStatus = new Tally();
   const perRefund = new Latencies();
   // Where the time goes: waiting for a worker, then the worker's claim, DOKU call and settlement.
   const queued = new Latencies();
   const executing = new Latencies();
+  // The worker slot's own timeline, from BullMQ's job hash (the service's clock, like now()).
+  const enqueueDelay = new Latencies();
+  const inQueue = new Latencies();
+  const activeToClaim = new Latencies();
+  const settledToFinished = new Latencies();
+  let slotMs = 0;
   let firstCreated = Number.POSITIVE_INFINITY;
   let lastCompleted = 0;
+  let lastCreated = 0;
+  let firstClaimed = Number.POSITIVE_INFINITY;
+  let firstAdded = Number.POSITIVE_INFINITY;
+  let firstProcessed = Number.POSITIVE_INFINITY;
   let attemptsAboveOne = 0;
   let succeeded = 0;
   let doubled = 0;
@@ -220,6 +262,7 @@ export async function refundPipeline(
     byStatus.add(row.status);
     const created = Number(row.created_ms);
     firstCreated = Math.min(firstCreated, created);
+    lastCreated = Math.max(lastCreated, created);
     if (row.attempts > 1) attemptsAboveOne++;
     const executed = counters.refundsExecuted[row.partner_refund_no] ?? 0;
     if (executed > 1) doubled++;
@@ -231,11 +274,22 @@ export async function refundPipeline(
       perRefund.add(completed - created);
       if (row.claimed_ms !== null) {
         queued.add(Number(row.claimed_ms) - created);
+        firstClaimed = Math.min(firstClaimed, Number(row.claimed_ms));
         executing.add(completed - Number(row.claimed_ms));
+        const job = jobs.get(row.id);
+        if (job) {
+          enqueueDelay.add(job.added - created);
+          firstAdded = Math.min(firstAdded, job.added);
+          firstProcessed = Math.min(firstProcessed, job.processed);
+          inQueue.add(job.processed - job.added);
+          activeToClaim.add(Number(row.claimed_ms) - job.processed);
+          settledToFinished.add(job.finished - completed);
+          slotMs += job.finished - job.processed;
+        }
       }
     }
   }
-  const lost = accepted.length - succeeded;
+  const lost = accepted - succeeded;
 
   // Refunded totals: DOKU's per payment against the service's refunded_amount.
   const totals = await service.db.query<{ partner_reference_no: string; refunded: string }>(
@@ -250,18 +304,29 @@ export async function refundPipeline(
 
   const windowMs = lastCompleted - firstCreated;
   const throughput = succeeded > 0 ? (succeeded * 1000) / windowMs : 0;
-  const polledMs = settledAt > 0 ? settledAt - firstAcceptAt : Number.NaN;
+  const polledMs = settledAt > 0 ? settledAt - started : Number.NaN;
   const acceptSeconds = (lastAcceptAt - started) / 1000;
-  const errors = refused.total + lost + doubled + missingAtDoku + totalsMismatched;
+  const errors =
+    accepts.failures.total +
+    accepts.result.errors +
+    accepts.result.timeouts +
+    lost +
+    doubled +
+    missingAtDoku +
+    totalsMismatched;
   const ratio = throughput / ideal;
   const l = perRefund.summary();
   const threads = threadSplitCores(threadSplit, Date.now() - started);
   log(
     `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
       `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
-      `${acceptSeconds.toFixed(2)} s (p50 ${acceptLatency.summary().p50.toFixed(0)} ms); per refund p50 ` +
+      `${((lastCreated - firstCreated) / 1000).toFixed(2)} s (p50 ${accepts.latencies.summary().p50.toFixed(0)} ms); per refund p50 ` +
       `${queued.summary().p50.toFixed(0)} ms waiting for a worker, ${executing.summary().p50.toFixed(0)} ms claim to SUCCEEDED; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
       (timedOut ? ' (TIMED OUT waiting for settlement)' : '') +
+      `; worker slot: in queue p50 ${inQueue.summary().p50.toFixed(0)} ms, active to claim p50 ` +
+      `${activeToClaim.summary().p50.toFixed(0)} ms, settled to finished p50 ` +
+      `${settledToFinished.summary().p50.toFixed(0)} ms, slots busy ` +
+      `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%` +
       `; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   const row: ScenarioRow = {
@@ -276,8 +341,10 @@ export async function refundPipeline(
     met: ratio >= TARGET_SHARE && errors === 0 && !timedOut,
     details: {
       latencyIs: 'per refund, accepted (created_at) to SUCCEEDED (completed_at)',
-      accepted: accepted.length,
-      refused: refused.toJSON(),
+      accepted,
+      refused: accepts.failures.toJSON(),
+      connectionErrors: accepts.result.errors,
+      timeouts: accepts.result.timeouts,
       statuses: byStatus.toJSON(),
       lost,
       doubled,
@@ -287,13 +354,24 @@ export async function refundPipeline(
       totalsMismatched,
       refundsWithMoreThanOneAttempt: attemptsAboveOne,
       settleWindowSeconds: windowMs / 1000,
+      acceptWindowSeconds: (lastCreated - firstCreated) / 1000,
       polledWindowSeconds: polledMs / 1000,
       acceptSeconds,
-      acceptsPerSecond: accepted.length / acceptSeconds,
-      acceptLatencyMs: acceptLatency.summary(),
+      acceptsPerSecond: accepted / acceptSeconds,
+      acceptLatencyMs: accepts.latencies.summary(),
       waitingForWorkerMs: queued.summary(),
       claimToSucceededMs: executing.summary(),
-      serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted.length),
+      workerSlot: {
+        acceptToEnqueuedMs: enqueueDelay.summary(),
+        inQueueMs: inQueue.summary(),
+        activeToClaimMs: activeToClaim.summary(),
+        settledToFinishedMs: settledToFinished.summary(),
+        busyShare: slotMs / (o.workerConcurrency * windowMs),
+        firstAcceptToFirstEnqueuedMs: firstAdded - firstCreated,
+        firstAcceptToFirstActiveMs: firstProcessed - firstCreated,
+        firstAcceptToFirstClaimMs: firstClaimed - firstCreated,
+      },
+      serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted),
       serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
       ...threads,
       machine,
