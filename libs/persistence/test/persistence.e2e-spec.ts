@@ -7,6 +7,7 @@ import {
   IdempotencyRepository,
   MIGRATIONS,
   NewPayment,
+  OutboxRepository,
   PaymentsRepository,
   RefundRefusedError,
   RefundsRepository,
@@ -297,6 +298,44 @@ describe('refunds', () => {
       [p.id],
     );
     expect(n).toBe(1);
+  });
+
+  it('the outbox relay leaves a job its request may still be enqueueing, and relays an older one', async () => {
+    const outboxRows = new OutboxRepository(ds);
+    const p = await paidPayment('2000.00');
+    const young = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    const old = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    await ds.query(
+      `UPDATE outbox_jobs SET created_at = now() - interval '10 seconds' WHERE id = $1`,
+      [old.outboxJobId],
+    );
+    const relayed: string[] = [];
+    await outboxRows.relay(100, 5_000, async (job) => {
+      relayed.push(job.id);
+    });
+    expect(relayed).toContain(old.outboxJobId);
+    expect(relayed).not.toContain(young.outboxJobId);
+    const dispatched = await ds.query(
+      `SELECT id FROM outbox_jobs WHERE id = ANY($1) AND dispatched_at IS NOT NULL`,
+      [[young.outboxJobId, old.outboxJobId]],
+    );
+    expect(dispatched).toEqual([{ id: old.outboxJobId }]);
+  });
+
+  it('outbox marks made together are written together, and each is written', async () => {
+    const outboxRows = new OutboxRepository(ds);
+    const p = await paidPayment('20000.00');
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++)
+      ids.push((await refunds.accept(newRefund(p.id, '1000.00'), outbox)).outboxJobId);
+    await Promise.all(ids.map((id) => outboxRows.markDispatched(id)));
+    const [{ marked, statements }] = await ds.query(
+      `SELECT count(*)::int AS marked, count(DISTINCT dispatched_at)::int AS statements
+         FROM outbox_jobs WHERE id = ANY($1) AND dispatched_at IS NOT NULL`,
+      [ids],
+    );
+    // The first goes at once; the 19 made while it was in flight go as one statement (one now()).
+    expect({ marked, statements }).toEqual({ marked: 20, statements: 2 });
   });
 
   it('12 concurrent refunds of 1,000 on a 9,000 payment: exactly 9 accepted', async () => {

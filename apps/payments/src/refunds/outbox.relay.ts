@@ -9,7 +9,13 @@ import { OutboxRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { REFUNDS_QUEUE } from '../queues/queue-names';
-import { RefundQueue } from './refund-queue';
+import { ENQUEUE_TIMEOUT_MS, RefundQueue } from './refund-queue';
+
+/**
+ * A row this young may still be in the hands of the request that wrote it (enqueue, then mark).
+ * Relaying it would only send its job twice (a no-op) and lock the row that request is marking.
+ */
+const LEFT_TO_ITS_REQUEST_MS = ENQUEUE_TIMEOUT_MS + 3_000;
 
 /**
  * Enqueues jobs whose rows are committed but which never reached Redis (it was down, or the
@@ -40,7 +46,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One relay round; returns how many jobs reached the queue. */
   async relayOnce(): Promise<number> {
-    return this.outbox.relay(100, async (job) => {
+    return this.outbox.relay(100, LEFT_TO_ITS_REQUEST_MS, async (job) => {
       if (job.queue !== REFUNDS_QUEUE) throw new Error(`no relay for queue ${job.queue}`);
       await this.refunds.enqueue(String(job.data.refundId));
     });

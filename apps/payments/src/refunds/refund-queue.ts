@@ -6,7 +6,7 @@ import { APP_CONFIG } from '../config/tokens';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 import { refundJobId, refundJobOptions } from './refund-jobs';
 
-const ENQUEUE_TIMEOUT_MS = 2_000;
+export const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** Puts refund jobs into Redis; fails fast (and leaves the outbox row) when Redis is away. */
 @Injectable()

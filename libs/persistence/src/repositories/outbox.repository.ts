@@ -1,27 +1,45 @@
 import { DataSource, IsNull } from 'typeorm';
 import { OutboxJobEntity } from '../entities';
+import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
 
 const MARK_DISPATCHED: PreparedStatement = {
   name: 'outbox-mark-dispatched',
-  text: `UPDATE outbox_jobs SET dispatched_at = now() WHERE id = $1`,
+  text: `UPDATE outbox_jobs SET dispatched_at = now() WHERE id = ANY($1::uuid[])`,
 };
 
 /** Queue jobs owed by committed rows, until the queue has them. */
 export class OutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Marks made while one is in flight go together: one statement for a burst of accepts. */
+  private readonly marks: GroupCommit<string, void>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.marks = new GroupCommit<string, void>(async (ids) => {
+      await runPrepared(this.dataSource, MARK_DISPATCHED, [ids]);
+      return ids.map(() => undefined);
+    });
+  }
 
   /**
-   * Hands undispatched jobs to `dispatch`, oldest first, at most `limit`; rows are locked while
-   * dispatched (SKIP LOCKED: several relays never send the same job at once) and marked when done.
-   * Returns how many were dispatched; a failing dispatch leaves its job for the next round.
+   * Hands undispatched jobs at least `minAgeMs` old to `dispatch`, oldest first, at most `limit`;
+   * rows are locked while dispatched (SKIP LOCKED: several relays never send the same job at once)
+   * and marked when done. Returns how many were dispatched; a failing dispatch leaves its job for
+   * the next round. Younger rows are left to the request that wrote them: locking them would make
+   * its own mark wait for this whole round.
    */
-  relay(limit: number, dispatch: (job: OutboxJobEntity) => Promise<void>): Promise<number> {
+  relay(
+    limit: number,
+    minAgeMs: number,
+    dispatch: (job: OutboxJobEntity) => Promise<void>,
+  ): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
       const jobs = await manager
         .getRepository(OutboxJobEntity)
         .createQueryBuilder('o')
         .where('o.dispatched_at IS NULL')
+        .andWhere(`o.created_at <= now() - make_interval(secs => :minAgeSeconds)`, {
+          minAgeSeconds: minAgeMs / 1000,
+        })
         .orderBy('o.created_at', 'ASC')
         .limit(limit)
         .setLock('pessimistic_write')
@@ -41,9 +59,9 @@ export class OutboxRepository {
     });
   }
 
-  /** Once per accepted refund: prepared. */
-  async markDispatched(id: string): Promise<void> {
-    await runPrepared(this.dataSource, MARK_DISPATCHED, [id]);
+  /** Once per accepted refund, after its job reached the queue. */
+  markDispatched(id: string): Promise<void> {
+    return this.marks.run(id);
   }
 
   pendingCount(): Promise<number> {
