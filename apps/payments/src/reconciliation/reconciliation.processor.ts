@@ -5,12 +5,12 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { Job } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
-import { startQueueWorker } from '../queues/queue-worker';
+import { QueueWorkers, startQueueWorker } from '../queues/queue-worker';
 import { ReconciliationRun, ReconciliationService } from './reconciliation.service';
 
 /**
@@ -21,7 +21,7 @@ import { ReconciliationRun, ReconciliationService } from './reconciliation.servi
 @Injectable()
 export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReconciliationProcessor');
-  private worker?: Worker;
+  private worker?: QueueWorkers;
 
   constructor(
     private readonly reconciliation: ReconciliationService,

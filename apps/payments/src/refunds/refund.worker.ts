@@ -5,12 +5,12 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { REFUND_JOB, REFUND_SWEEP_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { startQueueWorker } from '../queues/queue-worker';
+import { QueueWorkers, startQueueWorker } from '../queues/queue-worker';
 import { RefundExecutor } from './refund-executor.service';
 import { RefundJobData } from './refund-jobs';
 import { RefundSweeper } from './refund.sweeper';
@@ -19,7 +19,7 @@ import { RefundSweeper } from './refund.sweeper';
 @Injectable()
 export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('RefundWorker');
-  private worker?: Worker;
+  private worker?: QueueWorkers;
 
   constructor(
     private readonly executor: RefundExecutor,
