@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/payments/src/config/app-config';
 import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { QueueWorkers, startQueueWorker } from '../apps/payments/src/queues/queue-worker';
 import { redisOptionsFromUrl } from '../apps/payments/src/queues/redis-connection';
+import { deleteRedisKeys } from './support/redis-keys';
 import { waitFor } from './support/wait';
 
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -20,10 +20,7 @@ let workers: QueueWorkers | undefined;
 afterAll(async () => {
   await workers?.close();
   await queue?.close();
-  const redis = new Redis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
+  await deleteRedisKeys(redisUrl, prefix);
 });
 
 describe('queue workers', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
-import Redis from 'ioredis';
+import { deleteRedisKeys } from '../../test/support/redis-keys';
 import { Child, startNode } from './child';
 import type { SimulatorProcess } from './simulator-process';
 
@@ -131,7 +131,7 @@ export async function startService(options: ServiceOptions): Promise<ServiceProc
   const cleanup = async () => {
     await child.stop(15_000);
     await db.drop();
-    await deleteRedisKeys(bullmqPrefix);
+    await deleteRedisKeys(REDIS_URL, bullmqPrefix);
   };
   try {
     await waitUntilServing(url, auth, child, 60_000);
@@ -180,21 +180,6 @@ async function waitUntilServing(
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

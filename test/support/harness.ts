@@ -13,6 +13,7 @@ import {
 import { createApp } from '../../apps/payments/src/app.factory';
 import { AppConfig, loadConfig } from '../../apps/payments/src/config/app-config';
 import { createTestDatabase, TestDatabase } from './database';
+import { deleteRedisKeys } from './redis-keys';
 
 export const TEST_API_KEY = 'test-api-key-0123456789abcdef';
 
@@ -94,6 +95,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await app.close();
       await sim.close();
       await db.drop();
+      // A test that stopped its own Redis has nothing left there to delete.
+      await deleteRedisKeys(env.REDIS_URL, env.BULLMQ_PREFIX).catch(() => undefined);
     },
   };
 }
