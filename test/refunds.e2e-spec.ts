@@ -1,4 +1,8 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { REFUND_SWEEP_JOB, REFUNDS_QUEUE } from '../apps/payments/src/queues/queue-names';
+import { refundJobId } from '../apps/payments/src/refunds/refund-jobs';
 import { dokuAnswersOnce, getPayment, paidPayment, settledRefund } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { waitFor } from './support/wait';
@@ -11,6 +15,7 @@ beforeAll(async () => {
       REFUND_BACKOFF_MS: '50',
       OUTBOX_RELAY_EVERY_MS: '200',
       REFUND_CONCURRENCY: '20',
+      REFUND_SWEEP_EVERY_MS: '200',
       BULL_BOARD_USER: 'ops',
       BULL_BOARD_PASSWORD: 'ops-secret-password',
     },
@@ -172,6 +177,24 @@ describe('refunds', () => {
     expect(second.body.id).toBe(first.body.id);
     await settledRefund(h, first.body.id);
     expect((await paymentState(payment.id)).refunds).toHaveLength(1);
+  });
+
+  it("the sweeper's own runs leave the refund jobs kept for operators in place", async () => {
+    const payment = await paidPayment(h, '101000.00');
+    const ids: string[] = [];
+    for (let i = 0; i < 101; i++) {
+      const accepted = await refund(payment.id, { amount: idr('1000.00') });
+      expect(accepted.status).toBe(202);
+      ids.push(accepted.body.id);
+    }
+    for (const id of ids) expect((await settledRefund(h, id)).status).toBe('SUCCEEDED');
+
+    // A count-limited cleanup on a sweep run would trim the whole queue's completed jobs.
+    const queue = h.app.get<Queue>(getQueueToken(REFUNDS_QUEUE), { strict: false });
+    const sweep = await queue.getJobScheduler(REFUND_SWEEP_JOB);
+    await waitFor(() => (Date.now() > Number(sweep?.next) + 1_000 ? true : undefined));
+    const kept = await Promise.all(ids.map((id) => queue.getJob(refundJobId(id))));
+    expect(kept.filter((job) => job === undefined)).toHaveLength(0);
   });
 });
 

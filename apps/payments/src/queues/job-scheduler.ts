@@ -28,8 +28,10 @@ function keepJobScheduled(
       .upsertJobScheduler(
         schedulerId,
         { every: everyMs },
-        // A run every few seconds: keep a short history, not every run forever.
-        { name: schedulerId, data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+        // A run every few seconds is not kept: its outcome is logged and counted. Never a count
+        // here: BullMQ trims the whole queue's completed or failed jobs to it, and the refunds
+        // queue keeps its refund jobs for operators (a sweep kept only the last 100).
+        { name: schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
       )
       .then(() => logger.log(`${schedulerId} scheduled every ${everyMs} ms`))
       .catch((err: Error) => {
