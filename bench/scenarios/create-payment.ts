@@ -8,6 +8,7 @@ import {
   threadSplitMeter,
 } from '../lib/cpu';
 import { cannon, CannonRun } from '../lib/cannon';
+import { perOperation, roundTripMeter } from '../lib/round-trips';
 import type { LoopResult } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
@@ -75,6 +76,7 @@ export async function createPaymentScenario(
   );
   log(`  warm-up ${options.warmupSeconds} s ...`);
   const warm = await run(options.warmupSeconds);
+  const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
   const stopProfile = await options.profile?.('create-payment');
   const cpu0 = processCpuMs(service.pid);
   const stopThreadSplit = threadSplitMeter(service.pid);
@@ -85,6 +87,7 @@ export async function createPaymentScenario(
   const machine = stopMachine();
   const profileFile = await stopProfile?.();
   const rss = stopRss();
+  const roundTrips = perOperation(await stopRoundTrips(), measured.ok);
   const simAfter = await options.simulator.counters();
   const [{ n: dbAfter }] = await service.db.query<{ n: string }>(
     'SELECT count(*) AS n FROM payments',
@@ -99,7 +102,8 @@ export async function createPaymentScenario(
   log(
     `  ${throughput.toFixed(0)} payments/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
       `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, measured.ok)).toFixed(2)} ms per ` +
-      `payment (${(serviceCpuMs / measured.elapsedMs).toFixed(2)} cores); peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
+      `payment (${(serviceCpuMs / measured.elapsedMs).toFixed(2)} cores), ${roundTrips.databaseTransactions} ` +
+      `PostgreSQL transactions and ${roundTrips.redisScripts} Redis script calls per payment; peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   return {
     profileFile,
@@ -118,6 +122,7 @@ export async function createPaymentScenario(
         seconds: measured.elapsedMs / 1000,
         createdIncludingWarmup: warm.ok + measured.ok,
         serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, measured.ok),
+        roundTripsPerPayment: roundTrips,
         serviceCoresUsed: serviceCpuMs / measured.elapsedMs,
         ...threads,
         machine,

@@ -9,6 +9,7 @@ import {
   threadSplitMeter,
 } from '../lib/cpu';
 import { cannon } from '../lib/cannon';
+import { perOperation, roundTripMeter } from '../lib/round-trips';
 import { mapLimit } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
@@ -151,6 +152,7 @@ export async function refundPipeline(
     payment: payments[i % payments.length],
     partnerRefundNo: `RF-${runId}-${i}`,
   }));
+  const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
   const stopProfile = await o.profile?.('refund-pipeline');
   const cpu0 = processCpuMs(service.pid);
   const stopThreadSplit = threadSplitMeter(service.pid);
@@ -213,6 +215,7 @@ export async function refundPipeline(
   const machine = stopMachine();
   const profileFile = await stopProfile?.();
   await simulator.configure({ latencyMs: 0 });
+  const roundTrips = perOperation(await stopRoundTrips(), accepted);
 
   // The database's own timestamps: created_at when the accept committed, processing_started_at
   // when a worker last claimed it, completed_at when the worker recorded SUCCEEDED.
@@ -327,7 +330,8 @@ export async function refundPipeline(
       `${activeToClaim.summary().p50.toFixed(0)} ms, settled to finished p50 ` +
       `${settledToFinished.summary().p50.toFixed(0)} ms, slots busy ` +
       `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%` +
-      `; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
+      `; ${roundTrips.databaseTransactions} PostgreSQL transactions and ${roundTrips.redisScripts} ` +
+      `Redis script calls per refund; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
   );
   const row: ScenarioRow = {
     name: `3 refund pipeline, ${o.refunds} refunds, DOKU +${o.dokuLatencyMs} ms`,
@@ -372,6 +376,8 @@ export async function refundPipeline(
         firstAcceptToFirstClaimMs: firstClaimed - firstCreated,
       },
       serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted),
+      // The benchmark's watcher adds about one transaction per 100 ms of the run.
+      roundTripsPerRefund: roundTrips,
       serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
       ...threads,
       machine,
