@@ -306,6 +306,19 @@ export async function refundPipeline(
   }
 
   const windowMs = lastCompleted - firstCreated;
+  // The two phases of the run: while refunds were still being accepted (the API and the workers
+  // share the event loop and the machine), and after the last accept (the workers alone).
+  const completedAt = rows
+    .filter((r) => r.completed_ms !== null)
+    .map((r) => Number(r.completed_ms));
+  const settledWhileAccepting = completedAt.filter((t) => t <= lastCreated).length;
+  const phases = {
+    whileAcceptingPerSecond:
+      (settledWhileAccepting * 1000) / Math.max(1, lastCreated - firstCreated),
+    afterAcceptsPerSecond:
+      ((completedAt.length - settledWhileAccepting) * 1000) /
+      Math.max(1, lastCompleted - lastCreated),
+  };
   const throughput = succeeded > 0 ? (succeeded * 1000) / windowMs : 0;
   const polledMs = settledAt > 0 ? settledAt - started : Number.NaN;
   const acceptSeconds = (lastAcceptAt - started) / 1000;
@@ -323,7 +336,9 @@ export async function refundPipeline(
   log(
     `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
       `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
-      `${((lastCreated - firstCreated) / 1000).toFixed(2)} s (p50 ${accepts.latencies.summary().p50.toFixed(0)} ms); per refund p50 ` +
+      `${((lastCreated - firstCreated) / 1000).toFixed(2)} s (p50 ${accepts.latencies.summary().p50.toFixed(0)} ms), ` +
+      `settled ${phases.whileAcceptingPerSecond.toFixed(0)}/s meanwhile and ` +
+      `${phases.afterAcceptsPerSecond.toFixed(0)}/s after; per refund p50 ` +
       `${queued.summary().p50.toFixed(0)} ms waiting for a worker, ${executing.summary().p50.toFixed(0)} ms claim to SUCCEEDED; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
       (timedOut ? ' (TIMED OUT waiting for settlement)' : '') +
       `; worker slot: in queue p50 ${inQueue.summary().p50.toFixed(0)} ms, active to claim p50 ` +
@@ -358,6 +373,7 @@ export async function refundPipeline(
       totalsMismatched,
       refundsWithMoreThanOneAttempt: attemptsAboveOne,
       settleWindowSeconds: windowMs / 1000,
+      settledPerSecond: phases,
       acceptWindowSeconds: (lastCreated - firstCreated) / 1000,
       polledWindowSeconds: polledMs / 1000,
       acceptSeconds,
