@@ -40,6 +40,14 @@ describe('GroupCommit', () => {
     expect(groups).toEqual([[1], [2, 3], [4, 5]]);
   });
 
+  it('never puts two items with the same key in one group; the others keep their order', async () => {
+    const { groups, write } = recorder();
+    const commit = new GroupCommit(write, { distinctBy: (n: number) => n % 10 });
+    const results = await Promise.all([1, 2, 12, 3, 22, 13, 4].map((n) => commit.run(n)));
+    expect(results).toEqual([2, 4, 24, 6, 44, 26, 8]);
+    expect(groups).toEqual([[1], [2, 3, 4], [12, 13], [22]]);
+  });
+
   it('a group PostgreSQL refused is written again item by item: only the bad item fails', async () => {
     // 23505: unique violation, the statement was rolled back.
     const { groups, write } = recorder((items) =>

@@ -338,6 +338,44 @@ describe('refunds', () => {
     expect({ marked, statements }).toEqual({ marked: 20, statements: 2 });
   });
 
+  it('accepts arriving together are written together, never two of one payment in one statement', async () => {
+    const paid = await Promise.all(Array.from({ length: 10 }, () => paidPayment('2000.00')));
+    const burst = paid.flatMap((p) => [newRefund(p.id, '1000.00'), newRefund(p.id, '1000.00')]);
+    const accepted = await Promise.all(burst.map((r) => refunds.accept(r, outbox)));
+    expect(accepted.map((a) => a.refund.status)).toEqual(burst.map(() => 'PENDING'));
+    const [{ statements }] = await ds.query(
+      `SELECT count(DISTINCT created_at)::int AS statements FROM refunds WHERE id = ANY($1)`,
+      [accepted.map((a) => a.refund.id)],
+    );
+    // The first alone; then each payment's first refund with the second of the first payment;
+    // then the other second refunds.
+    expect(statements).toBe(3);
+    for (const p of paid)
+      expect((await payments.findById(p.id))!.refundCommittedAmount).toBe('2000.00');
+  });
+
+  it('a duplicate partnerRefundNo in a burst fails alone', async () => {
+    const first = await refunds.accept(
+      newRefund((await paidPayment('1000.00')).id, '1.00'),
+      outbox,
+    );
+    const paid = await Promise.all(Array.from({ length: 5 }, () => paidPayment('1000.00')));
+    const burst = paid.map((p, i) =>
+      i === 2
+        ? { ...newRefund(p.id, '1.00'), partnerRefundNo: first.refund.partnerRefundNo }
+        : newRefund(p.id, '1.00'),
+    );
+    const results = await Promise.allSettled(burst.map((r) => refunds.accept(r, outbox)));
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+  });
+
   it('12 concurrent refunds of 1,000 on a 9,000 payment: exactly 9 accepted', async () => {
     const p = await paidPayment('9000.00');
     const results = await Promise.allSettled(

@@ -15,17 +15,27 @@ interface Waiting<In, Out> {
  * fails alone. Any other failure (a lost connection: the group may have committed) fails every
  * item of the group with it, as it would have failed each alone.
  */
+export interface GroupCommitOptions<In> {
+  maxGroup: number;
+  maxInFlight: number;
+  /**
+   * Items with the same key never share a group (the later waits for the next): PostgreSQL
+   * updates a row only once per statement, so two items that update one row need two.
+   */
+  distinctBy?: (item: In) => unknown;
+}
+
 export class GroupCommit<In, Out> {
-  private readonly waiting: Waiting<In, Out>[] = [];
+  private waiting: Waiting<In, Out>[] = [];
   private inFlight = 0;
+  private readonly options: GroupCommitOptions<In>;
 
   constructor(
     private readonly write: (items: In[]) => Promise<Out[]>,
-    private readonly options: { maxGroup: number; maxInFlight: number } = {
-      maxGroup: 100,
-      maxInFlight: 1,
-    },
-  ) {}
+    options: Partial<GroupCommitOptions<In>> = {},
+  ) {
+    this.options = { maxGroup: 100, maxInFlight: 1, ...options };
+  }
 
   run(item: In): Promise<Out> {
     return new Promise<Out>((resolve, reject) => {
@@ -36,13 +46,31 @@ export class GroupCommit<In, Out> {
 
   private pump(): void {
     while (this.inFlight < this.options.maxInFlight && this.waiting.length > 0) {
-      const group = this.waiting.splice(0, this.options.maxGroup);
+      const group = this.nextGroup();
       this.inFlight++;
       void this.commit(group).finally(() => {
         this.inFlight--;
         this.pump();
       });
     }
+  }
+
+  /** The oldest waiting items, up to maxGroup, no two with the same key; the rest keep their order. */
+  private nextGroup(): Waiting<In, Out>[] {
+    const { maxGroup, distinctBy } = this.options;
+    if (!distinctBy) return this.waiting.splice(0, maxGroup);
+    const group: Waiting<In, Out>[] = [];
+    const left: Waiting<In, Out>[] = [];
+    const keys = new Set<unknown>();
+    for (const w of this.waiting) {
+      const key = distinctBy(w.item);
+      if (group.length < maxGroup && !keys.has(key)) {
+        keys.add(key);
+        group.push(w);
+      } else left.push(w);
+    }
+    this.waiting = left;
+    return group;
   }
 
   private async commit(group: Waiting<In, Out>[]): Promise<void> {

@@ -4,6 +4,7 @@ import { PaymentEntity, RefundEntity } from '../entities';
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { compareMoney, fromMinorUnits, toMinorUnits } from '../money';
 import { ExternalIdClaim } from './external-id.registry';
+import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
 import { columnList, entityFromRow } from './rows';
 
@@ -44,26 +45,52 @@ const MAX_ACCEPT_ROUNDS = 3;
 const PAYMENT_PREFIX = 'payment__';
 const OPEN = `status IN ('PENDING', 'PROCESSING')`;
 
+/** What the accept statement writes for one refund, in the order of its arrays. */
+const ACCEPT_COLUMNS = [
+  ['id', 'uuid'],
+  ['payment_id', 'uuid'],
+  ['partner_refund_no', 'text'],
+  ['amount_value', 'numeric'],
+  ['currency', 'text'],
+  ['reason', 'text'],
+  ['outbox_id', 'uuid'],
+  ['queue', 'text'],
+  ['job_name', 'text'],
+  ['job_id', 'text'],
+  ['job_data', 'text'],
+] as const;
+type AcceptRow = unknown[] & { length: typeof ACCEPT_COLUMNS.length };
+const PAYMENT_ID_COLUMN = 1;
+
 /** The hot statements of a refund's life, given the column lists they return. */
 function refundStatements(refundAs: (alias: string) => string, payment: string) {
   const refund = refundAs('refunds');
   return {
+    /** Refunds of distinct payments, together: one row lock and one commit per payment. */
     accept: {
       name: 'refund-accept',
       text: `
-WITH payment AS (
-  UPDATE payments
-  SET refund_committed_amount = refund_committed_amount + $4::numeric, updated_at = now()
-  WHERE id = $2 AND status = 'PAID' AND currency = $5
-    AND refund_committed_amount + $4::numeric <= amount_value
-  RETURNING id
+WITH input AS (
+  SELECT * FROM unnest(${ACCEPT_COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ')})
+    AS i(${ACCEPT_COLUMNS.map(([name]) => name).join(', ')})
+), payment AS (
+  UPDATE payments p
+  SET refund_committed_amount = p.refund_committed_amount + i.amount_value, updated_at = now()
+  FROM input i
+  WHERE p.id = i.payment_id AND p.status = 'PAID' AND p.currency = i.currency
+    AND p.refund_committed_amount + i.amount_value <= p.amount_value
+  RETURNING i.id AS refund_id
 ), refund AS (
+  -- Only the refund whose amount the payment took: were two of one payment in the statement,
+  -- PostgreSQL would update the payment with one of them, and the other must not be inserted.
   INSERT INTO refunds (id, payment_id, partner_refund_no, amount_value, currency, reason, status, attempts)
-  SELECT $1, payment.id, $3, $4::numeric, $5, $6, 'PENDING', 0 FROM payment
+  SELECT i.id, i.payment_id, i.partner_refund_no, i.amount_value, i.currency, i.reason, 'PENDING', 0
+  FROM input i JOIN payment ON payment.refund_id = i.id
   RETURNING ${refund}
 ), job AS (
   INSERT INTO outbox_jobs (id, queue, name, job_id, data)
-  SELECT $7, $8, $9, $10, $11 FROM refund
+  SELECT i.outbox_id, i.queue, i.job_name, i.job_id, i.job_data::jsonb
+  FROM input i JOIN refund ON refund.id = i.id
 )
 SELECT * FROM refund`,
     },
@@ -133,6 +160,8 @@ export class RefundsRepository {
   private readonly refundRows: Repository<RefundEntity>;
   private readonly paymentRows: Repository<PaymentEntity>;
   private readonly sql: ReturnType<typeof refundStatements>;
+  /** Accepts arriving together, written together (the hot path of the refund API). */
+  private readonly accepts: GroupCommit<AcceptRow, Record<string, unknown> | undefined>;
 
   constructor(private readonly dataSource: DataSource) {
     this.refundRows = dataSource.getRepository(RefundEntity);
@@ -140,6 +169,18 @@ export class RefundsRepository {
     this.sql = refundStatements(
       (alias) => columnList(this.refundRows, alias),
       columnList(this.paymentRows, 'p', PAYMENT_PREFIX),
+    );
+    this.accepts = new GroupCommit(
+      async (refunds) => {
+        const accepted = await this.run(
+          this.sql.accept,
+          ACCEPT_COLUMNS.map((_, column) => refunds.map((row) => row[column])),
+        );
+        const byId = new Map(accepted.map((row) => [row.id, row]));
+        return refunds.map((row) => byId.get(row[0]));
+      },
+      // Each refund of a payment must see the committed amount the one before it left.
+      { distinctBy: (row) => row[PAYMENT_ID_COLUMN] },
     );
   }
 
@@ -152,7 +193,9 @@ export class RefundsRepository {
    * one stay within the paid amount, however many requests race. One statement (the hot path):
    * a conditional UPDATE raises the payment's committed amount (its row lock serializes racing
    * accepts, and each sees the amount the one before it left), and the refund and its outbox job
-   * are inserted with it, or nothing is.
+   * are inserted with it, or nothing is. Accepts made while one is in flight go as one statement
+   * (group commit), never two of one payment in the same one; a group PostgreSQL refuses (a
+   * duplicate partnerRefundNo) is written again refund by refund.
    */
   async accept(
     input: NewRefund,
@@ -161,9 +204,9 @@ export class RefundsRepository {
     for (let round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
       const id = randomUUID();
       const outboxJobId = randomUUID();
-      let rows: Record<string, unknown>[];
+      let row: Record<string, unknown> | undefined;
       try {
-        rows = await this.run(this.sql.accept, [
+        row = await this.accepts.run([
           id,
           input.paymentId,
           input.partnerRefundNo,
@@ -174,14 +217,13 @@ export class RefundsRepository {
           outbox.queue,
           outbox.name,
           outbox.jobId(id),
-          { refundId: id },
+          JSON.stringify({ refundId: id }),
         ]);
       } catch (err) {
         if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
         throw err;
       }
-      if (rows.length === 1)
-        return { refund: entityFromRow(this.refundRows, rows[0]), outboxJobId };
+      if (row) return { refund: entityFromRow(this.refundRows, row), outboxJobId };
       await this.whyRefused(input);
       // Not refused now: a refund FAILED in between and gave its amount back. Try again.
     }
