@@ -97,6 +97,13 @@ describe('Redis outage', () => {
       `SELECT count(*)::int AS owed FROM outbox_jobs WHERE dispatched_at IS NULL`,
     );
     expect(owed).toBe(3);
+    // Their DOKU requests are fixed already (bytes and X-EXTERNAL-ID), before any worker saw them.
+    const [{ fixed }] = await h.db.dataSource.query(
+      `SELECT count(*)::int AS fixed FROM refunds WHERE id = ANY($1) AND status = 'PENDING'
+         AND request_body IS NOT NULL AND external_id IS NOT NULL`,
+      [accepted.map((r) => r.id)],
+    );
+    expect(fixed).toBe(3);
 
     await redis.start();
     for (const refund of accepted)

@@ -411,6 +411,46 @@ describe('refunds', () => {
     expect(n).toBe(1);
   });
 
+  it('a request fixed at accept time is what every claim sends; the first claim is not resumed, later ones are', async () => {
+    const p = await paidPayment('1000.00');
+    const accepted = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    expect(accepted.payment).toEqual({
+      partnerReferenceNo: p.partnerReferenceNo,
+      externalId: p.externalId,
+    });
+    const externalId = drawId();
+    expect(
+      await refunds.fixRequest(accepted.refund.id, '{"fixed":"at accept"}', externalId, claim),
+    ).toBe(true);
+    const unused = () => {
+      throw new Error('a fixed request is never prepared again');
+    };
+    const first = await refunds.claim(accepted.refund.id, unused, drawId, claim);
+    const second = await refunds.claim(accepted.refund.id, unused, drawId, claim);
+    for (const c of [first, second])
+      expect(c).toMatchObject({
+        state: 'processing',
+        refund: { requestBody: '{"fixed":"at accept"}', externalId, status: 'PROCESSING' },
+        payment: { partnerReferenceNo: p.partnerReferenceNo, deviceId: 'device1' },
+      });
+    expect([first, second].map((c) => c?.state === 'processing' && c.resumed)).toEqual([
+      false,
+      true,
+    ]);
+    expect((await refunds.findById(accepted.refund.id))!.attempts).toBe(2);
+  });
+
+  it('a request a worker fixed first keeps its bytes and X-EXTERNAL-ID', async () => {
+    const p = await paidPayment('1000.00');
+    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
+    const claimed = await refunds.claim(refund.id, prepare, drawId, claim);
+    expect(await refunds.fixRequest(refund.id, '{"late":"fix"}', drawId(), claim)).toBe(false);
+    expect(await refunds.findById(refund.id)).toMatchObject({
+      requestBody: prepare(),
+      externalId: claimed?.state === 'processing' ? claimed.refund.externalId : 'none',
+    });
+  });
+
   it('a claim draws another X-EXTERNAL-ID when the drawn one is taken that day', async () => {
     const p = await paidPayment('1000.00');
     const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);

@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import {
-  buildRefundBody,
-  compactJson,
   deviceHeaders,
   DokuSnapClient,
   PreparedRequest,
@@ -15,6 +13,7 @@ import { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence
 import { ExternalIdService } from '../doku/external-id.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { PaymentStatusService } from '../payments/payment-status.service';
+import { refundRequestBody } from './refund-request';
 
 /** A refund call whose outcome is not final yet: BullMQ retries it with backoff. */
 export class RefundRetryableError extends Error {
@@ -44,7 +43,7 @@ export class RefundExecutor {
   async execute(refundId: string): Promise<string> {
     const claim = await this.refunds.claim(
       refundId,
-      (refund, payment) => this.requestBody(refund, payment),
+      refundRequestBody,
       this.externalIds.draw,
       this.externalIds.today(),
     );
@@ -107,18 +106,6 @@ export class RefundExecutor {
         );
       }
     }
-  }
-
-  private requestBody(refund: RefundEntity, payment: PaymentEntity): string {
-    return compactJson(
-      buildRefundBody({
-        originalPartnerReferenceNo: payment.partnerReferenceNo,
-        originalExternalId: payment.externalId,
-        partnerRefundNo: refund.partnerRefundNo,
-        refundAmount: { value: refund.amountValue, currency: refund.currency },
-        reason: refund.reason ?? undefined,
-      }),
-    );
   }
 
   private async succeed(refund: RefundEntity, refundNo: string | null): Promise<string> {

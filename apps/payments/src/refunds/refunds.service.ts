@@ -1,14 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DuplicateKeyError, RefundRefusedError, RefundsRepository } from '@app/persistence';
+import {
+  AcceptedRefund,
+  DuplicateKeyError,
+  RefundRefusedError,
+  RefundsRepository,
+} from '@app/persistence';
 import { ApiError, notFound } from '../common/api-error';
 import { HttpResult } from '../common/idempotency.service';
 import { OutboxRepository } from '@app/persistence';
+import { ExternalIdService } from '../doku/external-id.service';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 import { RefundView, toRefundView } from '../payments/payment.view';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { refundJobId } from './refund-jobs';
 import { RefundQueue } from './refund-queue';
+import { refundRequestBody } from './refund-request';
 
 /** Accepts refunds: recorded with their job in PostgreSQL first, then handed to the queue. */
 @Injectable()
@@ -19,6 +26,7 @@ export class RefundsService {
     private readonly refunds: RefundsRepository,
     private readonly outbox: OutboxRepository,
     private readonly queue: RefundQueue,
+    private readonly externalIds: ExternalIdService,
   ) {}
 
   async request(paymentId: string, dto: CreateRefundDto): Promise<HttpResult> {
@@ -37,6 +45,7 @@ export class RefundsService {
     } catch (err) {
       throw refusal(err);
     }
+    await this.fixRequest(accepted);
     try {
       await this.queue.enqueue(accepted.refund.id);
       await this.outbox.markDispatched(accepted.outboxJobId);
@@ -48,6 +57,26 @@ export class RefundsService {
       );
     }
     return { status: 202, body: toRefundView(accepted.refund) };
+  }
+
+  /**
+   * Fixes the refund's DOKU request (bytes and X-EXTERNAL-ID) before its job is queued: the
+   * worker then claims and reads it in one statement. Best effort: the worker fixes it otherwise.
+   */
+  private async fixRequest({ refund, payment }: AcceptedRefund): Promise<void> {
+    try {
+      await this.refunds.fixRequest(
+        refund.id,
+        refundRequestBody(refund, payment),
+        this.externalIds.draw(),
+        this.externalIds.today(),
+      );
+    } catch (err) {
+      this.logger.warn(
+        { refundId: refund.id, reason: (err as Error).message },
+        'refund request not fixed at accept; its worker fixes it',
+      );
+    }
   }
 
   async get(id: string): Promise<RefundView> {

@@ -35,6 +35,13 @@ export class RefundRefusedError extends Error {
   }
 }
 
+/** An accepted refund, with what its DOKU request needs of its payment. */
+export interface AcceptedRefund {
+  refund: RefundEntity;
+  outboxJobId: string;
+  payment: Pick<PaymentEntity, 'partnerReferenceNo' | 'externalId'>;
+}
+
 export type RefundClaim =
   | { state: 'final'; refund: RefundEntity }
   /** PROCESSING now: send `refund.requestBody` with `refund.externalId` (a resend if `resumed`). */
@@ -62,6 +69,12 @@ const ACCEPT_COLUMNS = [
 type AcceptRow = unknown[] & { length: typeof ACCEPT_COLUMNS.length };
 const PAYMENT_ID_COLUMN = 1;
 
+interface RequestFix extends Omit<ExternalIdClaim, 'purpose' | 'subjectId'> {
+  refundId: string;
+  externalId: string;
+  requestBody: string;
+}
+
 /** The hot statements of a refund's life, given the column lists they return. */
 function refundStatements(refundAs: (alias: string) => string, payment: string) {
   const refund = refundAs('refunds');
@@ -79,7 +92,7 @@ WITH input AS (
   FROM input i
   WHERE p.id = i.payment_id AND p.status = 'PAID' AND p.currency = i.currency
     AND p.refund_committed_amount + i.amount_value <= p.amount_value
-  RETURNING i.id AS refund_id
+  RETURNING i.id AS refund_id, p.partner_reference_no, p.external_id
 ), refund AS (
   -- Only the refund whose amount the payment took: were two of one payment in the statement,
   -- PostgreSQL would update the payment with one of them, and the other must not be inserted.
@@ -92,7 +105,9 @@ WITH input AS (
   SELECT i.outbox_id, i.queue, i.job_name, i.job_id, i.job_data::jsonb
   FROM input i JOIN refund ON refund.id = i.id
 )
-SELECT * FROM refund`,
+SELECT refund.*, payment.partner_reference_no AS "${PAYMENT_PREFIX}partner_reference_no",
+  payment.external_id AS "${PAYMENT_PREFIX}external_id"
+FROM refund JOIN payment ON payment.refund_id = refund.id`,
     },
     withPayment: {
       name: 'refund-with-payment',
@@ -114,6 +129,38 @@ UPDATE refunds r SET status = 'PROCESSING', request_body = $2, external_id = ext
 FROM ext
 WHERE r.id = $1 AND r.${OPEN} AND r.external_id IS NULL
 RETURNING ${refundAs('r')}`,
+    },
+    /**
+     * The request the API fixed at accept time, written together for the accepts made together;
+     * nothing for a refund a worker fixed first (its bytes stay).
+     */
+    fixRequests: {
+      name: 'refund-fix-requests',
+      text: `
+WITH input AS (
+  SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[])
+    AS i(refund_id, partner_id, jakarta_day, external_id, request_body)
+), ext AS (
+  INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
+  SELECT partner_id, jakarta_day, external_id, 'refund', refund_id FROM input
+  ON CONFLICT DO NOTHING
+  RETURNING external_id, subject_id
+)
+UPDATE refunds r SET request_body = i.request_body, external_id = ext.external_id, updated_at = now()
+FROM input i JOIN ext ON ext.subject_id = i.refund_id
+WHERE r.id = i.refund_id AND r.status = 'PENDING' AND r.external_id IS NULL
+RETURNING r.id`,
+    },
+    /** A claim of a refund whose request is fixed: the attempt counted and the payment read, at once. */
+    claimFixed: {
+      name: 'refund-claim-fixed',
+      text: `
+UPDATE refunds r SET status = 'PROCESSING', processing_started_at = now(),
+  attempts = r.attempts + 1, updated_at = now()
+FROM payments p
+WHERE r.id = $1 AND p.id = r.payment_id AND r.${OPEN}
+  AND r.external_id IS NOT NULL AND r.request_body IS NOT NULL
+RETURNING ${refundAs('r')}, ${payment}`,
     },
     reclaim: {
       name: 'refund-reclaim',
@@ -162,6 +209,8 @@ export class RefundsRepository {
   private readonly sql: ReturnType<typeof refundStatements>;
   /** Accepts arriving together, written together (the hot path of the refund API). */
   private readonly accepts: GroupCommit<AcceptRow, Record<string, unknown> | undefined>;
+  /** Requests fixed by the API right after their accepts, together as the accepts were. */
+  private readonly requestFixes: GroupCommit<RequestFix, boolean>;
 
   constructor(private readonly dataSource: DataSource) {
     this.refundRows = dataSource.getRepository(RefundEntity);
@@ -182,6 +231,17 @@ export class RefundsRepository {
       // Each refund of a payment must see the committed amount the one before it left.
       { distinctBy: (row) => row[PAYMENT_ID_COLUMN] },
     );
+    this.requestFixes = new GroupCommit(async (fixes) => {
+      const fixed = await this.run(this.sql.fixRequests, [
+        fixes.map((f) => f.refundId),
+        fixes.map((f) => f.partnerId),
+        fixes.map((f) => f.jakartaDay),
+        fixes.map((f) => f.externalId),
+        fixes.map((f) => f.requestBody),
+      ]);
+      const ids = new Set(fixed.map((row) => row.id));
+      return fixes.map((f) => ids.has(f.refundId));
+    });
   }
 
   private run(statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
@@ -197,10 +257,7 @@ export class RefundsRepository {
    * (group commit), never two of one payment in the same one; a group PostgreSQL refuses (a
    * duplicate partnerRefundNo) is written again refund by refund.
    */
-  async accept(
-    input: NewRefund,
-    outbox: OutboxTarget,
-  ): Promise<{ refund: RefundEntity; outboxJobId: string }> {
+  async accept(input: NewRefund, outbox: OutboxTarget): Promise<AcceptedRefund> {
     for (let round = 0; round < MAX_ACCEPT_ROUNDS; round++) {
       const id = randomUUID();
       const outboxJobId = randomUUID();
@@ -223,7 +280,15 @@ export class RefundsRepository {
         if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
         throw err;
       }
-      if (row) return { refund: entityFromRow(this.refundRows, row), outboxJobId };
+      if (row)
+        return {
+          refund: entityFromRow(this.refundRows, row),
+          outboxJobId,
+          payment: {
+            partnerReferenceNo: row[`${PAYMENT_PREFIX}partner_reference_no`] as string,
+            externalId: row[`${PAYMENT_PREFIX}external_id`] as string,
+          },
+        };
       await this.whyRefused(input);
       // Not refused now: a refund FAILED in between and gave its amount back. Try again.
     }
@@ -256,10 +321,25 @@ export class RefundsRepository {
   }
 
   /**
+   * Fixes an accepted refund's request (its bytes and a reserved X-EXTERNAL-ID) before its job is
+   * queued, so that the worker's claim is one statement. False when it was not fixed (a worker
+   * fixed it first, or the drawn id was taken that day): the worker's claim then fixes it.
+   */
+  fixRequest(
+    refundId: string,
+    requestBody: string,
+    externalId: string,
+    claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
+  ): Promise<boolean> {
+    return this.requestFixes.run({ refundId, requestBody, externalId, ...claim });
+  }
+
+  /**
    * Takes the refund for a call to DOKU and counts the attempt (before the call, so a crash
-   * mid-call is counted too). The first time, it moves PENDING → PROCESSING and fixes the
-   * request: its bytes and a reserved X-EXTERNAL-ID are stored before anything is sent. Later
-   * times (retry, crash, operator retry) get the same bytes and id back. Each write is one
+   * mid-call is counted too). A request the API fixed at accept time is claimed and read in one
+   * statement. Otherwise the first claim moves PENDING → PROCESSING and fixes the request: its
+   * bytes and a reserved X-EXTERNAL-ID are stored before anything is sent. Later claims (retry,
+   * crash, operator retry) get the same bytes and id back, `resumed`. Each write is one
    * conditional statement: a claim or settlement that got there first makes it match nothing,
    * and the refund is read again.
    */
@@ -269,6 +349,18 @@ export class RefundsRepository {
     drawExternalId: () => string,
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<RefundClaim | null> {
+    // The usual case: the API fixed the request at accept time; one statement claims and reads.
+    const [fixed] = await this.run(this.sql.claimFixed, [refundId]);
+    if (fixed) {
+      const refund = entityFromRow(this.refundRows, fixed);
+      return {
+        state: 'processing',
+        refund,
+        payment: entityFromRow(this.paymentRows, fixed, PAYMENT_PREFIX),
+        // An earlier claim may have sent it.
+        resumed: refund.attempts > 1,
+      };
+    }
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const [row] = await this.run(this.sql.withPayment, [refundId]);
       if (!row) return null;

@@ -1,0 +1,21 @@
+import { buildRefundBody, compactJson } from '@app/doku-snap';
+import type { PaymentEntity, RefundEntity } from '@app/persistence';
+
+/**
+ * The bytes of a refund's DOKU request, from the refund and its payment. Computed once: the API
+ * fixes them at accept time (or a worker at its first claim), and every call resends them.
+ */
+export function refundRequestBody(
+  refund: Pick<RefundEntity, 'partnerRefundNo' | 'amountValue' | 'currency' | 'reason'>,
+  payment: Pick<PaymentEntity, 'partnerReferenceNo' | 'externalId'>,
+): string {
+  return compactJson(
+    buildRefundBody({
+      originalPartnerReferenceNo: payment.partnerReferenceNo,
+      originalExternalId: payment.externalId,
+      partnerRefundNo: refund.partnerRefundNo,
+      refundAmount: { value: refund.amountValue, currency: refund.currency },
+      reason: refund.reason ?? undefined,
+    }),
+  );
+}
