@@ -481,6 +481,43 @@ describe('refunds', () => {
     });
   });
 
+  it('claims and settlements made together are written together; two refunds of one payment both count', async () => {
+    const paid = await Promise.all([paidPayment('5000.00'), paidPayment('5000.00')]);
+    const ids: string[] = [];
+    for (const p of paid)
+      for (const value of ['1000.00', '1500.00']) {
+        const { refund, payment } = await refunds.accept(newRefund(p.id, value), outbox);
+        await refunds.fixRequest(
+          refund.id,
+          `{"for":"${payment.partnerReferenceNo}"}`,
+          drawId(),
+          claim,
+        );
+        ids.push(refund.id);
+      }
+    const claims = await Promise.all(ids.map((id) => refunds.claim(id, prepare, drawId, claim)));
+    expect(claims.map((c) => c?.state === 'processing' && !c.resumed)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    const settled = await Promise.all(ids.map((id) => refunds.markSucceeded(id, `NO-${id}`)));
+    expect(settled.map((r) => r.changed)).toEqual([true, true, true, true]);
+    for (const p of paid) expect(await refundedAmount(p.id)).toBe('2500.00');
+    const [{ claimStatements, settleStatements }] = await ds.query(
+      `SELECT count(DISTINCT processing_started_at)::int AS "claimStatements",
+              count(DISTINCT completed_at)::int AS "settleStatements"
+         FROM refunds WHERE id = ANY($1)`,
+      [ids],
+    );
+    // The first of each alone, the three made while it was in flight together.
+    expect({ claimStatements, settleStatements }).toEqual({
+      claimStatements: 2,
+      settleStatements: 2,
+    });
+  });
+
   it('prepared statements keep working after a migration adds a column (rolling deploys)', async () => {
     const p = await paidPayment('100.00');
     const accept = () => refunds.accept(newRefund(p.id, '1.00'), outbox);

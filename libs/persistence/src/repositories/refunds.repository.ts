@@ -75,6 +75,15 @@ interface RequestFix extends Omit<ExternalIdClaim, 'purpose' | 'subjectId'> {
   requestBody: string;
 }
 
+/** Each id's row of `rows` (by their `id` column), in the order of `ids`. */
+function byRefundId(
+  ids: string[],
+  rows: Record<string, unknown>[],
+): (Record<string, unknown> | undefined)[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id));
+}
+
 /** The hot statements of a refund's life, given the column lists they return. */
 function refundStatements(refundAs: (alias: string) => string, payment: string) {
   const refund = refundAs('refunds');
@@ -157,8 +166,8 @@ RETURNING r.id`,
       text: `
 UPDATE refunds r SET status = 'PROCESSING', processing_started_at = now(),
   attempts = r.attempts + 1, updated_at = now()
-FROM payments p
-WHERE r.id = $1 AND p.id = r.payment_id AND r.${OPEN}
+FROM payments p, unnest($1::uuid[]) AS i(id)
+WHERE r.id = i.id AND p.id = r.payment_id AND r.${OPEN}
   AND r.external_id IS NOT NULL AND r.request_body IS NOT NULL
 RETURNING ${refundAs('r')}, ${payment}`,
     },
@@ -174,13 +183,17 @@ RETURNING ${refund}`,
       name: 'refund-succeeded',
       text: `
 WITH refund AS (
-  UPDATE refunds SET status = 'SUCCEEDED', refund_no = $2, failure_code = NULL,
+  UPDATE refunds r SET status = 'SUCCEEDED', refund_no = i.refund_no, failure_code = NULL,
     failure_message = NULL, completed_at = now(), updated_at = now()
-  WHERE id = $1 AND ${OPEN}
-  RETURNING ${refund}
+  FROM unnest($1::uuid[], $2::text[]) AS i(id, refund_no)
+  WHERE r.id = i.id AND r.${OPEN}
+  RETURNING ${refundAs('r')}
+), paid AS (
+  -- Per payment: two refunds of one payment settled together both count.
+  SELECT payment_id, sum(amount_value) AS amount FROM refund GROUP BY payment_id
 ), payment AS (
-  UPDATE payments p SET refunded_amount = p.refunded_amount + refund.amount_value, updated_at = now()
-  FROM refund WHERE p.id = refund.payment_id
+  UPDATE payments p SET refunded_amount = p.refunded_amount + paid.amount, updated_at = now()
+  FROM paid WHERE p.id = paid.payment_id
 )
 SELECT * FROM refund`,
     },
@@ -211,6 +224,12 @@ export class RefundsRepository {
   private readonly accepts: GroupCommit<AcceptRow, Record<string, unknown> | undefined>;
   /** Requests fixed by the API right after their accepts, together as the accepts were. */
   private readonly requestFixes: GroupCommit<RequestFix, boolean>;
+  /** Claims of fixed requests and settlements, together when they come together. */
+  private readonly fixedClaims: GroupCommit<string, Record<string, unknown> | undefined>;
+  private readonly settlements: GroupCommit<
+    [string, string | null],
+    Record<string, unknown> | undefined
+  >;
 
   constructor(private readonly dataSource: DataSource) {
     this.refundRows = dataSource.getRepository(RefundEntity);
@@ -225,8 +244,10 @@ export class RefundsRepository {
           this.sql.accept,
           ACCEPT_COLUMNS.map((_, column) => refunds.map((row) => row[column])),
         );
-        const byId = new Map(accepted.map((row) => [row.id, row]));
-        return refunds.map((row) => byId.get(row[0]));
+        return byRefundId(
+          refunds.map((row) => row[0] as string),
+          accepted,
+        );
       },
       // Each refund of a payment must see the committed amount the one before it left.
       { distinctBy: (row) => row[PAYMENT_ID_COLUMN] },
@@ -242,6 +263,19 @@ export class RefundsRepository {
       const ids = new Set(fixed.map((row) => row.id));
       return fixes.map((f) => ids.has(f.refundId));
     });
+    // One refund twice in a statement would count one attempt or one settlement for both.
+    this.fixedClaims = new GroupCommit(
+      async (ids) => byRefundId(ids, await this.run(this.sql.claimFixed, [ids])),
+      { distinctBy: (id) => id },
+    );
+    this.settlements = new GroupCommit(
+      async (items) =>
+        byRefundId(
+          items.map(([id]) => id),
+          await this.run(this.sql.succeeded, [items.map(([id]) => id), items.map(([, no]) => no)]),
+        ),
+      { distinctBy: ([id]) => id },
+    );
   }
 
   private run(statement: PreparedStatement, values: unknown[]): Promise<Record<string, unknown>[]> {
@@ -350,7 +384,7 @@ export class RefundsRepository {
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<RefundClaim | null> {
     // The usual case: the API fixed the request at accept time; one statement claims and reads.
-    const [fixed] = await this.run(this.sql.claimFixed, [refundId]);
+    const fixed = await this.fixedClaims.run(refundId);
     if (fixed) {
       const refund = entityFromRow(this.refundRows, fixed);
       return {
@@ -404,7 +438,8 @@ export class RefundsRepository {
     refundId: string,
     refundNo: string | null,
   ): Promise<{ refund: RefundEntity; changed: boolean }> {
-    return this.settled(refundId, await this.run(this.sql.succeeded, [refundId, refundNo]));
+    const row = await this.settlements.run([refundId, refundNo]);
+    return this.settled(refundId, row ? [row] : []);
   }
 
   /** FAILED for good (DOKU refused it): its amount is refundable again. */
