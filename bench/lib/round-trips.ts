@@ -4,6 +4,11 @@ import type { BenchDatabase } from './service-process';
 export interface RoundTrips {
   /** Committed and rolled-back transactions in the benchmark's database. */
   databaseTransactions: number;
+  /**
+   * Deadlocks PostgreSQL broke there: grouped statements update several rows each, and a group
+   * it aborts is written again item by item; this says whether that happened.
+   */
+  databaseDeadlocks: number;
   /** Lua scripts Redis ran: nearly every BullMQ operation is one script call, one round trip. */
   redisScripts: number;
   /** Commands Redis ran, those inside the scripts included: Redis's share of the work. */
@@ -30,8 +35,11 @@ export async function roundTripMeter(
   redisUrl: string,
 ): Promise<() => Promise<RoundTrips>> {
   const read = async (): Promise<RoundTrips> => {
-    const [{ transactions }] = await db.query<{ transactions: string }>(
-      `SELECT xact_commit + xact_rollback AS transactions FROM pg_stat_database
+    const [{ transactions, deadlocks }] = await db.query<{
+      transactions: string;
+      deadlocks: string;
+    }>(
+      `SELECT xact_commit + xact_rollback AS transactions, deadlocks FROM pg_stat_database
         WHERE datname = current_database()`,
     );
     const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
@@ -43,7 +51,12 @@ export async function roundTripMeter(
         redisCommands += n;
         if (SCRIPT_COMMANDS.has(command)) redisScripts += n;
       }
-      return { databaseTransactions: Number(transactions), redisScripts, redisCommands };
+      return {
+        databaseTransactions: Number(transactions),
+        databaseDeadlocks: Number(deadlocks),
+        redisScripts,
+        redisCommands,
+      };
     } finally {
       redis.disconnect();
     }
@@ -56,6 +69,7 @@ export async function roundTripMeter(
     const after = await read();
     return {
       databaseTransactions: after.databaseTransactions - before.databaseTransactions,
+      databaseDeadlocks: after.databaseDeadlocks - before.databaseDeadlocks,
       redisScripts: after.redisScripts - before.redisScripts,
       redisCommands: after.redisCommands - before.redisCommands,
     };
@@ -67,6 +81,8 @@ export function perOperation(trips: RoundTrips, operations: number) {
   const per = (n: number) => Math.round((n / Math.max(1, operations)) * 100) / 100;
   return {
     databaseTransactions: per(trips.databaseTransactions),
+    // A count for the whole window, not per operation.
+    databaseDeadlocksInWindow: trips.databaseDeadlocks,
     redisScripts: per(trips.redisScripts),
     redisCommands: per(trips.redisCommands),
   };
