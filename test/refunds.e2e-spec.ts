@@ -191,8 +191,12 @@ describe('refunds', () => {
 
     // A count-limited cleanup on a sweep run would trim the whole queue's completed jobs.
     const queue = h.app.get<Queue>(getQueueToken(REFUNDS_QUEUE), { strict: false });
-    const sweep = await queue.getJobScheduler(REFUND_SWEEP_JOB);
-    await waitFor(() => (Date.now() > Number(sweep?.next) + 1_000 ? true : undefined));
+    const sweep = await waitFor(
+      async () => (await queue.getJobScheduler(REFUND_SWEEP_JOB)) ?? undefined,
+      15_000,
+      'the sweeper scheduled',
+    );
+    await waitFor(() => (Date.now() > Number(sweep.next) + 1_000 ? true : undefined));
     const kept = await Promise.all(ids.map((id) => queue.getJob(refundJobId(id))));
     expect(kept.filter((job) => job === undefined)).toHaveLength(0);
   });
