@@ -120,3 +120,40 @@ export function machineCpuMeter(): () => {
 export function describeMachine(m: ReturnType<ReturnType<typeof machineCpuMeter>>): string {
   return `${m.busyCores} cores busy, ${m.idleCores} idle, ${m.stolenCores} stolen`;
 }
+
+/** What the service and the machine used between start and stop of a measured window. */
+export interface ServiceCpuWindow {
+  elapsedMs: number;
+  /** All the service's threads, in ms. */
+  serviceCpuMs: number;
+  serviceCoresUsed: number;
+  threads: ReturnType<typeof threadSplitCores>;
+  machine: ReturnType<ReturnType<typeof machineCpuMeter>>;
+}
+
+/**
+ * The service's CPU (all threads, and main thread against helper threads) and the machine's,
+ * over one window: cores are worked out over the window itself, not over whatever the scenario
+ * does after it.
+ */
+export function serviceCpuMeter(pid: number): () => ServiceCpuWindow {
+  const started = Date.now();
+  const cpu0 = processCpuMs(pid);
+  const stopThreadSplit = threadSplitMeter(pid);
+  const stopMachine = machineCpuMeter();
+  return () => {
+    const elapsedMs = Math.max(1, Date.now() - started);
+    const serviceCpuMs = processCpuMs(pid) - cpu0;
+    return {
+      elapsedMs,
+      serviceCpuMs,
+      serviceCoresUsed: Math.round((serviceCpuMs / elapsedMs) * 100) / 100,
+      threads: threadSplitCores(stopThreadSplit(), elapsedMs),
+      machine: stopMachine(),
+    };
+  };
+}
+
+export function describeServiceCpu(w: ServiceCpuWindow): string {
+  return `service ${describeThreadSplit(w.threads)}; machine ${describeMachine(w.machine)}`;
+}

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  describeMachine,
-  describeThreadSplit,
-  machineCpuMeter,
-  processCpuMs,
-  threadSplitCores,
-  threadSplitMeter,
-} from '../lib/cpu';
+import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
 import { cannon, CannonRun } from '../lib/cannon';
 import { perOperation, roundTripMeter } from '../lib/round-trips';
 import type { LoopResult } from '../lib/loop';
@@ -78,13 +71,9 @@ export async function createPaymentScenario(
   const warm = await run(options.warmupSeconds);
   const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
   const stopProfile = await options.profile?.('create-payment');
-  const cpu0 = processCpuMs(service.pid);
-  const stopThreadSplit = threadSplitMeter(service.pid);
-  const stopMachine = machineCpuMeter();
+  const stopCpu = serviceCpuMeter(service.pid);
   const measured = await run(options.durationSeconds);
-  const serviceCpuMs = processCpuMs(service.pid) - cpu0;
-  const threadSplit = stopThreadSplit();
-  const machine = stopMachine();
+  const cpu = stopCpu();
   const profileFile = await stopProfile?.();
   const rss = stopRss();
   const roundTrips = perOperation(await stopRoundTrips(), measured.ok);
@@ -95,15 +84,14 @@ export async function createPaymentScenario(
 
   const throughput = (measured.ok * 1000) / measured.elapsedMs;
   const l = measured.latencies.summary();
-  const threads = threadSplitCores(threadSplit, measured.elapsedMs);
   const errors = measured.failures.total + measured.result.errors + measured.result.timeouts;
   const reference = options.sdkAt50?.throughput ?? null;
   const ratio = reference ? throughput / reference : null;
   log(
     `  ${throughput.toFixed(0)} payments/s, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, ` +
-      `${errors} errors; service CPU ${(serviceCpuMs / Math.max(1, measured.ok)).toFixed(2)} ms per ` +
-      `payment (${(serviceCpuMs / measured.elapsedMs).toFixed(2)} cores), ${roundTrips.databaseTransactions} ` +
-      `PostgreSQL transactions and ${roundTrips.redisScripts} Redis script calls per payment; peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
+      `${errors} errors; service CPU ${(cpu.serviceCpuMs / Math.max(1, measured.ok)).toFixed(2)} ms per ` +
+      `payment (${cpu.serviceCoresUsed} cores), ${roundTrips.databaseTransactions} ` +
+      `PostgreSQL transactions and ${roundTrips.redisScripts} Redis script calls per payment; peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeServiceCpu(cpu)}`,
   );
   return {
     profileFile,
@@ -121,11 +109,11 @@ export async function createPaymentScenario(
         created: measured.ok,
         seconds: measured.elapsedMs / 1000,
         createdIncludingWarmup: warm.ok + measured.ok,
-        serviceCpuMsPerPayment: serviceCpuMs / Math.max(1, measured.ok),
+        serviceCpuMsPerPayment: cpu.serviceCpuMs / Math.max(1, measured.ok),
         roundTripsPerPayment: roundTrips,
-        serviceCoresUsed: serviceCpuMs / measured.elapsedMs,
-        ...threads,
-        machine,
+        serviceCoresUsed: cpu.serviceCoresUsed,
+        ...cpu.threads,
+        machine: cpu.machine,
         failures: measured.failures.toJSON(),
         connectionErrors: measured.result.errors,
         timeouts: measured.result.timeouts,

@@ -1,13 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import {
-  describeMachine,
-  describeThreadSplit,
-  machineCpuMeter,
-  processCpuMs,
-  threadSplitCores,
-  threadSplitMeter,
-} from '../lib/cpu';
+import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
 import { cannon } from '../lib/cannon';
 import { perOperation, roundTripMeter } from '../lib/round-trips';
 import { mapLimit } from '../lib/loop';
@@ -154,9 +147,7 @@ export async function refundPipeline(
   }));
   const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
   const stopProfile = await o.profile?.('refund-pipeline');
-  const cpu0 = processCpuMs(service.pid);
-  const stopThreadSplit = threadSplitMeter(service.pid);
-  const stopMachine = machineCpuMeter();
+  const stopCpu = serviceCpuMeter(service.pid);
   let accepted = 0;
   let lastAcceptAt = 0;
   const started = Date.now();
@@ -210,9 +201,7 @@ export async function refundPipeline(
   ]);
   watching = false;
   await watcher.catch(() => undefined);
-  const serviceCpuMs = processCpuMs(service.pid) - cpu0;
-  const threadSplit = stopThreadSplit();
-  const machine = stopMachine();
+  const cpu = stopCpu();
   const profileFile = await stopProfile?.();
   await simulator.configure({ latencyMs: 0 });
   const roundTrips = perOperation(await stopRoundTrips(), accepted);
@@ -312,16 +301,15 @@ export async function refundPipeline(
     .filter((r) => r.completed_ms !== null)
     .map((r) => Number(r.completed_ms));
   const settledWhileAccepting = completedAt.filter((t) => t <= lastCreated).length;
+  const acceptWindowMs = Math.max(1, lastCreated - firstCreated);
   const phases = {
-    whileAcceptingPerSecond:
-      (settledWhileAccepting * 1000) / Math.max(1, lastCreated - firstCreated),
+    whileAcceptingPerSecond: (settledWhileAccepting * 1000) / acceptWindowMs,
     afterAcceptsPerSecond:
       ((completedAt.length - settledWhileAccepting) * 1000) /
       Math.max(1, lastCompleted - lastCreated),
   };
   const throughput = succeeded > 0 ? (succeeded * 1000) / windowMs : 0;
   const polledMs = settledAt > 0 ? settledAt - started : Number.NaN;
-  const acceptSeconds = (lastAcceptAt - started) / 1000;
   const errors =
     accepts.failures.total +
     accepts.result.errors +
@@ -332,11 +320,10 @@ export async function refundPipeline(
     totalsMismatched;
   const ratio = throughput / ideal;
   const l = perRefund.summary();
-  const threads = threadSplitCores(threadSplit, Date.now() - started);
   log(
     `  ${succeeded}/${o.refunds} SUCCEEDED in ${(windowMs / 1000).toFixed(2)} s: ` +
       `${throughput.toFixed(0)}/s = ${(ratio * 100).toFixed(0)}% of ideal; accepts took ` +
-      `${((lastCreated - firstCreated) / 1000).toFixed(2)} s (p50 ${accepts.latencies.summary().p50.toFixed(0)} ms), ` +
+      `${(acceptWindowMs / 1000).toFixed(2)} s (p50 ${accepts.latencies.summary().p50.toFixed(0)} ms), ` +
       `settled ${phases.whileAcceptingPerSecond.toFixed(0)}/s meanwhile and ` +
       `${phases.afterAcceptsPerSecond.toFixed(0)}/s after; per refund p50 ` +
       `${queued.summary().p50.toFixed(0)} ms waiting for a worker, ${executing.summary().p50.toFixed(0)} ms claim to SUCCEEDED; lost ${lost}, doubled ${doubled}, totals mismatched ${totalsMismatched}` +
@@ -346,7 +333,7 @@ export async function refundPipeline(
       `${settledToFinished.summary().p50.toFixed(0)} ms, slots busy ` +
       `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%` +
       `; ${roundTrips.databaseTransactions} PostgreSQL transactions and ${roundTrips.redisScripts} ` +
-      `Redis script calls per refund; service ${describeThreadSplit(threads)}; machine ${describeMachine(machine)}`,
+      `Redis script calls per refund; ${describeServiceCpu(cpu)}`,
   );
   const row: ScenarioRow = {
     name: `3 refund pipeline, ${o.refunds} refunds, DOKU +${o.dokuLatencyMs} ms`,
@@ -374,10 +361,9 @@ export async function refundPipeline(
       refundsWithMoreThanOneAttempt: attemptsAboveOne,
       settleWindowSeconds: windowMs / 1000,
       settledPerSecond: phases,
-      acceptWindowSeconds: (lastCreated - firstCreated) / 1000,
+      acceptWindowSeconds: acceptWindowMs / 1000,
       polledWindowSeconds: polledMs / 1000,
-      acceptSeconds,
-      acceptsPerSecond: accepted / acceptSeconds,
+      acceptsPerSecond: (accepted * 1000) / acceptWindowMs,
       acceptLatencyMs: accepts.latencies.summary(),
       waitingForWorkerMs: queued.summary(),
       claimToSucceededMs: executing.summary(),
@@ -391,12 +377,12 @@ export async function refundPipeline(
         firstAcceptToFirstActiveMs: firstProcessed - firstCreated,
         firstAcceptToFirstClaimMs: firstClaimed - firstCreated,
       },
-      serviceCpuMsPerRefund: serviceCpuMs / Math.max(1, accepted),
+      serviceCpuMsPerRefund: cpu.serviceCpuMs / Math.max(1, accepted),
       // The benchmark's watcher adds about one transaction per 100 ms of the run.
       roundTripsPerRefund: roundTrips,
-      serviceCoresUsed: serviceCpuMs / Math.max(1, Date.now() - started),
-      ...threads,
-      machine,
+      serviceCoresUsed: cpu.serviceCoresUsed,
+      ...cpu.threads,
+      machine: cpu.machine,
       timedOut,
       payments: paymentsNeeded,
       refundsPerPayment: o.refundsPerPayment,
