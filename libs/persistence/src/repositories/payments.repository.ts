@@ -10,7 +10,7 @@ import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
-import { columnList, entityFromRow } from './rows';
+import { columnArrays, columnList, entityFromRow, rowsInOrder, unnestInput } from './rows';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -86,8 +86,7 @@ const CREATE_PAYMENTS: PreparedStatement = {
   name: 'payment-create',
   text: `
 WITH input AS (
-  SELECT * FROM unnest(${CREATE_COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ')})
-    AS i(${CREATE_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT * FROM ${unnestInput(CREATE_COLUMNS)}
 ), ext AS (
   INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
   SELECT partner_id, jakarta_day, external_id, 'payment', id FROM input
@@ -128,10 +127,12 @@ export class PaymentsRepository {
       const created = await runPrepared<CreatedRow>(
         this.dataSource,
         CREATE_PAYMENTS,
-        CREATE_COLUMNS.map((_, column) => payments.map((row) => row[column])),
+        columnArrays(CREATE_COLUMNS, payments),
       );
-      const byId = new Map(created.map((row) => [row.id, row]));
-      return payments.map((row) => byId.get(row[0] as string));
+      return rowsInOrder(
+        payments.map((row) => row[0]),
+        created,
+      );
     });
     const rows = dataSource.getRepository(PaymentEntity);
     // Only the fields DOKU gave replace what is stored.
@@ -151,8 +152,10 @@ RETURNING ${columnList(rows, 'p')}`,
         answers.map((a) => a.referenceNo),
         answers.map((a) => a.externalId),
       ]);
-      const byId = new Map(updated.map((row) => [row.id as string, entityFromRow(rows, row)]));
-      return answers.map((a) => byId.get(a.id));
+      return rowsInOrder(
+        answers.map((a) => a.id),
+        updated,
+      ).map((row) => row && entityFromRow(rows, row));
     });
   }
 

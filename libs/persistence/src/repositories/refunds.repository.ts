@@ -6,7 +6,7 @@ import { compareMoney, fromMinorUnits, toMinorUnits } from '../money';
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
-import { columnList, entityFromRow } from './rows';
+import { columnArrays, columnList, entityFromRow, rowsInOrder, unnestInput } from './rows';
 
 export interface NewRefund {
   paymentId: string;
@@ -75,15 +75,6 @@ interface RequestFix extends Omit<ExternalIdClaim, 'purpose' | 'subjectId'> {
   requestBody: string;
 }
 
-/** Each id's row of `rows` (by their `id` column), in the order of `ids`. */
-function byRefundId(
-  ids: string[],
-  rows: Record<string, unknown>[],
-): (Record<string, unknown> | undefined)[] {
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id));
-}
-
 /** The hot statements of a refund's life, given the column lists they return. */
 function refundStatements(refundAs: (alias: string) => string, payment: string) {
   const refund = refundAs('refunds');
@@ -93,8 +84,7 @@ function refundStatements(refundAs: (alias: string) => string, payment: string) 
       name: 'refund-accept',
       text: `
 WITH input AS (
-  SELECT * FROM unnest(${ACCEPT_COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ')})
-    AS i(${ACCEPT_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT * FROM ${unnestInput(ACCEPT_COLUMNS)}
 ), payment AS (
   UPDATE payments p
   SET refund_committed_amount = p.refund_committed_amount + i.amount_value, updated_at = now()
@@ -240,12 +230,9 @@ export class RefundsRepository {
     );
     this.accepts = new GroupCommit(
       async (refunds) => {
-        const accepted = await this.run(
-          this.sql.accept,
-          ACCEPT_COLUMNS.map((_, column) => refunds.map((row) => row[column])),
-        );
-        return byRefundId(
-          refunds.map((row) => row[0] as string),
+        const accepted = await this.run(this.sql.accept, columnArrays(ACCEPT_COLUMNS, refunds));
+        return rowsInOrder(
+          refunds.map((row) => row[0]),
           accepted,
         );
       },
@@ -260,17 +247,19 @@ export class RefundsRepository {
         fixes.map((f) => f.externalId),
         fixes.map((f) => f.requestBody),
       ]);
-      const ids = new Set(fixed.map((row) => row.id));
-      return fixes.map((f) => ids.has(f.refundId));
+      return rowsInOrder(
+        fixes.map((f) => f.refundId),
+        fixed,
+      ).map((row) => row !== undefined);
     });
     // One refund twice in a statement would count one attempt or one settlement for both.
     this.fixedClaims = new GroupCommit(
-      async (ids) => byRefundId(ids, await this.run(this.sql.claimFixed, [ids])),
+      async (ids) => rowsInOrder(ids, await this.run(this.sql.claimFixed, [ids])),
       { distinctBy: (id) => id },
     );
     this.settlements = new GroupCommit(
       async (items) =>
-        byRefundId(
+        rowsInOrder(
           items.map(([id]) => id),
           await this.run(this.sql.succeeded, [items.map(([id]) => id), items.map(([, no]) => no)]),
         ),
