@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dokuAnswersOnce } from './support/flows';
+import { dokuAnswersOnce, paymentByReference } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { discrepancies } from './support/metrics';
 
@@ -87,11 +87,7 @@ describe('POST /v1/payments', () => {
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('PAYMENT_REJECTED');
     expect(res.body.details[0]).toMatchObject({ dokuResponseCode: '4035402' });
-    const stored = await h.http
-      .get('/v1/payments')
-      .query({ partnerReferenceNo: body.partnerReferenceNo })
-      .set(h.auth);
-    expect(stored.body.items[0]).toMatchObject({
+    expect(await paymentByReference(h, body.partnerReferenceNo)).toMatchObject({
       status: 'FAILED',
       failureCode: '4035402',
       failureMessage: 'Exceeds Transaction Amount Limit',
@@ -109,12 +105,7 @@ describe('POST /v1/payments', () => {
       code: 'DOKU_OUTCOME_UNKNOWN',
       details: [expect.objectContaining({ message: '4095401 Duplicate partnerReferenceNo' })],
     });
-    const [stored] = (
-      await h.http
-        .get('/v1/payments')
-        .query({ partnerReferenceNo: body.partnerReferenceNo })
-        .set(h.auth)
-    ).body.items;
+    const stored = await paymentByReference(h, body.partnerReferenceNo);
     expect(stored).toMatchObject({ status: 'PENDING', failureCode: null });
     await h.sim.control.completePayment(body.partnerReferenceNo as string, '00');
     const checked = await h.http.post(`/v1/payments/${stored.id}/status-check`).set(h.auth);
@@ -161,15 +152,12 @@ describe('POST /v1/payments', () => {
     const first = await create(body, { 'Idempotency-Key': key });
     expect(first.status).toBe(503);
     expect(first.body.code).toBe('DOKU_OUTCOME_UNKNOWN');
-    const pending = await h.http
-      .get('/v1/payments')
-      .query({ partnerReferenceNo: body.partnerReferenceNo })
-      .set(h.auth);
-    expect(pending.body.items[0]).toMatchObject({ status: 'PENDING', redirectUrl: null });
+    const pending = await paymentByReference(h, body.partnerReferenceNo);
+    expect(pending).toMatchObject({ status: 'PENDING', redirectUrl: null });
 
     const retry = await create(body, { 'Idempotency-Key': key });
     expect(retry.status).toBe(201);
-    expect(retry.body).toMatchObject({ id: pending.body.items[0].id, status: 'PENDING' });
+    expect(retry.body).toMatchObject({ id: pending.id, status: 'PENDING' });
     expect(retry.body.redirectUrl).toBeTruthy();
     expect(
       h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo),
@@ -257,12 +245,7 @@ describe('POST /v1/payments/:id/status-check', () => {
     dokuAnswersOnce(h, 'dana_payment', '4035402', 'Exceeds Transaction Amount Limit', 'after');
     const body = paymentBody();
     expect((await create(body)).status).toBe(422);
-    const [failed] = (
-      await h.http
-        .get('/v1/payments')
-        .query({ partnerReferenceNo: body.partnerReferenceNo })
-        .set(h.auth)
-    ).body.items;
+    const failed = await paymentByReference(h, body.partnerReferenceNo);
     await h.sim.control.completePayment(body.partnerReferenceNo as string, '00');
     const counted = () => discrepancies(h, 'status_check', 'final_status_conflict');
     const before = await counted();

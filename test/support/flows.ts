@@ -40,6 +40,13 @@ export async function getPayment(h: Harness, id: string) {
   return (await h.http.get(`/v1/payments/${id}`).set(h.auth)).body;
 }
 
+/** The payment of an order (its partnerReferenceNo) as the API lists it, if there is one. */
+export async function paymentByReference(h: Harness, partnerReferenceNo: unknown) {
+  const res = await h.http.get('/v1/payments').query({ partnerReferenceNo }).set(h.auth);
+  expect(res.status).toBe(200);
+  return res.body.items[0];
+}
+
 /** A payment the customer has paid (settled here through DOKU's check status, not the notification). */
 export async function paidPayment(
   h: Harness,
