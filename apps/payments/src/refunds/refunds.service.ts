@@ -46,16 +46,7 @@ export class RefundsService {
       throw refusal(err);
     }
     await this.fixRequest(accepted);
-    try {
-      await this.queue.enqueue(accepted.refund.id);
-      await this.outbox.markDispatched(accepted.outboxJobId);
-    } catch (err) {
-      // Accepted all the same: the outbox relay enqueues it once Redis answers again.
-      this.logger.warn(
-        { refundId: accepted.refund.id, reason: (err as Error).message },
-        'refund accepted, queue unavailable; left to the outbox relay',
-      );
-    }
+    await this.dispatch(accepted);
     return { status: 202, body: toRefundView(accepted.refund) };
   }
 
@@ -75,6 +66,27 @@ export class RefundsService {
       this.logger.warn(
         { refundId: refund.id, reason: (err as Error).message },
         'refund request not fixed at accept; its worker fixes it',
+      );
+    }
+  }
+
+  /** Accepted all the same when either step fails: the outbox relay queues the job later. */
+  private async dispatch({ refund, outboxJobId }: AcceptedRefund): Promise<void> {
+    try {
+      await this.queue.enqueue(refund.id);
+    } catch (err) {
+      this.logger.warn(
+        { refundId: refund.id, reason: (err as Error).message },
+        'refund accepted, queue unavailable; left to the outbox relay',
+      );
+      return;
+    }
+    try {
+      await this.outbox.markDispatched(outboxJobId);
+    } catch (err) {
+      this.logger.warn(
+        { refundId: refund.id, reason: (err as Error).message },
+        'refund queued, its outbox row not marked; the relay will queue it again (a no-op)',
       );
     }
   }
