@@ -47,6 +47,14 @@ export type RefundClaim =
   /** PROCESSING now: send `refund.requestBody` with `refund.externalId` (a resend if `resumed`). */
   | { state: 'processing'; refund: RefundEntity; payment: PaymentEntity; resumed: boolean };
 
+/** Claimed: every claim counts an attempt, so more than one means an earlier claim may have sent it. */
+const processing = (refund: RefundEntity, payment: PaymentEntity): RefundClaim => ({
+  state: 'processing',
+  refund,
+  payment,
+  resumed: refund.attempts > 1,
+});
+
 const MAX_CLAIM_ROUNDS = 5;
 const MAX_ACCEPT_ROUNDS = 3;
 const PAYMENT_PREFIX = 'payment__';
@@ -374,16 +382,11 @@ export class RefundsRepository {
   ): Promise<RefundClaim | null> {
     // The usual case: the API fixed the request at accept time; one statement claims and reads.
     const fixed = await this.fixedClaims.run(refundId);
-    if (fixed) {
-      const refund = entityFromRow(this.refundRows, fixed);
-      return {
-        state: 'processing',
-        refund,
-        payment: entityFromRow(this.paymentRows, fixed, PAYMENT_PREFIX),
-        // An earlier claim may have sent it.
-        resumed: refund.attempts > 1,
-      };
-    }
+    if (fixed)
+      return processing(
+        entityFromRow(this.refundRows, fixed),
+        entityFromRow(this.paymentRows, fixed, PAYMENT_PREFIX),
+      );
     for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
       const [row] = await this.run(this.sql.withPayment, [refundId]);
       if (!row) return null;
@@ -391,7 +394,6 @@ export class RefundsRepository {
       if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED')
         return { state: 'final', refund };
       const payment = entityFromRow(this.paymentRows, row, PAYMENT_PREFIX);
-      const resumed = refund.status === 'PROCESSING';
       const updated =
         refund.externalId && refund.requestBody
           ? await this.run(this.sql.reclaim, [refundId])
@@ -403,12 +405,7 @@ export class RefundsRepository {
               drawExternalId(),
             ]);
       if (updated.length === 1)
-        return {
-          state: 'processing',
-          refund: entityFromRow(this.refundRows, updated[0]),
-          payment,
-          resumed,
-        };
+        return processing(entityFromRow(this.refundRows, updated[0]), payment);
       // Another claim or a settlement got there first, or the drawn id was taken that day.
     }
     throw new ExternalIdExhaustedError();
