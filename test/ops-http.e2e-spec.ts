@@ -24,6 +24,8 @@ describe('HTTP hygiene', () => {
     expect(api.headers['x-content-type-options']).toBe('nosniff');
     expect(api.headers['content-security-policy']).toContain("default-src 'self'");
     expect(api.headers['x-powered-by']).toBeUndefined();
+    // A trailing slash routes as without one, as it did under Express.
+    expect((await h.http.get('/health/live/')).status).toBe(200);
 
     const docs = await h.http.get('/docs/');
     expect(docs.status).toBe(200);
@@ -72,6 +74,23 @@ describe('HTTP hygiene', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/\bat .+:\d+/);
   });
 
+  it('refuses a compressed body (415) rather than reading its bytes as JSON', async () => {
+    const res = await h.http
+      .post('/v1/payments')
+      .set(h.auth)
+      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' })
+      .send(JSON.stringify({ orderTitle: 'x' }));
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', details: [] });
+    const plain = await h.http
+      .post('/v1/payments')
+      .set(h.auth)
+      .set({ 'Content-Type': 'application/json', 'Content-Encoding': 'identity' })
+      .send(JSON.stringify({ orderTitle: 'x' }));
+    expect(plain.status).toBe(400);
+    expect(plain.body.code).toBe('VALIDATION_FAILED');
+  });
+
   /** Sends `send` until it is answered 429 (or one more time than the limit allows). */
   async function untilLimited(send: () => PromiseLike<Answer>): Promise<Answer & { sent: number }> {
     for (let sent = 1; ; sent++) {
@@ -99,5 +118,28 @@ describe('HTTP hygiene', () => {
 
     for (const path of ['/health/live', '/health/ready', '/metrics'])
       expect((await h.http.get(path)).status, path).toBe(200);
+  });
+});
+
+describe('behind a proxy (TRUST_PROXY as a hop count)', () => {
+  let proxied: Harness;
+  beforeAll(async () => {
+    proxied = await startHarness({ env: { TRUST_PROXY: '1', THROTTLE_LIMIT: '2' } });
+  });
+  afterAll(() => proxied?.close());
+
+  const from = (address: string) =>
+    proxied.http
+      .get(`/v1/refunds/${crypto.randomUUID()}`)
+      .set(proxied.auth)
+      .set('X-Forwarded-For', address);
+
+  it('limits each caller the proxy names, not the proxy', async () => {
+    expect((await from('198.51.100.1')).status).toBe(404);
+    expect((await from('198.51.100.1')).status).toBe(404);
+    expect((await from('198.51.100.1')).status).toBe(429);
+    expect((await from('198.51.100.2')).status).toBe(404);
+    // Only the hop in front is trusted: an address the caller put further left is not theirs.
+    expect((await from('203.0.113.9, 198.51.100.1')).status).toBe(429);
   });
 });

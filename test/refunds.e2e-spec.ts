@@ -235,6 +235,15 @@ describe('Bull Board', () => {
   it('is closed without credentials, open with them, and lists the queues', async () => {
     expect((await h.http.get('/admin/queues')).status).toBe(401);
     expect((await h.http.get('/admin/queues').auth('ops', 'wrong')).status).toBe(401);
+    // Everything beneath the page too: its API (which retries and removes jobs) and its assets.
+    for (const path of [
+      '/admin/queues/',
+      '/admin/queues/api/queues',
+      '/admin/queues/api/redis/stats',
+    ]) {
+      expect((await h.http.get(path)).status).toBe(401);
+    }
+    expect((await h.http.put('/admin/queues/api/queues/refunds/retry/failed')).status).toBe(401);
     const page = await h.http.get('/admin/queues').auth('ops', 'ops-secret-password');
     expect(page.status).toBe(200);
     const api = await h.http.get('/admin/queues/api/queues').auth('ops', 'ops-secret-password');

@@ -57,7 +57,7 @@ export class AppModule {
         ...(api ? [PaymentsModule] : []),
         RefundsModule.forRole(config.role),
         SettlementModule.forRoot(config),
-        ...(api ? [QueueDashboardModule.forRoot(config)] : []),
+        ...(api ? [QueueDashboardModule.forRoot()] : []),
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiError, ErrorBody } from './api-error';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -19,10 +19,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toResponse(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    if (!res.headersSent) res.status(status).json(body);
+    if (!reply.sent) void reply.status(status).send(body);
   }
 
   toResponse(exception: unknown): { status: number; body: ErrorBody } {
@@ -52,7 +52,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 function httpStatusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
-  // body-parser errors carry a status of their own (400 malformed JSON, 413 too large, 415 charset).
+  // Fastify's errors carry a status of their own (413 body too large, 415 media type, 400 ...).
   const status =
     (exception as { status?: unknown; statusCode?: unknown })?.status ??
     (exception as { statusCode?: unknown })?.statusCode;
@@ -60,9 +60,7 @@ function httpStatusOf(exception: unknown): number | undefined {
 }
 
 function safeMessage(exception: unknown, status: number): string {
-  const type = (exception as { type?: string })?.type;
-  if (type === 'entity.parse.failed') return 'The request body is not valid JSON.';
-  if (type === 'entity.too.large') return 'The request body is too large.';
+  if (status === 413) return 'The request body is too large.';
   if (status === 404) return 'No such route.';
   if (exception instanceof HttpException) {
     const response = exception.getResponse();

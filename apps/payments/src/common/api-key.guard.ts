@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '../config/tokens';
 import type { AppConfig } from '../config/app-config';
 import { ApiError } from './api-error';
 
-export type AuthenticatedRequest = Request & { caller?: string };
+export type AuthenticatedRequest = FastifyRequest & { caller?: string };
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 

@@ -34,7 +34,7 @@ export interface AppConfig {
   outboxRelayEveryMs: number;
   /** Requests per client address and window on the HTTP endpoints; limit 0: no limit. */
   throttle: { limit: number; ttlMs: number };
-  /** Express' `trust proxy` setting; undefined: trust no proxy. */
+  /** Which proxies in front may set X-Forwarded-For (Fastify's trustProxy); undefined: none. */
   trustProxy?: boolean | number | string;
   simulatorPublicUrl?: string;
 }

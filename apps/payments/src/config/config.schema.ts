@@ -102,7 +102,7 @@ export const envSchema = z.object({
   THROTTLE_LIMIT: integer(0, 1_000_000, 1_000),
   THROTTLE_TTL_MS: positiveInt(10_000),
   /**
-   * Express' `trust proxy`: which proxies in front may set X-Forwarded-For, so the rate limit and
+   * Which proxies in front may set X-Forwarded-For, so the rate limit and
    * the logs see the caller's address, not the load balancer's: `true`, a hop count, or
    * comma-separated addresses, subnets or `loopback`/`linklocal`/`uniquelocal`. Unset: none.
    */

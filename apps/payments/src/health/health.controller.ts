@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Res, ServiceUnavailableException } from '@nest
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { DatabaseHealthIndicator } from './database.indicator';
 import { RedisHealthIndicator } from './redis.indicator';
 
@@ -33,7 +33,7 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  async readiness(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async readiness(@Res({ passthrough: true }) res: FastifyReply): Promise<HealthCheckResult> {
     try {
       const result = await this.health.check([
         () => this.database.check(),

@@ -1,22 +1,24 @@
 import { Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { echoRequestId } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
-import { httpMetricsMiddleware } from './http-metrics.middleware';
-import { securityHeaders } from './security-headers';
+import { timeRequests } from './http-metrics';
+import { addSecurityHeaders } from './security-headers';
 
 /**
- * Middleware every request goes through before anything else: timing for /metrics and
- * helmet's headers. Registered while Nest builds the module graph (this module is imported
- * first) because some feature modules mount middleware of their own at that time (DOKU's body
- * capture), and those answers must be timed and carry the headers too.
+ * Hooks every request goes through before anything else: timing for /metrics, the request id
+ * sent back, and helmet's headers. Added while Nest builds the module graph, before any route exists, so that every
+ * route (ours, Bull Board's, the OpenAPI UI's) and every 404 is timed and carries the headers.
  */
 @Module({})
 export class HttpEdgeModule {
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsService) {
-    const http = adapterHost.httpAdapter;
     // A bare testing module has no HTTP adapter: nothing to guard.
-    if (!http) return;
-    http.use(httpMetricsMiddleware(metrics));
-    http.use(securityHeaders());
+    const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    timeRequests(fastify, metrics);
+    echoRequestId(fastify);
+    addSecurityHeaders(fastify);
   }
 }

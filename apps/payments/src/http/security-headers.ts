@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
 
 /** Pages for people (OpenAPI UI, Bull Board) load inline scripts and styles. */
@@ -9,11 +9,15 @@ const UI_PREFIXES = ['/docs', '/admin/queues'];
  * (JSON only, nothing to run) and dropped for the two UIs, which it would break; the other
  * headers (nosniff, frame and referrer policies, HSTS ...) apply everywhere.
  */
-export function securityHeaders() {
+export function addSecurityHeaders(fastify: FastifyInstance): void {
   const strict = helmet();
   const forUi = helmet({ contentSecurityPolicy: false });
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const ui = UI_PREFIXES.some((p) => req.path === p || req.path.startsWith(`${p}/`));
-    (ui ? forUi : strict)(req, res, next);
-  };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const path = request.url.split('?', 1)[0];
+    const ui = UI_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+    // helmet only sets headers on the Node response, which Fastify's own headers join.
+    (ui ? forUi : strict)(request.raw, reply.raw, (err?: unknown) =>
+      done(err as Error | undefined),
+    );
+  });
 }

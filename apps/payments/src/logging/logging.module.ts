@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DynamicModule, Module } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { REDACTED_PATHS } from './redaction';
 
-const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** Probes and scrapes come every few seconds: logging each would drown the log. */
 const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * JSON logs (pino) with a request id on every line of a request, secrets redacted. The request id
- * is the caller's X-Request-Id when it is sane, a UUID otherwise, and is sent back in
- * X-Request-Id so a caller can quote it.
+ * JSON logs (pino) with a request id on every line of a request (see request-id.ts), secrets
+ * redacted.
  */
 @Module({})
 export class LoggingModule {
@@ -24,17 +20,13 @@ export class LoggingModule {
       module: LoggingModule,
       imports: [
         LoggerModule.forRoot({
+          // nestjs-pino's default route, `{/*splat}`, reaches @fastify/middie 9.3.6 as
+          // `/{/*splat}`, which matches no request: the logger would never run.
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
           pinoHttp: [
             {
               level: config.logLevel,
               redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-              genReqId: (req: IncomingMessage, res: ServerResponse) => {
-                const given = req.headers['x-request-id'];
-                const id =
-                  typeof given === 'string' && REQUEST_ID_RE.test(given) ? given : randomUUID();
-                res.setHeader('X-Request-Id', id);
-                return id;
-              },
               // Bindings of the root logger, not per-request props: pino-http would build (and
               // redact) two more child loggers per request for them.
               base: {

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Clock, ServiceCode, SnapCredentials, snapTimestamp } from '@app/doku-snap';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from '../config/tokens';
@@ -28,7 +28,7 @@ export class AccessTokenController {
 
   @Post(TOKEN_PATH)
   @HttpCode(200)
-  issue(@Req() req: DokuRequest, @Res({ passthrough: true }) res: Response) {
+  issue(@Req() req: DokuRequest, @Res({ passthrough: true }) res: FastifyReply) {
     const nowMs = this.clock.now();
     verifyTokenRequest(
       {
@@ -45,9 +45,9 @@ export class AccessTokenController {
       },
     );
     const { accessToken, expiresIn } = this.tokens.issue();
-    res.setHeader('X-CLIENT-KEY', this.credentials.clientId);
-    res.setHeader('X-TIMESTAMP', snapTimestamp(nowMs));
-    res.setHeader('Cache-Control', 'no-store');
+    res.header('X-CLIENT-KEY', this.credentials.clientId);
+    res.header('X-TIMESTAMP', snapTimestamp(nowMs));
+    res.header('Cache-Control', 'no-store');
     return {
       responseCode: '2007300',
       responseMessage: 'Successful',

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Response } from 'express';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ServiceCode } from '@app/doku-snap';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccessTokenController, TOKEN_PATH } from './access-token.controller';
-import { captureDokuBody } from './doku-body';
+import { captureDokuBodies } from './doku-body';
 import { NOTIFY_PATH, NotificationAuthenticator } from './notification-authenticator';
 import { NotificationTokenService } from './notification-token.service';
 import { NotificationsService } from './notifications.service';
@@ -22,23 +22,21 @@ import { snapErrors } from './snap-error';
 })
 export class NotificationsModule {
   constructor(adapterHost: HttpAdapterHost, metrics: MetricsService) {
-    // Registered while Nest builds the module graph, which is before createApp installs the
-    // app-wide JSON parser: DOKU's bodies are read here first, as bytes, so even a body that is
-    // not JSON gets a SNAP answer. Without an HTTP adapter (a bare testing module) the JSON
-    // parser's own copy of the raw bytes is used instead.
-    const http = adapterHost.httpAdapter;
-    if (!http) return;
-    const refuse = (service: string, onRefused?: () => void) => (res: Response) => {
+    // Registered while Nest builds the module graph, before Nest adds its routes, which is when
+    // Fastify's onRoute hook sees them. Without an HTTP adapter (a bare testing module) there are
+    // no routes to mark.
+    const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
+    const refuse = (service: string, onRefused?: () => void) => (reply: FastifyReply) => {
       onRefused?.();
       const error = snapErrors(service).badRequest();
-      res.status(error.httpStatus).json(error.toBody());
+      void reply.status(error.httpStatus).send(error.toBody());
     };
-    http.use(TOKEN_PATH, captureDokuBody(refuse(ServiceCode.B2B_TOKEN)));
-    http.use(
-      NOTIFY_PATH,
-      captureDokuBody(
-        refuse(ServiceCode.DEBIT_NOTIFY, () => metrics.notifications.inc({ outcome: 'malformed' })),
+    captureDokuBodies(fastify, {
+      [TOKEN_PATH]: refuse(ServiceCode.B2B_TOKEN),
+      [NOTIFY_PATH]: refuse(ServiceCode.DEBIT_NOTIFY, () =>
+        metrics.notifications.inc({ outcome: 'malformed' }),
       ),
-    );
+    });
   }
 }

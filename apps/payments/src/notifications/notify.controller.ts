@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ServiceCode } from '@app/doku-snap';
 import { MetricsService } from '../metrics/metrics.service';
 import { DokuRequest } from './doku-body';
@@ -32,7 +32,7 @@ export class NotifyController {
   @HttpCode(200)
   async notify(
     @Req() req: DokuRequest,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<SnapErrorBody> {
     let receipt: NotificationReceipt;
     try {

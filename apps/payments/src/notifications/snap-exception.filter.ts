@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { SnapError, snapErrors } from './snap-error';
 
 /**
@@ -14,11 +14,11 @@ export class SnapExceptionFilter implements ExceptionFilter {
   constructor(private readonly service: string) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.toSnapError(exception);
     if (error.httpStatus >= 500)
       this.logger.error({ err: exception }, 'DOKU call failed on our side');
-    if (!res.headersSent) res.status(error.httpStatus).json(error.toBody());
+    if (!reply.sent) void reply.status(error.httpStatus).send(error.toBody());
   }
 
   private toSnapError(exception: unknown): SnapError {

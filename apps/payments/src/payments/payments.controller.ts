@@ -12,10 +12,10 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
 import { IdempotencyService } from '../common/idempotency.service';
-import { RequestWithRawBody } from '../common/json-body';
+import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { FindPaymentsQuery } from './dto/find-payments.query';
@@ -45,7 +45,7 @@ export class PaymentsController {
   async create(
     @Body() dto: CreatePaymentDto,
     @Req() req: AuthenticatedRequest & RequestWithRawBody,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);

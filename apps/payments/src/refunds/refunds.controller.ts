@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
 import { IdempotencyService } from '../common/idempotency.service';
-import { RequestWithRawBody } from '../common/json-body';
+import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { RefundView } from '../payments/payment.view';
 import { CreateRefundDto } from './dto/create-refund.dto';
@@ -27,7 +27,7 @@ export class RefundsController {
     @Param('id', new UuidParamPipe('id')) paymentId: string,
     @Body() dto: CreateRefundDto,
     @Req() req: AuthenticatedRequest & RequestWithRawBody,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash(

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../common/api-error';
+
+/** The body bytes as received: DOKU's signatures and our idempotency hashes are over them. */
+export type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
+
+/** Route config (`config` of a Fastify route) for routes that read their body as bytes only. */
+export interface RawBodyRouteConfig {
+  rawBodyOnly?: boolean;
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+const notJson = () => new ApiError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+
+function rawBodyOnly(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBodyOnly === true;
+}
+
+/**
+ * Every body is read as bytes, uncompressed, (up to Fastify's bodyLimit) and kept on the request. JSON bodies are
+ * parsed strictly, prototype-pollution keys refused at parse time; a body of another type is kept
+ * as bytes and left unparsed, so the validation of the route refuses it as it would a missing one.
+ * Routes marked `rawBodyOnly` (DOKU's calls) get bytes whatever their type: they answer a body
+ * that is not JSON themselves, in their own format.
+ */
+export function installBodyParsers(fastify: FastifyInstance): void {
+  // Fastify would read a compressed body as if it were plain: refuse any coding but identity.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
+    const coding = request.headers['content-encoding'];
+    if (coding === undefined || coding.trim().toLowerCase() === 'identity') {
+      return done(null, payload);
+    }
+    done(
+      new ApiError(
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        'Content-Encoding is not supported: send the body as is.',
+      ),
+      payload,
+    );
+  });
+  fastify.removeAllContentTypeParsers();
+  const parseJson = (
+    request: RequestWithRawBody,
+    body: Buffer,
+    done: (err: Error | null, body?: unknown) => void,
+  ) => {
+    request.rawBody = body;
+    if (rawBodyOnly(request)) return done(null, undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString('utf8'), (key: string, value: unknown) => {
+        if (FORBIDDEN_KEYS.has(key)) throw notJson();
+        return value;
+      });
+    } catch {
+      return done(notJson(), undefined);
+    }
+    done(null, parsed);
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
+  fastify.addContentTypeParser(/^application\/[^;\s]+\+json$/, { parseAs: 'buffer' }, parseJson);
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer' },
+    (request: RequestWithRawBody, body: Buffer, done) => {
+      request.rawBody = body;
+      done(null, undefined);
+    },
+  );
+}
