@@ -1,0 +1,78 @@
+import Fastify, { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '../common/api-error';
+import { installBodyParsers, RequestWithRawBody } from './request-body';
+
+let fastify: FastifyInstance;
+
+beforeAll(async () => {
+  fastify = Fastify({ bodyLimit: 1024 });
+  installBodyParsers(fastify);
+  fastify.setErrorHandler((err: Error & { statusCode?: number }, _request, reply) => {
+    const status = err instanceof ApiError ? err.status : (err.statusCode ?? 500);
+    void reply.status(status).send({ message: err.message });
+  });
+  const echo = (request: RequestWithRawBody) => ({
+    body: request.body ?? null,
+    raw: request.rawBody?.toString('utf8') ?? null,
+  });
+  fastify.post('/api', async (request) => echo(request));
+  fastify.post('/doku', { config: { rawBodyOnly: true } }, async (request) => echo(request));
+  await fastify.ready();
+});
+afterAll(() => fastify?.close());
+
+const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
+  fastify.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+
+describe('request bodies', () => {
+  it('parses JSON and keeps the bytes as received', async () => {
+    const text = '{ "amount" : {"value":"15000.00"} ,"note":"a constructor of prototypes" }';
+    const res = await post('/api', text);
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      body: { amount: { value: '15000.00' }, note: 'a constructor of prototypes' },
+      raw: text,
+    });
+  });
+
+  it.each([
+    ['__proto__ at the top', '{"__proto__": {"isAdmin": true}}'],
+    ['constructor.prototype', '{"constructor": {"prototype": {"isAdmin": true}}}'],
+    ['a key deep down', '{"a": [{"b": {"prototype": 1}}]}'],
+    ['a key spelled with escapes', '{"\\u005f_proto__": {"isAdmin": true}}'],
+    ['malformed JSON', '{"a": '],
+  ])('refuses %s as not valid JSON', async (_name, text) => {
+    const res = await post('/api', text);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ message: 'The request body is not valid JSON.' });
+  });
+
+  it('parses +json media types too, and leaves other types unparsed with their bytes', async () => {
+    const merge = await post('/api', '{"a":1}', {
+      'content-type': 'application/merge-patch+json; charset=utf-8',
+    });
+    expect(merge.json()).toEqual({ body: { a: 1 }, raw: '{"a":1}' });
+    const text = await post('/api', 'a=1', { 'content-type': 'text/plain' });
+    expect(text.json()).toEqual({ body: null, raw: 'a=1' });
+  });
+
+  it('gives raw-body routes the bytes only, even when they are not JSON', async () => {
+    const res = await post('/doku', '{"__proto__": not json');
+    expect(res.json()).toEqual({ body: null, raw: '{"__proto__": not json' });
+  });
+
+  it('refuses a compressed body and one over the limit', async () => {
+    const gzip = await post('/api', '{"a":1}', { 'content-encoding': 'gzip' });
+    expect(gzip.statusCode).toBe(415);
+    expect((await post('/api', '{"a":1}', { 'content-encoding': 'identity' })).statusCode).toBe(
+      200,
+    );
+    expect((await post('/api', JSON.stringify({ a: 'x'.repeat(2000) }))).statusCode).toBe(413);
+  });
+});
