@@ -22,7 +22,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toResponse(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    if (!reply.sent) void reply.status(status).send(body);
+    if (!reply.sent && !reply.raw.headersSent) void reply.status(status).send(body);
   }
 
   toResponse(exception: unknown): { status: number; body: ErrorBody } {

@@ -18,7 +18,8 @@ export class SnapExceptionFilter implements ExceptionFilter {
     const error = this.toSnapError(exception);
     if (error.httpStatus >= 500)
       this.logger.error({ err: exception }, 'DOKU call failed on our side');
-    if (!reply.sent) void reply.status(error.httpStatus).send(error.toBody());
+    if (!reply.sent && !reply.raw.headersSent)
+      void reply.status(error.httpStatus).send(error.toBody());
   }
 
   private toSnapError(exception: unknown): SnapError {
