@@ -239,6 +239,9 @@ export async function refundPipeline(
   const inQueue = new Latencies();
   const activeToClaim = new Latencies();
   const settledToFinished = new Latencies();
+  // A slot's time per job (active to finished), by when the job started: the API's accepts share
+  // the event loop, so each step of a job started while they arrive waits longer for its turn.
+  const slotJobs: { processed: number; held: number }[] = [];
   let slotMs = 0;
   let firstCreated = Number.POSITIVE_INFINITY;
   let lastCompleted = 0;
@@ -277,6 +280,7 @@ export async function refundPipeline(
           activeToClaim.add(Number(row.claimed_ms) - job.processed);
           settledToFinished.add(job.finished - completed);
           slotMs += job.finished - job.processed;
+          slotJobs.push({ processed: job.processed, held: job.finished - job.processed });
         }
       }
     }
@@ -308,6 +312,10 @@ export async function refundPipeline(
       ((completedAt.length - settledWhileAccepting) * 1000) /
       Math.max(1, lastCompleted - lastCreated),
   };
+  const slotWhileAccepting = new Latencies();
+  const slotAfterAccepts = new Latencies();
+  for (const j of slotJobs)
+    (j.processed <= lastCreated ? slotWhileAccepting : slotAfterAccepts).add(j.held);
   const throughput = succeeded > 0 ? (succeeded * 1000) / windowMs : 0;
   const polledMs = settledAt > 0 ? settledAt - started : Number.NaN;
   const errors =
@@ -330,7 +338,9 @@ export async function refundPipeline(
       (timedOut ? ' (TIMED OUT waiting for settlement)' : '') +
       `; worker slot: in queue p50 ${inQueue.summary().p50.toFixed(0)} ms, active to claim p50 ` +
       `${activeToClaim.summary().p50.toFixed(0)} ms, settled to finished p50 ` +
-      `${settledToFinished.summary().p50.toFixed(0)} ms, slots busy ` +
+      `${settledToFinished.summary().p50.toFixed(0)} ms, a job held its slot p50 ` +
+      `${slotWhileAccepting.summary().p50.toFixed(0)} ms while accepting and ` +
+      `${slotAfterAccepts.summary().p50.toFixed(0)} ms after, slots busy ` +
       `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%` +
       `; ${roundTrips.databaseTransactions} PostgreSQL transactions and ${roundTrips.redisScripts} ` +
       `Redis script calls per refund; ${describeServiceCpu(cpu)}`,
@@ -372,6 +382,8 @@ export async function refundPipeline(
         inQueueMs: inQueue.summary(),
         activeToClaimMs: activeToClaim.summary(),
         settledToFinishedMs: settledToFinished.summary(),
+        heldWhileAcceptingMs: slotWhileAccepting.summary(),
+        heldAfterAcceptsMs: slotAfterAccepts.summary(),
         busyShare: slotMs / (o.workerConcurrency * windowMs),
         firstAcceptToFirstEnqueuedMs: firstAdded - firstCreated,
         firstAcceptToFirstActiveMs: firstProcessed - firstCreated,
