@@ -182,6 +182,22 @@ describe('the log of an end-to-end run', () => {
     expect(found).toEqual([]);
   });
 
+  it('leaves probes and scrapes out of the access log, and logs the rest', async () => {
+    const quiet = ['/health/live', '/health/ready', '/metrics'];
+    for (const path of quiet) await h.http.get(path);
+    await h.http.get('/no/such/route');
+    const completed = () =>
+      logged
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string } })
+        .filter((e) => e.msg === 'request completed')
+        .map((e) => e.req?.url ?? '');
+    await waitFor(async () => completed().includes('/no/such/route') || undefined);
+    expect(completed().filter((url) => quiet.includes(url.split('?')[0]))).toEqual([]);
+  });
+
   it('is JSON, one object per line, with the request id on the lines of a request', () => {
     const lines = logged.join('').split('\n').filter(Boolean);
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -36,7 +36,10 @@ export class LoggingModule {
                 role: config.role,
               },
               autoLogging: {
-                ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0]),
+                // originalUrl: the middleware layer has cut req.url down to what follows its
+                // mount path by the time this runs.
+                ignore: (req: IncomingMessage & { originalUrl?: string }) =>
+                  QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
               },
               // Method and URL only: headers carry credentials and signatures.
               serializers: {
