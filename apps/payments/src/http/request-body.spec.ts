@@ -62,6 +62,26 @@ describe('request bodies', () => {
     expect(text.json()).toEqual({ body: null, raw: 'a=1' });
   });
 
+  it('takes an empty JSON body as an empty object, so validation can name the missing fields', async () => {
+    expect((await post('/api', '')).json()).toEqual({ body: {}, raw: '' });
+    expect((await post('/api', ' \n')).json()).toEqual({ body: {}, raw: ' \n' });
+  });
+
+  it('refuses JSON declared in another charset than UTF-8 (415), and takes UTF-8 declared', async () => {
+    for (const charset of ['latin1', 'utf-16', '"iso-8859-1"']) {
+      const res = await post('/api', '{"a":1}', {
+        'content-type': `application/json; charset=${charset}`,
+      });
+      expect(res.statusCode).toBe(415);
+    }
+    for (const charset of ['utf-8', 'UTF-8', '"utf8"']) {
+      const res = await post('/api', '{"a":"é"}', {
+        'content-type': `application/json; charset=${charset}`,
+      });
+      expect(res.json()).toEqual({ body: { a: 'é' }, raw: '{"a":"é"}' });
+    }
+  });
+
   it('gives raw-body routes the bytes only, even when they are not JSON', async () => {
     const res = await post('/doku', '{"__proto__": not json');
     expect(res.json()).toEqual({ body: null, raw: '{"__proto__": not json' });

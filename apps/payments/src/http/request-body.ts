@@ -18,6 +18,8 @@ function refuseForbiddenKeys(key: string, value: unknown): unknown {
   return value;
 }
 
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
+
 const notJson = () => new ApiError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
 
 function rawBodyOnly(request: FastifyRequest): boolean {
@@ -25,8 +27,9 @@ function rawBodyOnly(request: FastifyRequest): boolean {
 }
 
 /**
- * Every body is read as bytes, uncompressed, (up to Fastify's bodyLimit) and kept on the request. JSON bodies are
- * parsed strictly, prototype-pollution keys refused at parse time; a body of another type is kept
+ * Every body is read as bytes, uncompressed (up to Fastify's bodyLimit), and kept on the request.
+ * JSON bodies must be UTF-8 and are parsed strictly, prototype-pollution keys refused at parse
+ * time; an empty one is an empty object; a body of another type is kept
  * as bytes and left unparsed, so the validation of the route refuses it as it would a missing one.
  * Routes marked `rawBodyOnly` (DOKU's calls) get bytes whatever their type: they answer a body
  * that is not JSON themselves, in their own format.
@@ -55,7 +58,16 @@ export function installBodyParsers(fastify: FastifyInstance): void {
   ) => {
     request.rawBody = body;
     if (rawBodyOnly(request)) return done(null, undefined);
+    const charset = CHARSET.exec(request.headers['content-type'] ?? '')?.[1].toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return done(
+        new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'JSON bodies must be UTF-8 (RFC 8259).'),
+        undefined,
+      );
+    }
     const text = body.toString('utf8');
+    // No body at all: an empty object, so that validation names each missing field.
+    if (!/\S/.test(text)) return done(null, {});
     let parsed: unknown;
     try {
       // A reviver costs a call per value; only a body that could hold such a key pays for it.
