@@ -5,11 +5,13 @@ import { echoRequestId } from '../logging/request-id';
 import { MetricsService } from '../metrics/metrics.service';
 import { timeRequests } from './http-metrics';
 import { addSecurityHeaders } from './security-headers';
+import { closeConnectionsWhenClosing } from './shutdown';
 
 /**
  * Hooks every request goes through before anything else: timing for /metrics, the request id
- * sent back, and helmet's headers. Added while Nest builds the module graph, before any route exists, so that every
- * route (ours, Bull Board's, the OpenAPI UI's) and every 404 is timed and carries the headers.
+ * sent back, helmet's headers, and connections closed behind the last answers at shutdown. Added
+ * while Nest builds the module graph, before any route exists, so that every route (ours, Bull
+ * Board's, the OpenAPI UI's) and every 404 is timed and carries the headers.
  */
 @Module({})
 export class HttpEdgeModule {
@@ -20,5 +22,6 @@ export class HttpEdgeModule {
     timeRequests(fastify, metrics);
     echoRequestId(fastify);
     addSecurityHeaders(fastify);
+    closeConnectionsWhenClosing(fastify);
   }
 }
