@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, startHarness } from './support/harness';
 
@@ -72,6 +73,23 @@ describe('HTTP hygiene', () => {
       details: [],
     });
     expect(JSON.stringify(res.body)).not.toMatch(/\bat .+:\d+/);
+  });
+
+  it('answers what is not HTTP in the error shape too', async () => {
+    const { port } = new URL(h.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+      socket.write('NOT HTTP AT ALL\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      code: 'BAD_REQUEST',
+      details: [],
+    });
   });
 
   it('refuses a compressed body (415) rather than reading its bytes as JSON', async () => {

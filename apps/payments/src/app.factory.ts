@@ -6,8 +6,11 @@ import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
+import { answerClientError } from './http/client-errors';
 import { installBodyParsers } from './http/request-body';
 import { requestIdOf } from './logging/request-id';
+
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Bytes; a larger body is refused (413) before it is read in full. */
 export const BODY_LIMIT = 64 * 1024;
@@ -29,6 +32,13 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
     bodyLimit: BODY_LIMIT,
     // As Express routed: `/v1/payments/` is `/v1/payments`.
     routerOptions: { ignoreTrailingSlash: true },
+    // The whole request (headers and a body of at most 64 kB) within 30 s, answered 408 after;
+    // Fastify's default, 0, lets a client that trickles its body hold a connection for ever. Set
+    // at the server's creation too: Node checks a requestTimeout set afterwards only when it is
+    // at least the headersTimeout (60 s), which the constructor lowers to it.
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    http: { requestTimeout: REQUEST_TIMEOUT_MS },
+    clientErrorHandler: answerClientError,
     trustProxy: trustProxyOf(runtime.config.trustProxy),
     requestIdHeader: false,
     genReqId: requestIdOf,
