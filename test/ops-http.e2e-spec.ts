@@ -75,6 +75,20 @@ describe('HTTP hygiene', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/\bat .+:\d+/);
   });
 
+  it('answers URLs the router cannot read in the error shape, without echoing them', async () => {
+    const long = await h.http.get(`/v1/payments/${'a'.repeat(150)}`).set(h.auth);
+    expect(long.status).toBe(414);
+    expect(long.body).toEqual({
+      code: 'URI_TOO_LONG',
+      message: 'The URL is too long.',
+      details: [],
+    });
+    const escaped = await h.http.get('/v1/payments/%E0%A4%A').set(h.auth);
+    expect(escaped.status).toBe(400);
+    expect(escaped.body).toMatchObject({ code: 'BAD_REQUEST', details: [] });
+    expect(JSON.stringify(escaped.body)).not.toContain('%E0');
+  });
+
   it('answers what is not HTTP in the error shape too', async () => {
     const { port } = new URL(h.url);
     const answer = await new Promise<string>((resolve, reject) => {

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -28,6 +29,7 @@ function trustProxyOf(setting: boolean | number | string | undefined) {
 export async function createApp(runtime: AppRuntime): Promise<INestApplication> {
   // Fastify, not Express: on the create-payment path it costs about 0.85 of Express' CPU per
   // request (BENCHMARKS.md, "HTTP adapter").
+  const errors = new ApiExceptionFilter();
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT,
     // As Express routed: `/v1/payments/` is `/v1/payments`.
@@ -39,6 +41,12 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
     requestTimeout: REQUEST_TIMEOUT_MS,
     http: { requestTimeout: REQUEST_TIMEOUT_MS },
     clientErrorHandler: answerClientError,
+    // A URL the router cannot read (bad escapes, a path parameter over 100 characters): the same
+    // error shape as everything else, not Fastify's, which echoes the URL.
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = errors.toResponse(error);
+      void reply.status(status).send(body);
+    },
     trustProxy: trustProxyOf(runtime.config.trustProxy),
     requestIdHeader: false,
     genReqId: requestIdOf,
@@ -56,7 +64,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
     },
   );
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalFilters(errors);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   if (runtime.config.role !== 'worker') {

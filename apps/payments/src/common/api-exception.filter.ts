@@ -9,6 +9,7 @@ const CODES_BY_STATUS: Record<number, string> = {
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS',
 };
@@ -61,6 +62,7 @@ function httpStatusOf(exception: unknown): number | undefined {
 
 function safeMessage(exception: unknown, status: number): string {
   if (status === 413) return 'The request body is too large.';
+  if (status === 414) return 'The URL is too long.';
   if (status === 404) return 'No such route.';
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
