@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /**
- * HTTP basic auth for the operators' dashboard: every request under `prefix` (the page, its
- * assets and its API), checked before routing, so no route under it can be reached without it.
+ * HTTP basic auth for the operators' dashboard: every request routed under `prefix` (the page,
+ * its assets and its API), checked before any handler runs.
  * Without configured credentials the door stays shut for everyone. Both parts are compared as
  * digests in constant time.
  */
@@ -28,12 +28,12 @@ export function requireOperator(
     return userOk && passwordOk;
   };
   fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0];
-    if (
-      (path !== prefix && !path.startsWith(`${prefix}/`)) ||
-      allowed(request.headers.authorization)
-    )
-      return done();
+    // The route the router chose, not the URL as sent: the router decodes %-escapes
+    // (`/admin/%71ueues/api/queues` is routed to `/admin/queues/api/queues`), so a check of the
+    // raw URL could be walked around. A request no route matched reaches nothing to guard.
+    const route = request.routeOptions.url;
+    const guarded = route !== undefined && (route === prefix || route.startsWith(`${prefix}/`));
+    if (!guarded || allowed(request.headers.authorization)) return done();
     void reply
       .status(401)
       .header('WWW-Authenticate', 'Basic realm="doku-payments queues", charset="UTF-8"')

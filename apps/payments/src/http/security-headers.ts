@@ -13,8 +13,9 @@ export function addSecurityHeaders(fastify: FastifyInstance): void {
   const strict = helmet();
   const forUi = helmet({ contentSecurityPolicy: false });
   fastify.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?', 1)[0];
-    const ui = UI_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+    // The route the router chose (it decodes %-escapes), as the operator login does.
+    const route = request.routeOptions.url ?? '';
+    const ui = UI_PREFIXES.some((p) => route === p || route.startsWith(`${p}/`));
     // helmet only sets headers on the Node response, which Fastify's own headers join.
     (ui ? forUi : strict)(request.raw, reply.raw, (err?: unknown) =>
       done(err as Error | undefined),
