@@ -9,6 +9,8 @@ export interface RawBodyRouteConfig {
   rawBodyOnly?: boolean;
 }
 
+const notJson = () => new ApiError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Any of those names in the text, or an escape, which could spell one without its letters. */
 const MAYBE_FORBIDDEN = /__proto__|constructor|prototype|\\/;
@@ -20,8 +22,6 @@ function refuseForbiddenKeys(key: string, value: unknown): unknown {
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)/i;
 
-const notJson = () => new ApiError(400, 'BAD_REQUEST', 'The request body is not valid JSON.');
-
 function rawBodyOnly(request: FastifyRequest): boolean {
   return (request.routeOptions.config as RawBodyRouteConfig | undefined)?.rawBodyOnly === true;
 }
@@ -29,10 +29,10 @@ function rawBodyOnly(request: FastifyRequest): boolean {
 /**
  * Every body is read as bytes, uncompressed (up to Fastify's bodyLimit), and kept on the request.
  * JSON bodies must be UTF-8 and are parsed strictly, prototype-pollution keys refused at parse
- * time; an empty one is an empty object; a body of another type is kept
- * as bytes and left unparsed, so the validation of the route refuses it as it would a missing one.
- * Routes marked `rawBodyOnly` (DOKU's calls) get bytes whatever their type: they answer a body
- * that is not JSON themselves, in their own format.
+ * time; an empty one is an empty object. A body of another type is kept as bytes and left
+ * unparsed, so the validation of the route refuses it as it would a missing one. Routes marked
+ * `rawBodyOnly` (DOKU's calls) get bytes whatever their type: they answer a body that is not JSON
+ * themselves, in their own format.
  */
 export function installBodyParsers(fastify: FastifyInstance): void {
   // Fastify would read a compressed body as if it were plain: refuse any coding but identity.
