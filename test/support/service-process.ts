@@ -37,6 +37,8 @@ export function removeBuild(): void {
 export interface ServiceProcess {
   child: ChildProcess;
   output(): string;
+  /** Its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
   /** SIGKILL: no shutdown hooks, no goodbye, as when a machine dies. */
   kill(): Promise<void>;
   /** SIGTERM and wait for a graceful exit. */
@@ -58,6 +60,7 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
   return {
     child,
     output: () => out,
+    exited,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

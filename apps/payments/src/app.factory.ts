@@ -19,11 +19,15 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
       bodyParser: false,
       bufferLogs: true,
       // A failed start (database unreachable ...) throws to the caller, which exits 1 with one
-      // line, instead of process.abort() (a core dump, and a dead test worker).
+      // line, instead of process.abort() (a core dump, and a dead test worker); and the logs
+      // buffered until then are dropped rather than printed as Nest's coloured text, a stack
+      // trace included, above that line. On success they go out through pino below.
       abortOnError: false,
+      autoFlushLogs: false,
     },
   );
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   app.useGlobalFilters(errors);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
