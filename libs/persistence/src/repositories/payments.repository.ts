@@ -109,18 +109,20 @@ WITH input AS (
 SELECT id, created_at, updated_at FROM pay`,
 };
 
-interface DokuAnswer {
-  id: string;
-  redirectUrl: string | null;
-  referenceNo: string | null;
-  externalId: string | null;
-}
+/** What recording DOKU's answer writes for one payment (null: keep what is stored). */
+const ANSWER_COLUMNS = [
+  ['id', 'uuid'],
+  ['redirect_url', 'text'],
+  ['reference_no', 'text'],
+  ['external_id', 'text'],
+] as const;
+type AnswerRow = unknown[] & { length: typeof ANSWER_COLUMNS.length };
 
 export class PaymentsRepository {
   /** New payments, written together when they arrive together (the hot path of the API). */
   private readonly creates: GroupCommit<CreateRow, CreatedRow | undefined>;
   /** DOKU's answers to payment requests, recorded together when they arrive together. */
-  private readonly answers: GroupCommit<DokuAnswer, PaymentEntity | undefined>;
+  private readonly answers: GroupCommit<AnswerRow, PaymentEntity | undefined>;
 
   constructor(private readonly dataSource: DataSource) {
     this.creates = new GroupCommit(async (payments) => {
@@ -138,22 +140,21 @@ export class PaymentsRepository {
     // Only the fields DOKU gave replace what is stored.
     const recordAnswers: PreparedStatement = {
       name: 'payment-record-doku-answers',
-      text: `UPDATE payments p SET redirect_url = coalesce(a.redirect_url, p.redirect_url),
-  reference_no = coalesce(a.reference_no, p.reference_no),
-  external_id = coalesce(a.external_id, p.external_id), updated_at = now()
-FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS a(id, redirect_url, reference_no, external_id)
-WHERE p.id = a.id
+      text: `UPDATE payments p SET redirect_url = coalesce(i.redirect_url, p.redirect_url),
+  reference_no = coalesce(i.reference_no, p.reference_no),
+  external_id = coalesce(i.external_id, p.external_id), updated_at = now()
+FROM ${unnestInput(ANSWER_COLUMNS)}
+WHERE p.id = i.id
 RETURNING ${columnList(rows, 'p')}`,
     };
     this.answers = new GroupCommit(async (answers) => {
-      const updated = await runPrepared(this.dataSource, recordAnswers, [
-        answers.map((a) => a.id),
-        answers.map((a) => a.redirectUrl),
-        answers.map((a) => a.referenceNo),
-        answers.map((a) => a.externalId),
-      ]);
+      const updated = await runPrepared(
+        this.dataSource,
+        recordAnswers,
+        columnArrays(ANSWER_COLUMNS, answers),
+      );
       return rowsInOrder(
-        answers.map((a) => a.id),
+        answers.map((row) => row[0]),
         updated,
       ).map((row) => row && entityFromRow(rows, row));
     });
@@ -246,16 +247,16 @@ RETURNING ${columnList(rows, 'p')}`,
     id: string,
     answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string },
   ): Promise<PaymentEntity> {
-    const recorded: DokuAnswer = {
+    const row: AnswerRow = [
       id,
-      redirectUrl: answer.redirectUrl || null,
-      referenceNo: answer.referenceNo || null,
-      externalId: answer.externalId || null,
-    };
-    if (!recorded.redirectUrl && !recorded.referenceNo && !recorded.externalId)
+      answer.redirectUrl || null,
+      answer.referenceNo || null,
+      answer.externalId || null,
+    ];
+    if (row.slice(1).every((field) => field === null))
       return this.dataSource.getRepository(PaymentEntity).findOneByOrFail({ id });
     // On every create: one round trip, shared with the answers that arrive meanwhile.
-    const payment = await this.answers.run(recorded);
+    const payment = await this.answers.run(row);
     if (!payment) throw new Error(`payment ${id} vanished`);
     return payment;
   }

@@ -77,11 +77,15 @@ const ACCEPT_COLUMNS = [
 type AcceptRow = unknown[] & { length: typeof ACCEPT_COLUMNS.length };
 const PAYMENT_ID_COLUMN = 1;
 
-interface RequestFix extends Omit<ExternalIdClaim, 'purpose' | 'subjectId'> {
-  refundId: string;
-  externalId: string;
-  requestBody: string;
-}
+/** What the statement fixing the API's requests writes for one refund. */
+const FIX_COLUMNS = [
+  ['refund_id', 'uuid'],
+  ['partner_id', 'text'],
+  ['jakarta_day', 'date'],
+  ['external_id', 'text'],
+  ['request_body', 'text'],
+] as const;
+type FixRow = unknown[] & { length: typeof FIX_COLUMNS.length };
 
 /** The hot statements of a refund's life, given the column lists they return. */
 function refundStatements(refundAs: (alias: string) => string, payment: string) {
@@ -145,8 +149,7 @@ RETURNING ${refundAs('r')}`,
       name: 'refund-fix-requests',
       text: `
 WITH input AS (
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[])
-    AS i(refund_id, partner_id, jakarta_day, external_id, request_body)
+  SELECT * FROM ${unnestInput(FIX_COLUMNS)}
 ), ext AS (
   INSERT INTO external_ids (partner_id, jakarta_day, external_id, purpose, subject_id)
   SELECT partner_id, jakarta_day, external_id, 'refund', refund_id FROM input
@@ -221,7 +224,7 @@ export class RefundsRepository {
   /** Accepts arriving together, written together (the hot path of the refund API). */
   private readonly accepts: GroupCommit<AcceptRow, Record<string, unknown> | undefined>;
   /** Requests fixed by the API right after their accepts, together as the accepts were. */
-  private readonly requestFixes: GroupCommit<RequestFix, boolean>;
+  private readonly requestFixes: GroupCommit<FixRow, boolean>;
   /** Claims of fixed requests and settlements, together when they come together. */
   private readonly fixedClaims: GroupCommit<string, Record<string, unknown> | undefined>;
   private readonly settlements: GroupCommit<
@@ -248,15 +251,9 @@ export class RefundsRepository {
       { distinctBy: (row) => row[PAYMENT_ID_COLUMN] },
     );
     this.requestFixes = new GroupCommit(async (fixes) => {
-      const fixed = await this.run(this.sql.fixRequests, [
-        fixes.map((f) => f.refundId),
-        fixes.map((f) => f.partnerId),
-        fixes.map((f) => f.jakartaDay),
-        fixes.map((f) => f.externalId),
-        fixes.map((f) => f.requestBody),
-      ]);
+      const fixed = await this.run(this.sql.fixRequests, columnArrays(FIX_COLUMNS, fixes));
       return rowsInOrder(
-        fixes.map((f) => f.refundId),
+        fixes.map((row) => row[0]),
         fixed,
       ).map((row) => row !== undefined);
     });
@@ -362,7 +359,13 @@ export class RefundsRepository {
     externalId: string,
     claim: Omit<ExternalIdClaim, 'purpose' | 'subjectId'>,
   ): Promise<boolean> {
-    return this.requestFixes.run({ refundId, requestBody, externalId, ...claim });
+    return this.requestFixes.run([
+      refundId,
+      claim.partnerId,
+      claim.jakartaDay,
+      externalId,
+      requestBody,
+    ]);
   }
 
   /**
