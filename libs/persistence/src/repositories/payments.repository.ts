@@ -9,8 +9,8 @@ import {
 import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '../errors';
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
-import { PreparedStatement, runPrepared } from './prepared';
-import { columnArrays, columnList, entityFromRow, rowsInOrder, unnestInput } from './rows';
+import { PreparedStatement, runGrouped } from './prepared';
+import { columnList, entityFromRow, unnestInput } from './rows';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -125,17 +125,9 @@ export class PaymentsRepository {
   private readonly answers: GroupCommit<AnswerRow, PaymentEntity | undefined>;
 
   constructor(private readonly dataSource: DataSource) {
-    this.creates = new GroupCommit(async (payments) => {
-      const created = await runPrepared<CreatedRow>(
-        this.dataSource,
-        CREATE_PAYMENTS,
-        columnArrays(CREATE_COLUMNS, payments),
-      );
-      return rowsInOrder(
-        payments.map((row) => row[0]),
-        created,
-      );
-    });
+    this.creates = new GroupCommit((payments) =>
+      runGrouped<CreatedRow>(this.dataSource, CREATE_PAYMENTS, CREATE_COLUMNS, payments),
+    );
     const rows = dataSource.getRepository(PaymentEntity);
     // Only the fields DOKU gave replace what is stored.
     const recordAnswers: PreparedStatement = {
@@ -147,17 +139,11 @@ FROM ${unnestInput(ANSWER_COLUMNS)}
 WHERE p.id = i.id
 RETURNING ${columnList(rows, 'p')}`,
     };
-    this.answers = new GroupCommit(async (answers) => {
-      const updated = await runPrepared(
-        this.dataSource,
-        recordAnswers,
-        columnArrays(ANSWER_COLUMNS, answers),
-      );
-      return rowsInOrder(
-        answers.map((row) => row[0]),
-        updated,
-      ).map((row) => row && entityFromRow(rows, row));
-    });
+    this.answers = new GroupCommit(async (answers) =>
+      (await runGrouped(this.dataSource, recordAnswers, ANSWER_COLUMNS, answers)).map(
+        (row) => row && entityFromRow(rows, row),
+      ),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
+import { columnArrays, InputColumns, rowsInOrder } from './rows';
 
 /** A statement on a hot path: PostgreSQL parses and plans it once per connection, not per call. */
 export interface PreparedStatement {
@@ -22,4 +23,21 @@ export async function runPrepared<R extends QueryResultRow = Record<string, unkn
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   const result = await pool.query<R>({ name: statement.name, text: statement.text, values });
   return result.rows;
+}
+
+/**
+ * A grouped statement for `items` (each in the order of `columns`, its id first): one array per
+ * column in, and each item's returned row (by its `id` column) out, undefined where none came back.
+ */
+export async function runGrouped<R extends QueryResultRow = Record<string, unknown>>(
+  dataSource: DataSource,
+  statement: PreparedStatement,
+  columns: InputColumns,
+  items: readonly unknown[][],
+): Promise<(R | undefined)[]> {
+  const rows = await runPrepared<R>(dataSource, statement, columnArrays(columns, items));
+  return rowsInOrder(
+    items.map((item) => item[0]),
+    rows,
+  );
 }

@@ -5,8 +5,8 @@ import { DuplicateKeyError, ExternalIdExhaustedError, isUniqueViolation } from '
 import { compareMoney, fromMinorUnits, toMinorUnits } from '../money';
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
-import { PreparedStatement, runPrepared } from './prepared';
-import { columnArrays, columnList, entityFromRow, rowsInOrder, unnestInput } from './rows';
+import { PreparedStatement, runGrouped, runPrepared } from './prepared';
+import { columnList, entityFromRow, rowsInOrder, unnestInput } from './rows';
 
 export interface NewRefund {
   paymentId: string;
@@ -240,23 +240,15 @@ export class RefundsRepository {
       columnList(this.paymentRows, 'p', PAYMENT_PREFIX),
     );
     this.accepts = new GroupCommit(
-      async (refunds) => {
-        const accepted = await this.run(this.sql.accept, columnArrays(ACCEPT_COLUMNS, refunds));
-        return rowsInOrder(
-          refunds.map((row) => row[0]),
-          accepted,
-        );
-      },
+      (refunds) => runGrouped(this.dataSource, this.sql.accept, ACCEPT_COLUMNS, refunds),
       // Each refund of a payment must see the committed amount the one before it left.
       { distinctBy: (row) => row[PAYMENT_ID_COLUMN] },
     );
-    this.requestFixes = new GroupCommit(async (fixes) => {
-      const fixed = await this.run(this.sql.fixRequests, columnArrays(FIX_COLUMNS, fixes));
-      return rowsInOrder(
-        fixes.map((row) => row[0]),
-        fixed,
-      ).map((row) => row !== undefined);
-    });
+    this.requestFixes = new GroupCommit(async (fixes) =>
+      (await runGrouped(this.dataSource, this.sql.fixRequests, FIX_COLUMNS, fixes)).map(
+        (row) => row !== undefined,
+      ),
+    );
     // One refund twice in a statement would count one attempt or one settlement for both.
     this.fixedClaims = new GroupCommit(
       async (ids) => rowsInOrder(ids, await this.run(this.sql.claimFixed, [ids])),
