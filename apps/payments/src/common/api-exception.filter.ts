@@ -53,10 +53,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 function httpStatusOf(exception: unknown): number | undefined {
   if (exception instanceof HttpException) return exception.getStatus();
-  // Fastify's errors carry a status of their own (413 body too large, 415 media type, 400 ...).
-  const status =
-    (exception as { status?: unknown; statusCode?: unknown })?.status ??
-    (exception as { statusCode?: unknown })?.statusCode;
+  // Fastify's errors carry a status of their own (413 body too large, 400 bad URL ...).
+  const status = (exception as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
 }
 
