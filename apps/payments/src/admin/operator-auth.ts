@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { routedUnder } from '../http/routed-under';
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -28,12 +29,7 @@ export function requireOperator(
     return userOk && passwordOk;
   };
   fastify.addHook('onRequest', (request, reply, done) => {
-    // The route the router chose, not the URL as sent: the router decodes %-escapes
-    // (`/admin/%71ueues/api/queues` is routed to `/admin/queues/api/queues`), so a check of the
-    // raw URL could be walked around. A request no route matched reaches nothing to guard.
-    const route = request.routeOptions.url;
-    const guarded = route !== undefined && (route === prefix || route.startsWith(`${prefix}/`));
-    if (!guarded || allowed(request.headers.authorization)) return done();
+    if (!routedUnder(request, prefix) || allowed(request.headers.authorization)) return done();
     void reply
       .status(401)
       .header('WWW-Authenticate', 'Basic realm="doku-payments queues", charset="UTF-8"')

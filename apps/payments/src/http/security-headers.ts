@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import helmet from 'helmet';
+import { routedUnder } from './routed-under';
 
 /** Pages for people (OpenAPI UI, Bull Board) load inline scripts and styles. */
 const UI_PREFIXES = ['/docs', '/admin/queues'];
@@ -13,9 +14,7 @@ export function addSecurityHeaders(fastify: FastifyInstance): void {
   const strict = helmet();
   const forUi = helmet({ contentSecurityPolicy: false });
   fastify.addHook('onRequest', (request, reply, done) => {
-    // The route the router chose (it decodes %-escapes), as the operator login does.
-    const route = request.routeOptions.url ?? '';
-    const ui = UI_PREFIXES.some((p) => route === p || route.startsWith(`${p}/`));
+    const ui = UI_PREFIXES.some((prefix) => routedUnder(request, prefix));
     // helmet only sets headers on the Node response, which Fastify's own headers join.
     (ui ? forUi : strict)(request.raw, reply.raw, (err?: unknown) =>
       done(err as Error | undefined),
