@@ -2,11 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
 import { AppModule, AppRuntime } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { createHttpAdapter } from './http/http-adapter';
+import { NestPinoLogger } from './logging/nest-logger';
 
 /** Builds the Nest application (not yet listening). Tests and main.ts share it. */
 export async function createApp(runtime: AppRuntime): Promise<INestApplication> {
@@ -26,7 +26,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
       autoFlushLogs: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(NestPinoLogger));
   app.flushLogs();
   app.useGlobalFilters(errors);
   app.useGlobalPipes(createValidationPipe());

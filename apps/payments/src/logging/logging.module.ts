@@ -1,60 +1,28 @@
-import { hostname } from 'node:os';
-import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config';
-import { REDACTED_PATHS } from './redaction';
+import { NestPinoLogger } from './nest-logger';
+import { createRootLogger } from './root-logger';
 
-/** Probes and scrapes come every few seconds: logging each would drown the log. */
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+/** The root pino logger, for the hooks that log requests (see request-log.ts). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
 /**
- * JSON logs (pino) with a request id on every line of a request (see request-id.ts), secrets
- * redacted.
+ * JSON logs (pino) with a request id on every line of a request, secrets redacted. Nest's logger
+ * is `NestPinoLogger` (app.factory.ts); requests are logged by Fastify hooks (HttpEdgeModule).
  */
 @Module({})
 export class LoggingModule {
   static forRoot(config: AppConfig, destination?: DestinationStream): DynamicModule {
+    const root = createRootLogger(config, destination);
     return {
       module: LoggingModule,
-      imports: [
-        LoggerModule.forRoot({
-          // nestjs-pino's default route, `{/*splat}`, reaches @fastify/middie 9.3.6 as
-          // `/{/*splat}`, which matches no request: the logger would never run.
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          pinoHttp: [
-            {
-              level: config.logLevel,
-              redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
-              // Bindings of the root logger, not per-request props: pino-http would build (and
-              // redact) two more child loggers per request for them.
-              base: {
-                pid: process.pid,
-                hostname: hostname(),
-                service: 'doku-payments',
-                role: config.role,
-              },
-              autoLogging: {
-                // originalUrl: the middleware layer has cut req.url down to what follows its
-                // mount path by the time this runs.
-                ignore: (req: IncomingMessage & { originalUrl?: string }) =>
-                  QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]),
-              },
-              // Method and URL only: headers carry credentials and signatures.
-              serializers: {
-                req: (req: { id: unknown; method: string; url: string }) => ({
-                  id: req.id,
-                  method: req.method,
-                  url: req.url,
-                }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
-            },
-            destination ?? process.stdout,
-          ],
-        }),
+      global: true,
+      providers: [
+        { provide: ROOT_LOGGER, useValue: root },
+        { provide: NestPinoLogger, useValue: new NestPinoLogger(root) },
       ],
+      exports: [ROOT_LOGGER, NestPinoLogger],
     };
   }
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 const REQUEST_ID_RE = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * The request id on every log line of a request (Fastify's `genReqId`, which pino-http reuses):
+ * The request id on every log line of a request (Fastify's `genReqId`):
  * the caller's X-Request-Id when it is sane, a UUID otherwise.
  */
 export function requestIdOf(req: IncomingMessage): string {
