@@ -1,4 +1,10 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  ArgumentMetadata,
+  ValidationError,
+  ValidationPipe,
+  ValidationPipeOptions,
+} from '@nestjs/common';
+import { acceptorFor } from './accepted-body';
 import { ApiError, ErrorDetail } from './api-error';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
@@ -13,15 +19,28 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
  * Strict DTO validation: unknown fields are refused (no mass assignment), types are not coerced,
  * and every problem names its field.
  */
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  transform: true,
+  transformOptions: { enableImplicitConversion: false },
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) =>
+    new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', flatten(errors)),
+};
+
+/** A body that passes its DTO's rules takes the fast path (accepted-body.ts); the rest, Nest's pipe. */
+class BodyValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype) {
+      const accepted = acceptorFor(metadata.metatype)?.(value);
+      if (accepted) return accepted;
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', flatten(errors)),
-  });
+  return new BodyValidationPipe(VALIDATION_OPTIONS);
 }
