@@ -225,6 +225,7 @@ export async function refundPipeline(
     [refundNos],
   );
   const counters = await simulator.counters();
+  const refundCallMs = await meanRefundCallMs(service.url);
   const jobs = await jobTimes(
     service,
     rows.map((r) => r.id),
@@ -341,7 +342,8 @@ export async function refundPipeline(
       `${settledToFinished.summary().p50.toFixed(0)} ms, a job held its slot p50 ` +
       `${slotWhileAccepting.summary().p50.toFixed(0)} ms while accepting and ` +
       `${slotAfterAccepts.summary().p50.toFixed(0)} ms after, slots busy ` +
-      `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%` +
+      `${((slotMs / (o.workerConcurrency * windowMs)) * 100).toFixed(0)}%, DOKU's refund call ` +
+      `${refundCallMs.toFixed(1)} ms on average as the worker timed it` +
       `; ${roundTrips.databaseTransactions} PostgreSQL transactions and ${roundTrips.redisScripts} ` +
       `Redis script calls per refund; ${describeServiceCpu(cpu)}`,
   );
@@ -388,6 +390,7 @@ export async function refundPipeline(
         firstAcceptToFirstEnqueuedMs: firstAdded - firstCreated,
         firstAcceptToFirstActiveMs: firstProcessed - firstCreated,
         firstAcceptToFirstClaimMs: firstClaimed - firstCreated,
+        dokuRefundCallMeanMs: refundCallMs,
       },
       serviceCpuMsPerRefund: cpu.serviceCpuMs / Math.max(1, accepted),
       // The benchmark's watcher adds about one transaction per 100 ms of the run.
@@ -401,4 +404,20 @@ export async function refundPipeline(
     },
   };
   return { row, profileFile };
+}
+
+/**
+ * The mean of the service's own DOKU refund call durations (its /metrics histogram; scenario 2
+ * makes no refund call): how much of a job's slot is DOKU's answer, as the worker waited for it.
+ */
+async function meanRefundCallMs(serviceUrl: string): Promise<number> {
+  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
+  const total = (series: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`doku_call_duration_seconds_${series}{`))
+      .filter((l) => l.includes('operation="refund"'))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  const count = total('count');
+  return count > 0 ? (total('sum') / count) * 1000 : Number.NaN;
 }
