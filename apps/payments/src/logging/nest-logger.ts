@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
-import { loggerInScope } from './request-log';
+import { requestInScope } from './request-log';
 
 /**
  * Nest's logger (`new Logger(context)` everywhere in the service) writing through pino: the
@@ -31,10 +31,10 @@ export class NestPinoLogger implements LoggerService {
 
   /** Nest passes the logger's context last; what comes between is the message's own. */
   private write(level: Level, message: unknown, params: unknown[]): void {
-    // Before the request's logger is asked for: it would be built for a line not written.
-    if (!this.root.isLevelEnabled(level)) return;
-    const logger = loggerInScope(this.root);
-    const fields: Record<string, unknown> = {};
+    const logger = this.root;
+    if (!logger.isLevelEnabled(level)) return;
+    const req = requestInScope();
+    const fields: Record<string, unknown> = req ? { req } : {};
     let rest = params;
     if (params.length > 0) {
       fields.context = params[params.length - 1];

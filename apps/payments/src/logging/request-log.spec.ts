@@ -92,23 +92,28 @@ describe('request logging', () => {
     expect(t.lines).toEqual([]);
   });
 
-  it('builds no request logger for a request that writes no line', async () => {
-    const t = setUp('warn');
+  it('builds no child logger per request, whether or not the request writes lines', async () => {
+    const t = setUp('info');
     fastify = t.fastify;
     const child = vi.spyOn(t.root, 'child');
     t.fastify.get('/quiet', async () => {
-      t.nest.log('below the level', 'Quiet');
+      t.nest.debug('below the level', 'Quiet');
       return {};
     });
     t.fastify.get('/loud', async () => {
-      t.nest.warn('at the level', 'Loud');
+      t.nest.log('a line', 'Loud');
+      t.nest.warn('another', 'Loud');
       return {};
     });
     await t.fastify.inject({ method: 'GET', url: '/quiet' });
-    expect(child).not.toHaveBeenCalled();
     await t.fastify.inject({ method: 'GET', url: '/loud' });
-    expect(child).toHaveBeenCalledTimes(1);
-    expect(t.lines.map((l) => l.msg)).toEqual(['at the level']);
+    expect(child).not.toHaveBeenCalled();
+    expect(t.lines.map((l) => [l.msg, (l.req as { url?: string })?.url])).toEqual([
+      ['request completed', '/quiet'],
+      ['a line', '/loud'],
+      ['another', '/loud'],
+      ['request completed', '/loud'],
+    ]);
   });
 });
 

@@ -12,29 +12,15 @@ interface RequestSummary {
   url: string;
 }
 
+const currentRequest = new AsyncLocalStorage<RequestSummary>();
+
 /**
- * The logger for the lines of one request. Its child logger (with the request bound) is built
- * when a line is first written: pino runs a child's bindings through every redaction path, which
- * cost about 6% of the create-payment path when it was built for every request (BENCHMARKS.md).
+ * The request being served here, if any: its lines carry it as a field. Not as a child logger's
+ * binding: pino builds a child by running its bindings through every redaction path, which cost
+ * about 6% of the create-payment path when pino-http did it for every request (BENCHMARKS.md).
  */
-class RequestLog {
-  private child?: Logger;
-
-  constructor(
-    private readonly root: Logger,
-    readonly req: RequestSummary,
-  ) {}
-
-  get logger(): Logger {
-    return (this.child ??= this.root.child({ req: this.req }));
-  }
-}
-
-const currentRequest = new AsyncLocalStorage<RequestLog>();
-
-/** The logger to write with here: bound to the request being served, if any. */
-export function loggerInScope(root: Logger): Logger {
-  return currentRequest.getStore()?.logger ?? root;
+export function requestInScope(): RequestSummary | undefined {
+  return currentRequest.getStore();
 }
 
 /**
@@ -43,8 +29,7 @@ export function loggerInScope(root: Logger): Logger {
  */
 export function logRequests(fastify: FastifyInstance, root: Logger): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const req = { id: request.id, method: request.method, url: request.url };
-    currentRequest.run(new RequestLog(root, req), done);
+    currentRequest.run({ id: request.id, method: request.method, url: request.url }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
@@ -52,7 +37,7 @@ export function logRequests(fastify: FastifyInstance, root: Logger): void {
     if (root.isLevelEnabled(level) && !QUIET_ROUTES.has(request.routeOptions.url ?? '')) {
       root[level](
         {
-          req: currentRequest.getStore()?.req,
+          req: currentRequest.getStore(),
           res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime),
         },
@@ -63,7 +48,7 @@ export function logRequests(fastify: FastifyInstance, root: Logger): void {
   });
   fastify.addHook('onRequestAbort', (request, done) => {
     if (root.isLevelEnabled('info')) {
-      root.info({ req: currentRequest.getStore()?.req }, 'request abandoned by its client');
+      root.info({ req: currentRequest.getStore() }, 'request abandoned by its client');
     }
     done();
   });
