@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Type as Class, ValidationPipe } from '@nestjs/common';
-import { IsInt, IsString, ValidateNested } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, ValidateIf, ValidateNested } from 'class-validator';
 import { describe, expect, it } from 'vitest';
 import { CreatePaymentDto } from '../payments/dto/create-payment.dto';
 import { CreateRefundDto } from '../refunds/dto/create-refund.dto';
@@ -176,6 +177,20 @@ describe('the fast path for bodies that pass', () => {
     await expect(
       createValidationPipe().transform({ counts: [1, 'x'] }, { type: 'body', metatype: Each }),
     ).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('builds nested instances before any rule runs, as the pipe does, for rules reading another property', async () => {
+    // Declared before `amount`: its condition looks at `amount` as class-transformer built it.
+    class Labelled {
+      @ValidateIf((o: { amount?: unknown }) => o.amount instanceof MoneyDto)
+      @IsString()
+      label?: string;
+      @ValidateNested() @Type(() => MoneyDto) amount: MoneyDto;
+    }
+    const body = { label: 5, amount: { value: '1.00', currency: 'IDR' } };
+    expect(await verdictOf(Labelled, body)).toBe('refused');
+    expect(acceptorFor(Labelled)!(structuredClone(body))).toBeUndefined();
+    expect(acceptorFor(Labelled)!({ ...body, label: 'gift' })).toBeInstanceOf(Labelled);
   });
 
   it('answers through the pipe with the same details as before for a refused body', async () => {

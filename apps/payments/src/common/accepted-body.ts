@@ -23,9 +23,9 @@ interface PropertyPlan {
   nested?: AcceptBody;
 }
 
-const RULE_TYPES = new Set<string>([ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.IS_DEFINED]);
 const KNOWN_TYPES = new Set<string>([
-  ...RULE_TYPES,
+  ValidationTypes.CUSTOM_VALIDATION,
+  ValidationTypes.IS_DEFINED,
   ValidationTypes.NESTED_VALIDATION,
   ValidationTypes.CONDITIONAL_VALIDATION,
 ]);
@@ -44,7 +44,9 @@ const plans = new Map<Type, AcceptBody | null>();
  * unknown fields refused, no coercion): any rule that fails, any field it does not know, any
  * shape it is unsure of gives undefined, and the pipe then runs class-validator, which writes the
  * error details. A class using anything the plan does not cover (validation groups, `each`,
- * async rules, `ValidateIf`, class-transformer's Expose/Exclude/Transform) gets no plan at all.
+ * `always`, a rule's own `validateIf` option, async rules, class-transformer's
+ * Expose/Exclude/Transform) gets no plan at all. `IsOptional` and `ValidateIf` are conditions,
+ * which the plan runs as class-validator does.
  */
 export function acceptorFor(dto: Type): AcceptBody | undefined {
   if (!plans.has(dto)) plans.set(dto, planFor(dto as Dto, undefined) ?? null);
@@ -81,6 +83,8 @@ function planFor(dto: Dto, schema: string | undefined): AcceptBody | undefined {
     properties.push(plan);
   }
   const known = new Set(properties.map((p) => p.name));
+  const nested = properties.filter((p) => p.nested);
+  const targetName = dto.name;
   return (body) => {
     if (!isPlainObject(body)) return undefined;
     const instance = new dto() as Record<string, unknown>;
@@ -88,15 +92,18 @@ function planFor(dto: Dto, schema: string | undefined): AcceptBody | undefined {
       if (!known.has(key)) return undefined;
       instance[key] = body[key];
     }
+    // As class-transformer does: every nested instance is built before any rule runs, so that a
+    // condition or rule reading another property sees the instance the pipe would show it.
+    for (const p of nested) {
+      if (instance[p.name] === undefined) continue;
+      const built = p.nested!(instance[p.name]);
+      if (built === undefined) return undefined;
+      instance[p.name] = built;
+    }
     for (const p of properties) {
-      let value = instance[p.name];
-      if (p.nested && value !== undefined) {
-        // class-transformer builds the nested class first; its rules then see that instance.
-        value = instance[p.name] = p.nested(value);
-        if (value === undefined) return undefined;
-      }
+      const value = instance[p.name];
       if (!p.conditions.every((c) => (c.constraints[0] as Condition)(instance, value))) continue;
-      if (!p.rules.every((rule) => passes(rule, instance, value, dto.name))) return undefined;
+      if (!p.rules.every((rule) => passes(rule, instance, value, targetName))) return undefined;
     }
     return instance;
   };
