@@ -12,9 +12,10 @@ import { closeConnectionsWhenClosing } from './shutdown';
 
 /**
  * Hooks every request goes through before anything else: its log lines and access line, timing
- * for /metrics, the request id sent back, helmet's headers, and connections closed behind the last answers at shutdown. Added
- * while Nest builds the module graph, before any route exists, so that every route (ours, Bull
- * Board's, the OpenAPI UI's) and every 404 is timed and carries the headers.
+ * for /metrics, the request id sent back, helmet's headers, and connections closed behind the
+ * last answers at shutdown. Added while Nest builds the module graph, before any route exists, so
+ * that every route (ours, Bull Board's, the OpenAPI UI's) and every 404 is timed and carries the
+ * headers.
  */
 @Module({})
 export class HttpEdgeModule {

@@ -31,8 +31,7 @@ export class NestPinoLogger implements LoggerService {
 
   /** Nest passes the logger's context last; what comes between is the message's own. */
   private write(level: Level, message: unknown, params: unknown[]): void {
-    const logger = this.root;
-    if (!logger.isLevelEnabled(level)) return;
+    if (!this.root.isLevelEnabled(level)) return;
     const req = requestInScope();
     const fields: Record<string, unknown> = req ? { req } : {};
     let rest = params;
@@ -46,15 +45,12 @@ export class NestPinoLogger implements LoggerService {
       Object.assign(fields, message);
     } else if (isNestStackContract(level, message, rest)) {
       // Nest's own exception handlers call error(message, stack, context).
-      const err = new Error(message as string);
-      err.stack = rest[0] as string;
-      logger[level]({ ...fields, err });
-      return;
+      fields.err = Object.assign(new Error(message as string), { stack: rest[0] as string });
+      rest = [];
     } else {
-      logger[level](fields, String(message), ...rest);
-      return;
+      rest = [String(message), ...rest];
     }
-    logger[level](fields, ...(rest as [string?]));
+    this.root[level](fields, ...(rest as [string?, ...unknown[]]));
   }
 }
 

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/app-config';
@@ -80,6 +82,28 @@ describe('request logging', () => {
       res: { statusCode: 503 },
     });
     expect(access[2]).toMatchObject({ req: { url: '/no/such/route' }, res: { statusCode: 404 } });
+  });
+
+  it('names the request a client abandoned before its answer', async () => {
+    const t = setUp('info');
+    fastify = t.fastify;
+    let started!: () => void;
+    const inProgress = new Promise<void>((resolve) => (started = resolve));
+    t.fastify.get('/slow', async () => {
+      started();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return {};
+    });
+    await t.fastify.listen({ port: 0, host: '127.0.0.1' });
+    const socket = connect((t.fastify.server.address() as AddressInfo).port, '127.0.0.1');
+    socket.write('GET /slow?x=1 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await inProgress;
+    socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Fastify reports the abort outside the request's async scope: the hook reads the request.
+    expect(t.lines.find((l) => l.msg === 'request abandoned by its client')).toMatchObject({
+      req: { id: expect.any(String), method: 'GET', url: '/slow?x=1' },
+    });
   });
 
   it('leaves probes and scrapes out, however their path is spelled, since it asks the route', async () => {

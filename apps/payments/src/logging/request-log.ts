@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 
 /** Probes and scrapes come every few seconds: logging each would drown the log. */
@@ -14,12 +14,18 @@ interface RequestSummary {
 
 const currentRequest = new AsyncLocalStorage<RequestSummary>();
 
+function summaryOf(request: FastifyRequest): RequestSummary {
+  return { id: request.id, method: request.method, url: request.url };
+}
+
 /**
  * The request being served here, if any: its lines carry it as a field. Not as a child logger's
  * binding: pino builds a child by running its bindings through every redaction path, which cost
  * about 6% of the create-payment path when pino-http did it for every request (BENCHMARKS.md).
  */
 export function requestInScope(): RequestSummary | undefined {
+  // For code that is not handed the request; the hooks below are, and read it from there (a
+  // client's abort, for one, is not reported inside the request's scope).
   return currentRequest.getStore();
 }
 
@@ -29,7 +35,7 @@ export function requestInScope(): RequestSummary | undefined {
  */
 export function logRequests(fastify: FastifyInstance, root: Logger): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    currentRequest.run({ id: request.id, method: request.method, url: request.url }, done);
+    currentRequest.run(summaryOf(request), done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
@@ -37,7 +43,7 @@ export function logRequests(fastify: FastifyInstance, root: Logger): void {
     if (root.isLevelEnabled(level) && !QUIET_ROUTES.has(request.routeOptions.url ?? '')) {
       root[level](
         {
-          req: currentRequest.getStore(),
+          req: summaryOf(request),
           res: { statusCode: status },
           responseTime: Math.round(reply.elapsedTime),
         },
@@ -48,7 +54,7 @@ export function logRequests(fastify: FastifyInstance, root: Logger): void {
   });
   fastify.addHook('onRequestAbort', (request, done) => {
     if (root.isLevelEnabled('info')) {
-      root.info({ req: currentRequest.getStore() }, 'request abandoned by its client');
+      root.info({ req: summaryOf(request) }, 'request abandoned by its client');
     }
     done();
   });
