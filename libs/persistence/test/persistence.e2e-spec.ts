@@ -239,6 +239,37 @@ describe('payments', () => {
     ]);
   });
 
+  it('a hot-path statement first run on a small table still finds its row by index once the table is large', async () => {
+    // One connection: the statement is prepared, planned and explained on the same one.
+    const single = createDataSource({ url: db.url, poolSize: 1 });
+    await single.initialize();
+    try {
+      const repo = new PaymentsRepository(single);
+      const p = await repo.create(newPayment(), drawId, claim);
+      // More runs than PostgreSQL's plan cache needs before it settles on a generic plan (5).
+      for (let i = 0; i < 8; i++) await repo.recordDokuAnswer(p.id, { referenceNo: `REF-${i}` });
+      await single.query(
+        `INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status,
+           return_url, device_id, external_id, request_body)
+         SELECT gen_random_uuid(), 'BULK-' || g, 'DANA', 1000, 'IDR', 'PENDING',
+           'https://x.example', 'd', 'B' || g, '{}' FROM generate_series(1, 20000) g`,
+      );
+      // EXECUTE takes no bind parameters; the id is a uuid this test made.
+      const [{ 'QUERY PLAN': plan }] = (await single.query(
+        `EXPLAIN (FORMAT JSON) EXECUTE "payment-record-doku-answers"('{${p.id}}', '{NULL}', '{REF-9}', '{NULL}')`,
+      )) as { 'QUERY PLAN': unknown }[];
+      const scans = JSON.stringify(plan).match(
+        /"Node Type":"[^"]*Scan"[^{}]*?"Relation Name":"payments"/g,
+      );
+      expect(scans).toHaveLength(1);
+      expect(scans![0]).toContain('Index Scan');
+      expect((await repo.findById(p.id))!.referenceNo).toBe('REF-7');
+    } finally {
+      await single.destroy();
+      await ds.query(`DELETE FROM payments WHERE partner_reference_no LIKE 'BULK-%'`);
+    }
+  });
+
   it('the database refuses refunds above the paid amount, and paid back beyond what was accepted', async () => {
     const p = await payments.create(newPayment({ amountValue: '100.00' }), drawId, claim);
     const set = (sql: string) => ds.query(`UPDATE payments SET ${sql} WHERE id = $1`, [p.id]);

@@ -2,7 +2,10 @@ import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import { columnArrays, InputColumns, rowsInOrder } from './rows';
 
-/** A statement on a hot path: PostgreSQL parses and plans it once per connection, not per call. */
+/**
+ * A statement on a hot path: PostgreSQL parses it once per connection, not per call (and plans it
+ * per call, for the arrays it is given: see plan_cache_mode in data-source.ts).
+ */
 export interface PreparedStatement {
   /** Unique per text within the process. */
   name: string;
@@ -11,9 +14,9 @@ export interface PreparedStatement {
 
 /**
  * Runs `statement` as a named prepared statement on the data source's own pool (TypeORM's
- * query() cannot name one). Planning is half of what PostgreSQL spends on the refund accept
- * (about 440 µs of its CPU per call unnamed, 240 µs named). List result columns instead of `*`,
- * so that a column added by a later migration does not change a result type already prepared.
+ * query() cannot name one): PostgreSQL parses and rewrites it once per connection. List result
+ * columns instead of `*`, so that a column added by a later migration does not change a result
+ * type already prepared.
  */
 export async function runPrepared<R extends QueryResultRow = Record<string, unknown>>(
   dataSource: DataSource,
