@@ -7,6 +7,7 @@ import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import type { ServiceProcess } from '../lib/service-process';
 import { sampleRss } from '../lib/service-process';
+import { eventLoopDelay, histogramWindow, Scrape, scrapeMetrics } from '../lib/service-metrics';
 import type { SimulatorProcess } from '../lib/simulator-process';
 
 export interface CreatePaymentOptions {
@@ -71,9 +72,11 @@ export async function createPaymentScenario(
   const warm = await run(options.warmupSeconds);
   const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
   const stopProfile = await options.profile?.('create-payment');
+  const metricsBefore = await scrapeMetrics(service.url);
   const stopCpu = serviceCpuMeter(service.pid);
   const measured = await run(options.durationSeconds);
   const cpu = stopCpu();
+  const inService = serviceView(metricsBefore, await scrapeMetrics(service.url));
   const profileFile = await stopProfile?.();
   const rss = stopRss();
   const roundTrips = perOperation(await stopRoundTrips(), measured.ok);
@@ -93,6 +96,13 @@ export async function createPaymentScenario(
       `payment (${cpu.serviceCoresUsed} cores), ${roundTrips.databaseTransactions} ` +
       `PostgreSQL transactions and ${roundTrips.redisScripts} Redis script calls per payment; peak RSS ${rss.peakRssMb.toFixed(0)} MiB (VmHWM ${rss.hwmMb.toFixed(0)} MiB); ${describeServiceCpu(cpu)}`,
   );
+  log(
+    `  as the service timed them: ${inService.createMeanMs.toFixed(1)} ms mean, ` +
+      `${(inService.createWithin50Ms * 100).toFixed(1)}% within 50 ms; DOKU's payment call ` +
+      `${inService.dokuPaymentMeanMs.toFixed(1)} ms mean; event loop delay p50 ` +
+      `${inService.eventLoopDelayMs.p50.toFixed(1)} ms, p99 ${inService.eventLoopDelayMs.p99.toFixed(1)} ms, ` +
+      `max ${inService.eventLoopDelayMs.max.toFixed(1)} ms`,
+  );
   return {
     profileFile,
     row: {
@@ -110,6 +120,7 @@ export async function createPaymentScenario(
         seconds: measured.elapsedMs / 1000,
         createdIncludingWarmup: warm.ok + measured.ok,
         serviceCpuMsPerPayment: cpu.serviceCpuMs / Math.max(1, measured.ok),
+        inService,
         roundTripsPerPayment: roundTrips,
         serviceCoresUsed: cpu.serviceCoresUsed,
         ...cpu.threads,
@@ -141,5 +152,26 @@ export async function createPaymentScenario(
         note: 'VmHWM is the peak since the process started (start-up included); the larger figure is reported',
       },
     },
+  };
+}
+
+/**
+ * The window as the service saw it (its /metrics): a create's time from Fastify's first hook to
+ * its last byte, DOKU's share of it, and how long callbacks waited for the event loop. Time a
+ * request spends before the service reads it (kernel queues, a busy loop) is in neither.
+ */
+function serviceView(before: Scrape, after: Scrape) {
+  const creates = histogramWindow(before, after, 'http_request_duration_seconds', {
+    method: 'POST',
+    route: '/v1/payments',
+    status: '201',
+  });
+  return {
+    createMeanMs: creates.meanMs,
+    createWithin50Ms: creates.within.get(0.05) ?? Number.NaN,
+    dokuPaymentMeanMs: histogramWindow(before, after, 'doku_call_duration_seconds', {
+      operation: 'dana_payment',
+    }).meanMs,
+    eventLoopDelayMs: eventLoopDelay(after),
   };
 }

@@ -8,6 +8,7 @@ import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import type { ServiceProcess } from '../lib/service-process';
 import type { SimulatorProcess } from '../lib/simulator-process';
+import { histogramWindow, scrapeMetrics } from '../lib/service-metrics';
 import { Latencies, Tally } from '../lib/stats';
 
 export interface RefundPipelineOptions {
@@ -225,7 +226,13 @@ export async function refundPipeline(
     [refundNos],
   );
   const counters = await simulator.counters();
-  const refundCallMs = await meanRefundCallMs(service.url);
+  // Since the service started: scenario 2 and the payments prepared here make no refund call.
+  const refundCallMs = histogramWindow(
+    new Map(),
+    await scrapeMetrics(service.url),
+    'doku_call_duration_seconds',
+    { operation: 'refund' },
+  ).meanMs;
   const jobs = await jobTimes(
     service,
     rows.map((r) => r.id),
@@ -404,20 +411,4 @@ export async function refundPipeline(
     },
   };
   return { row, profileFile };
-}
-
-/**
- * The mean of the service's own DOKU refund call durations (its /metrics histogram; scenario 2
- * makes no refund call): how much of a job's slot is DOKU's answer, as the worker waited for it.
- */
-async function meanRefundCallMs(serviceUrl: string): Promise<number> {
-  const text = await (await fetch(`${serviceUrl}/metrics`)).text();
-  const total = (series: string) =>
-    text
-      .split('\n')
-      .filter((l) => l.startsWith(`doku_call_duration_seconds_${series}{`))
-      .filter((l) => l.includes('operation="refund"'))
-      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
-  const count = total('count');
-  return count > 0 ? (total('sum') / count) * 1000 : Number.NaN;
 }
