@@ -20,8 +20,9 @@ function summaryOf(request: FastifyRequest): RequestSummary {
 
 /**
  * The request being served here, if any: its lines carry it as a field. Not as a child logger's
- * binding: pino builds a child by running its bindings through every redaction path, which cost
- * about 6% of the create-payment path when pino-http did it for every request (BENCHMARKS.md).
+ * binding: a child per request is a logger object and a serialized copy of its bindings, made for
+ * every request whether a line is written or not (pino-http's, redacted path by path, cost about
+ * 6% of the create-payment path: BENCHMARKS.md).
  */
 export function requestInScope(): RequestSummary | undefined {
   // For code that is not handed the request; the hooks below are, and read it from there (a
