@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, type Dispatcher, errors } from 'undici';
 import { DokuSnapError } from '../errors';
 
 export interface HttpRequest {
@@ -35,32 +35,112 @@ export interface UndiciTransportOptions {
   keepAliveTimeoutMs?: number;
 }
 
-/** Keep-alive HTTP client: one connection pool per origin, a deadline per call. */
+/**
+ * Keep-alive HTTP client: one connection pool per origin, a deadline per call. It drives undici's
+ * dispatcher directly and collects the answer's bytes itself: `undici.request()` wraps each answer
+ * in a Readable stream and each call in an AbortSignal, which cost a third of the client's CPU per
+ * call (BENCHMARKS.md, scenario 1).
+ */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
   const agent = new Agent({
     connections: options.connections ?? 128,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     pipelining: 1,
   });
+  const origins = new Map<string, { origin: string; path: string }>();
   return {
-    async send(req) {
-      try {
-        const res = await request(req.url, {
-          dispatcher: agent,
-          method: req.method,
-          headers: req.headers,
-          body: req.body,
-          headersTimeout: req.timeoutMs,
-          bodyTimeout: req.timeoutMs,
-          signal: AbortSignal.timeout(req.timeoutMs),
-        });
-        return { status: res.statusCode, body: await res.body.text() };
-      } catch (err) {
-        throw toTransportError(err, req.timeoutMs);
+    send(req) {
+      let target = origins.get(req.url);
+      if (!target) {
+        const url = new URL(req.url);
+        target = { origin: url.origin, path: url.pathname + url.search };
+        // Bounded: the client sends to one base URL and a handful of paths.
+        if (origins.size < 64) origins.set(req.url, target);
       }
+      const { origin, path } = target;
+      return new Promise<HttpResponse>((resolve, reject) => {
+        const answer = new AnswerCollector(req.timeoutMs, resolve, reject);
+        try {
+          agent.dispatch(
+            {
+              origin,
+              path,
+              method: req.method,
+              headers: req.headers,
+              body: req.body,
+              headersTimeout: req.timeoutMs,
+              bodyTimeout: req.timeoutMs,
+            },
+            answer,
+          );
+        } catch (err) {
+          answer.fail(err); // refused before anything was sent (a closed agent, a bad header)
+        }
+      });
     },
     close: () => agent.close(),
   };
+}
+
+class DeadlineError extends Error {
+  override name = 'TimeoutError';
+}
+
+/**
+ * Gathers one answer, and holds the call's deadline: from the send to the answer's last byte,
+ * waiting for a free connection included (the dispatcher starts a request only on a socket).
+ */
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private readonly chunks: Buffer[] = [];
+  private controller: Dispatcher.DispatchController | undefined;
+  private settled = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly resolve: (res: HttpResponse) => void,
+    private readonly reject: (err: TransportError) => void,
+  ) {
+    this.timer = setTimeout(() => {
+      const deadline = new DeadlineError(`no answer within ${timeoutMs} ms`);
+      if (this.controller) this.controller.abort(deadline);
+      else this.fail(deadline); // still waiting for a connection: aborted when it gets one
+    }, timeoutMs);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.settled) controller.abort(new DeadlineError('deadline passed before sending'));
+    else this.controller = controller;
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+    this.chunks.length = 0; // a 1xx answer's headers come first; only the final answer counts
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    const bytes = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    this.resolve({ status: this.status, body: bytes.toString('utf8') });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    this.fail(err);
+  }
+
+  fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.timer);
+    this.reject(toTransportError(err, this.timeoutMs));
+  }
 }
 
 function toTransportError(err: unknown, timeoutMs: number): TransportError {
