@@ -38,8 +38,8 @@ export interface UndiciTransportOptions {
 /**
  * Keep-alive HTTP client: one connection pool per origin, a deadline per call. It drives undici's
  * dispatcher directly and collects the answer's bytes itself: `undici.request()` wraps each answer
- * in a Readable stream and each call in an AbortSignal, which cost a third of the client's CPU per
- * call (BENCHMARKS.md, scenario 1).
+ * in a Readable stream and each call in an AbortSignal: with them the client spent about twice the
+ * CPU per call at concurrency 50, a quarter more at 1 (BENCHMARKS.md, scenario 1).
  */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): HttpTransport {
   const agent = new Agent({
