@@ -123,6 +123,11 @@ describe('HTTP transport', () => {
     expect(refused.message).toBe('network error ECONNREFUSED');
   });
 
+  it('a URL it cannot send to fails the call as a network error, never as a thrown exception', async () => {
+    transport = createUndiciTransport();
+    expect((await failure(post('not a url'))).kind).toBe('network');
+  });
+
   it('a closed transport refuses to send, as a network error', async () => {
     const base = await serve((_req, res) => res.end('{}'));
     transport = createUndiciTransport();

@@ -47,20 +47,23 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     pipelining: 1,
   });
-  const origins = new Map<string, { origin: string; path: string }>();
+  const targets = new Map<string, { origin: string; path: string }>();
+  const targetOf = (url: string) => {
+    let target = targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: parsed.pathname + parsed.search };
+      // Bounded: the client sends to one base URL and a handful of paths.
+      if (targets.size < 64) targets.set(url, target);
+    }
+    return target;
+  };
   return {
     send(req) {
-      let target = origins.get(req.url);
-      if (!target) {
-        const url = new URL(req.url);
-        target = { origin: url.origin, path: url.pathname + url.search };
-        // Bounded: the client sends to one base URL and a handful of paths.
-        if (origins.size < 64) origins.set(req.url, target);
-      }
-      const { origin, path } = target;
       return new Promise<HttpResponse>((resolve, reject) => {
         const answer = new AnswerCollector(req.timeoutMs, resolve, reject);
         try {
+          const { origin, path } = targetOf(req.url);
           agent.dispatch(
             {
               origin,
@@ -74,7 +77,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
             answer,
           );
         } catch (err) {
-          answer.fail(err); // refused before anything was sent (a closed agent, a bad header)
+          answer.fail(err); // refused before anything was sent (a bad URL or header, a closed agent)
         }
       });
     },
