@@ -89,6 +89,17 @@ describe('log redaction', () => {
     expect(lines[0]).toMatchObject({ at: '2026-11-24T00:00:00.000Z', bytes: { type: 'Buffer' } });
   });
 
+  it('stops early on objects that refer to each other, censoring what it did not read', () => {
+    const a: Record<string, unknown> = { name: 'a' };
+    const b: Record<string, unknown> = { name: 'b', password: 'cycle-value-12' };
+    // Read naively to 8 levels, 10 ways at each: 10^8 objects.
+    for (let i = 0; i < 10; i++) a[`to${i}`] = b;
+    for (let i = 0; i < 10; i++) b[`to${i}`] = a;
+    const { root, texts } = logger();
+    root.info({ a }, 'x');
+    expect(texts.join('')).not.toContain('cycle-value-12');
+  });
+
   it("censors a child logger's bindings too", () => {
     const { root, texts } = logger();
     root

@@ -27,8 +27,12 @@ const SECRET_FIELDS = new Set(
 
 export const CENSOR = '[REDACTED]';
 
-/** Deeper than any line the service writes; what lies beyond is censored whole, unread. */
+/**
+ * Deeper or larger than any line the service writes: what lies beyond is censored whole, unread.
+ * The object count also bounds the walk through objects that refer to each other.
+ */
 const MAX_DEPTH = 8;
+const MAX_OBJECTS = 1_000;
 
 /**
  * A log line's fields with the value of every secret field replaced by CENSOR. One pass over the
@@ -38,17 +42,17 @@ const MAX_DEPTH = 8;
  * error serializer still writes its type, message and stack.
  */
 export function redactSecrets<T>(fields: T): T {
-  return redact(fields, 0) as T;
+  return redact(fields, 0, { objects: 0 }) as T;
 }
 
-function redact(value: unknown, depth: number): unknown {
+function redact(value: unknown, depth: number, walked: { objects: number }): unknown {
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
-  if (depth > MAX_DEPTH) return CENSOR;
+  if (depth > MAX_DEPTH || ++walked.objects > MAX_OBJECTS) return CENSOR;
   if (Array.isArray(value)) {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
-      const out = redact(value[i], depth + 1);
+      const out = redact(value[i], depth + 1, walked);
       if (out !== value[i]) (copy ??= value.slice())[i] = out;
     }
     return copy ?? value;
@@ -60,7 +64,7 @@ function redact(value: unknown, depth: number): unknown {
     const out =
       field !== undefined && SECRET_FIELDS.has(key.toLowerCase())
         ? CENSOR
-        : redact(field, depth + 1);
+        : redact(field, depth + 1, walked);
     if (out === field) continue;
     copy ??= copyOf(object);
     try {
