@@ -119,7 +119,6 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
     this.status = statusCode;
-    this.chunks.length = 0; // a 1xx answer's headers come first; only the final answer counts
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
