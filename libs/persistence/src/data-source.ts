@@ -9,10 +9,27 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
+/**
+ * Hot-path statements are prepared once per connection (repositories/prepared.ts), and by default
+ * PostgreSQL keeps a generic plan after five runs, made for the table as it was then: on a new
+ * database, a seq scan of a payments table a few rows long, still used when it holds thousands
+ * (CPU growing with the table until autovacuum re-analyzes it). A plan made per run for the rows
+ * and arrays at hand costs about 0.1 ms and never goes stale. Set in the URL's own `options`,
+ * after any the URL gives: pg reads the URL's parameters over the pool's, so a separate setting
+ * would be dropped by a DATABASE_URL carrying `options` (a statement_timeout, a search_path).
+ */
+function withCustomPlans(url: string): string {
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options');
+  const setting = '-c plan_cache_mode=force_custom_plan';
+  parsed.searchParams.set('options', given ? `${given} ${setting}` : setting);
+  return parsed.toString();
+}
+
 export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
-    url: options.url,
+    url: withCustomPlans(options.url),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
@@ -25,12 +42,6 @@ export function createDataSource(options: DatabaseOptions): DataSource {
       application_name: options.applicationName ?? 'doku-payments',
       // A dead database must fail a request, not hang it.
       connectionTimeoutMillis: 5_000,
-      // Hot-path statements are prepared once per connection (repositories/prepared.ts), and by
-      // default PostgreSQL keeps a generic plan after five runs, made for the table as it was then:
-      // on a new database, a seq scan of a payments table a few rows long, still used when it
-      // holds thousands (CPU growing with the table until autovacuum re-analyzes it). A plan made
-      // per run for the rows and arrays at hand costs about 0.1 ms and never goes stale.
-      options: '-c plan_cache_mode=force_custom_plan',
     },
   });
 }

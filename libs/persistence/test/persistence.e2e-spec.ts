@@ -270,6 +270,21 @@ describe('payments', () => {
     }
   });
 
+  it('plans per run even when the database URL brings settings of its own, and keeps them', async () => {
+    const url = new URL(db.url);
+    url.searchParams.set('options', '-c statement_timeout=4321');
+    const own = createDataSource({ url: url.toString(), poolSize: 1 });
+    await own.initialize();
+    try {
+      expect(await own.query('SHOW plan_cache_mode')).toEqual([
+        { plan_cache_mode: 'force_custom_plan' },
+      ]);
+      expect(await own.query('SHOW statement_timeout')).toEqual([{ statement_timeout: '4321ms' }]);
+    } finally {
+      await own.destroy();
+    }
+  });
+
   it('the database refuses refunds above the paid amount, and paid back beyond what was accepted', async () => {
     const p = await payments.create(newPayment({ amountValue: '100.00' }), drawId, claim);
     const set = (sql: string) => ds.query(`UPDATE payments SET ${sql} WHERE id = $1`, [p.id]);
