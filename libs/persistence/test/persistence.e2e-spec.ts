@@ -144,6 +144,21 @@ describe('payments', () => {
     expect(rows).toEqual([{ subject_id: p.id }]);
   });
 
+  it('answers the payment as stored, every field, whether the optional ones are given or not', async () => {
+    const full = newPayment({
+      ipAddress: '203.0.113.7',
+      orderTitle: 'Kopi susu x2',
+      validUpTo: '2026-11-24T23:00:00+07:00',
+      pointOfInitiation: 'app',
+      deepLink: true,
+      idempotencyKey: 'key-1',
+    });
+    for (const input of [newPayment(), full]) {
+      const created = await payments.create(input, drawId, claim);
+      expect(created).toEqual(await payments.findById(created.id));
+    }
+  });
+
   it('draws another X-EXTERNAL-ID when the drawn one is taken that day; a duplicate order leaves no id behind', async () => {
     await externalIds.tryReserve('555000', { ...claim, purpose: 'refund' });
     const draws = ['555000', '555001'];
