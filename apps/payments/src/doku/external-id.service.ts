@@ -20,6 +20,13 @@ export class ExternalIdService {
   draw = (): string => this.client.nextExternalId();
 
   reserve(purpose: ExternalIdClaim['purpose'], subjectId: string | null): Promise<string> {
-    return this.registry.reserve(this.draw, { ...this.today(), purpose, subjectId });
+    const today = this.today();
+    // Not { ...today, purpose, subjectId }: V8 makes a new hidden class for each such object.
+    return this.registry.reserve(this.draw, {
+      partnerId: today.partnerId,
+      jakartaDay: today.jakartaDay,
+      purpose,
+      subjectId,
+    });
   }
 }
