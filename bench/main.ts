@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         simulator,
         sdkAt50,
         connections: 50,
-        warmupSeconds: quick ? 2 : 3,
+        warmupSeconds: quick ? 2 : 5,
         durationSeconds: quick ? 5 : 15,
         profile,
         log,

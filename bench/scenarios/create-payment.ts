@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
-import { cannon, CannonRun } from '../lib/cannon';
+import { cannon } from '../lib/cannon';
 import { perOperation, roundTripMeter } from '../lib/round-trips';
 import type { LoopResult } from '../lib/loop';
 import type { ProfileWindow } from '../lib/profiler';
@@ -53,33 +53,34 @@ export async function createPaymentScenario(
       orderTitle: 'Kopi susu x2',
     });
 
-  const run = (seconds: number): Promise<CannonRun> =>
-    cannon({
-      url: service.url,
-      connections: options.connections,
-      durationSeconds: seconds,
-      headers: service.auth,
-      next: () => ({ path: '/v1/payments', body: body() }),
-      okStatus: 201,
-    });
-
   const stopRss = sampleRss(service.pid, 50);
   const simBefore = await options.simulator.counters();
   const [{ n: dbBefore }] = await service.db.query<{ n: string }>(
     'SELECT count(*) AS n FROM payments',
   );
-  log(`  warm-up ${options.warmupSeconds} s ...`);
-  const warm = await run(options.warmupSeconds);
+  // Read before the load (the meter waits for PostgreSQL's counts to settle); warm-up and window
+  // do the same work per payment, and both fall between its two readings.
   const stopRoundTrips = await roundTripMeter(service.db, service.redisUrl);
-  const stopProfile = await options.profile?.('create-payment');
-  const metricsBefore = await scrapeMetrics(service.url);
-  const stopCpu = serviceCpuMeter(service.pid);
-  const measured = await run(options.durationSeconds);
+  log(`  warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s counted ...`);
+  let window: Promise<WindowMeters> | undefined;
+  const measured = await cannon({
+    url: service.url,
+    connections: options.connections,
+    warmupSeconds: options.warmupSeconds,
+    durationSeconds: options.durationSeconds,
+    onWindow: () => {
+      window = openWindow(service, options.profile);
+    },
+    headers: service.auth,
+    next: () => ({ path: '/v1/payments', body: body() }),
+    okStatus: 201,
+  });
+  const { stopCpu, metricsBefore, stopProfile } = await window!;
   const cpu = stopCpu();
   const inService = serviceView(metricsBefore, await scrapeMetrics(service.url));
   const profileFile = await stopProfile?.();
   const rss = stopRss();
-  const roundTrips = perOperation(await stopRoundTrips(), measured.ok);
+  const roundTrips = perOperation(await stopRoundTrips(), measured.warmupOk + measured.ok);
   const simAfter = await options.simulator.counters();
   const [{ n: dbAfter }] = await service.db.query<{ n: string }>(
     'SELECT count(*) AS n FROM payments',
@@ -118,7 +119,7 @@ export async function createPaymentScenario(
       details: {
         created: measured.ok,
         seconds: measured.elapsedMs / 1000,
-        createdIncludingWarmup: warm.ok + measured.ok,
+        createdIncludingWarmup: measured.warmupOk + measured.ok,
         serviceCpuMsPerPayment: cpu.serviceCpuMs / Math.max(1, measured.ok),
         inService,
         roundTripsPerPayment: roundTrips,
@@ -153,6 +154,22 @@ export async function createPaymentScenario(
       },
     },
   };
+}
+
+interface WindowMeters {
+  stopCpu: ReturnType<typeof serviceCpuMeter>;
+  metricsBefore: Scrape;
+  stopProfile?: () => Promise<string>;
+}
+
+/** Starts what measures the window, while the load runs on. */
+async function openWindow(service: ServiceProcess, profile?: ProfileWindow): Promise<WindowMeters> {
+  const stopCpu = serviceCpuMeter(service.pid);
+  const [metricsBefore, stopProfile] = await Promise.all([
+    scrapeMetrics(service.url),
+    profile?.('create-payment'),
+  ]);
+  return { stopCpu, metricsBefore, stopProfile };
 }
 
 /**
