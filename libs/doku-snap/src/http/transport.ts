@@ -71,8 +71,11 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
               method: req.method,
               headers: req.headers,
               body: req.body,
-              headersTimeout: req.timeoutMs,
-              bodyTimeout: req.timeoutMs,
+              // The collector's timer holds the whole deadline; undici's own would add a timer
+              // object per call (kept up to a second by its coarse clock: garbage that outlives
+              // the young generation).
+              headersTimeout: 0,
+              bodyTimeout: 0,
             },
             answer,
           );
