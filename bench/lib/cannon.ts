@@ -33,7 +33,10 @@ export interface CannonRun {
   elapsedMs: number;
   /** Latency of every response in the window, successful or not. */
   latencies: Latencies;
-  /** Answers other than `okStatus` in the window, by status and the error body's code. */
+  /**
+   * Answers other than `okStatus` over the whole run, warm-up included (as autocannon's own error
+   * and timeout counts are), by status and the error body's code: a failure is never left out.
+   */
   failures: Tally;
   /** autocannon's own result, for the whole run (warm-up included). */
   result: autocannon.Result;
@@ -75,7 +78,7 @@ export function cannon(o: CannonOptions): Promise<CannonRun> {
             headers: { ...o.headers, 'content-type': 'application/json' },
             setupRequest: (req) => ({ ...req, ...o.next() }),
             onResponse: (status, text) => {
-              if (status === o.okStatus || !windowOpen) return;
+              if (status === o.okStatus) return;
               let code: string;
               try {
                 code = String((JSON.parse(text) as { code?: unknown }).code ?? '');
