@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness, startHarness } from './support/harness';
+import { Harness, paymentBody, startHarness } from './support/harness';
 
 const LIMIT = 30;
 
@@ -173,5 +173,54 @@ describe('behind a proxy (TRUST_PROXY as a hop count)', () => {
     expect((await from('198.51.100.2')).status).toBe(404);
     // Only the hop in front is trusted: an address the caller put further left is not theirs.
     expect((await from('203.0.113.9, 198.51.100.1')).status).toBe(429);
+  });
+});
+
+describe('while shutting down', () => {
+  /** Resolves once the server no longer accepts connections: its closing has begun. */
+  async function refusingConnections(port: number): Promise<void> {
+    for (;;) {
+      const refused = await new Promise<boolean>((resolve) => {
+        const probe = connect(port, '127.0.0.1');
+        probe.on('connect', () => {
+          probe.destroy();
+          resolve(false);
+        });
+        probe.on('error', () => resolve(true));
+      });
+      if (refused) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('refuses a request that arrives on an open connection with 503 SHUTTING_DOWN in the error shape', async () => {
+    const closing = await startHarness();
+    const port = Number(new URL(closing.url).port);
+    const body = JSON.stringify(paymentBody());
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    const socketClosed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    // Headers begun, not ended: the connection is not idle, so the server waits for it.
+    socket.write(
+      `POST /v1/payments HTTP/1.1\r\nHost: x\r\nAuthorization: ${closing.auth.Authorization}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closed = closing.close();
+    await refusingConnections(port);
+    socket.write(`\r\n${body}`);
+    await socketClosed;
+    await closed;
+
+    expect(received).toMatch(/^HTTP\/1\.1 503 /);
+    expect(received).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(received).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toEqual({
+      code: 'SHUTTING_DOWN',
+      message: 'The service is shutting down; send the request again.',
+      details: [],
+    });
+    expect(closing.sim.control.counters().paymentsCreated).toBe(0);
   });
 });

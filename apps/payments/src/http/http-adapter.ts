@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../logging/request-id';
 import { answerClientError } from './client-errors';
 import { installBodyParsers } from './request-body';
+import { CLOSING_SERVER_OPTIONS } from './shutdown';
 
 /** Bytes; a larger body is refused (413) before it is read in full. */
 const BODY_LIMIT = 64 * 1024;
@@ -47,6 +48,7 @@ export function createHttpAdapter(config: AppConfig, errors: ApiExceptionFilter)
     trustProxy: trustProxyOf(config.trustProxy),
     requestIdHeader: false,
     genReqId: requestIdOf,
+    ...CLOSING_SERVER_OPTIONS,
   });
   installBodyParsers(adapter.getInstance());
   return adapter;
