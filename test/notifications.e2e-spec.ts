@@ -320,6 +320,23 @@ describe('simulator payment flow: pay, DOKU asks a token, then notifies', () => 
       paidAt: null,
     });
   });
+  it("a control character in DOKU's free-text description never loses the fact: FAILED, the text kept printable", async () => {
+    const p = await createPayment();
+    const token = await tokenFromUs();
+    const body = JSON.stringify({
+      ...JSON.parse(notificationBody(p, '06')),
+      // PostgreSQL refuses a NUL in text: stored as it came, the whole notification would fail.
+      transactionStatusDesc: 'Declined\u0000by\tissuer',
+    });
+    const res = await notify(body, notifyHeaders(body, { token }));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ responseCode: '2005600', responseMessage: 'Successful' });
+    expect(await getPayment(p.id)).toMatchObject({
+      status: 'FAILED',
+      failureCode: '06',
+      failureMessage: 'Declined by issuer',
+    });
+  });
 });
 
 describe('duplicates change nothing twice', () => {

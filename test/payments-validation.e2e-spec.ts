@@ -73,6 +73,18 @@ describe('bad input to POST /v1/payments', () => {
       'returnUrl',
     ],
     ['deviceId with symbols', paymentBody({ deviceId: 'dev-1!' }), 'deviceId'],
+    // PostgreSQL refuses NUL in text: it must be refused here, not by the database (a 500).
+    ['NUL in orderTitle', paymentBody({ orderTitle: 'Kopi\u0000susu' }), 'orderTitle'],
+    [
+      'control character in orderTitle',
+      paymentBody({ orderTitle: 'Kopi\u001bsusu' }),
+      'orderTitle',
+    ],
+    [
+      'NUL in partnerReferenceNo',
+      paymentBody({ partnerReferenceNo: 'ORD\u00001' }),
+      'partnerReferenceNo',
+    ],
     ['bad ipAddress', paymentBody({ ipAddress: '300.1.1.1' }), 'ipAddress'],
     ['validUpTo without offset', paymentBody({ validUpTo: '2030-01-01T10:00:00' }), 'validUpTo'],
     ['validUpTo in the past', paymentBody({ validUpTo: '2020-01-01T10:00:00+07:00' }), 'validUpTo'],
@@ -107,6 +119,15 @@ describe('bad input to POST /v1/payments', () => {
     const big = await post(paymentBody({ orderTitle: 'x'.repeat(100_000) }));
     expect(big.status).toBe(413);
     expectErrorShape(big.body);
+  });
+
+  it('a lookup by a partnerReferenceNo no order can have (a NUL in it) is a 400 naming it', async () => {
+    const res = await h.http.get('/v1/payments?partnerReferenceNo=ORD%001').set(h.auth);
+    expect(res.status).toBe(400);
+    expectErrorShape(res.body);
+    expect(res.body.details.map((d: { field?: string }) => d.field)).toContain(
+      'partnerReferenceNo',
+    );
   });
 
   it('stores nothing for refused input', async () => {

@@ -160,6 +160,12 @@ describe('refunds', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].field).toMatch(/^amount/);
     }
+    // An empty reason could not go to DOKU (1-255 characters), and PostgreSQL refuses a NUL.
+    for (const reason of ['', 'wrong\u0000size', 'wrong\nsize']) {
+      const bad = await refund(payment.id, { amount: idr('1.00'), reason });
+      expect(bad.status, JSON.stringify(reason)).toBe(400);
+      expect(bad.body.details.map((d: { field?: string }) => d.field)).toContain('reason');
+    }
     expect(
       (await refund('00000000-0000-4000-8000-000000000000', { amount: idr('1.00') })).status,
     ).toBe(404);

@@ -1,4 +1,4 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
 import { parseSnapTimestamp } from '@app/doku-snap';
 
 /** An ISO-8601 timestamp with an explicit offset, in the future. */
@@ -20,4 +20,18 @@ export function IsFutureTimestamp(options?: ValidationOptions): PropertyDecorato
         },
       },
     });
+}
+
+/** Printable ASCII: what DOKU takes in a reference such as partnerReferenceNo. */
+export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+/**
+ * Text a person wrote (an order title, a refund reason): any characters but control characters,
+ * which PostgreSQL refuses (NUL) or DOKU has no use for.
+ */
+export function IsFreeText(): PropertyDecorator {
+  // eslint-disable-next-line no-control-regex
+  return Matches(/^[^\x00-\x1f\x7f]*$/, {
+    message: '$property must not contain control characters',
+  });
 }

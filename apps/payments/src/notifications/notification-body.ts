@@ -24,6 +24,11 @@ function isPrintable(text: string): boolean {
   }
   return true;
 }
+/** The text with each control character as a space: PostgreSQL would refuse the NUL. */
+function printableText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return isPrintable(text) ? text : text.replace(/[\x00-\x1f\x7f]/g, ' ');
+}
 const DESCRIPTION_MAX = 255;
 
 type Fields = Record<string, unknown>;
@@ -54,7 +59,7 @@ export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): P
     latestTransactionStatus: status as NotifiedStatus,
     // Free text for people: kept when usable, never a reason to refuse the fact.
     transactionStatusDesc:
-      typeof description === 'string' ? description.slice(0, DESCRIPTION_MAX) : null,
+      typeof description === 'string' ? printableText(description).slice(0, DESCRIPTION_MAX) : null,
     amount: amountOf(body, errors),
   };
 }

@@ -15,7 +15,8 @@ export function refundRequestBody(
       originalExternalId: payment.externalId,
       partnerRefundNo: refund.partnerRefundNo,
       refundAmount: { value: refund.amountValue, currency: refund.currency },
-      reason: refund.reason ?? undefined,
+      // An empty reason (accepted before the API refused it) is no reason: DOKU wants 1-255.
+      reason: refund.reason || undefined,
     }),
   );
 }

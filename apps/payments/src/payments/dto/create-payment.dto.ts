@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFutureTimestamp } from '../../common/validators';
+import { IsFreeText, IsFutureTimestamp, PRINTABLE_ASCII } from '../../common/validators';
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -26,7 +26,7 @@ export class CreatePaymentDto {
   })
   @IsString()
   @Length(1, 64)
-  @Matches(/^[\x20-\x7e]+$/, { message: 'partnerReferenceNo must be printable ASCII' })
+  @Matches(PRINTABLE_ASCII, { message: 'partnerReferenceNo must be printable ASCII' })
   partnerReferenceNo: string;
 
   @ApiProperty({ type: MoneyDto })
@@ -63,6 +63,7 @@ export class CreatePaymentDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
+  @IsFreeText()
   orderTitle?: string;
 
   @ApiPropertyOptional({

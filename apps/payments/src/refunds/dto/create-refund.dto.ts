@@ -7,10 +7,10 @@ import {
   IsString,
   Length,
   Matches,
-  MaxLength,
   ValidateNested,
 } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
+import { IsFreeText } from '../../common/validators';
 
 export class CreateRefundDto {
   @ApiProperty({
@@ -23,10 +23,11 @@ export class CreateRefundDto {
   @Type(() => MoneyDto)
   amount: MoneyDto;
 
-  @ApiPropertyOptional({ maxLength: 255, example: 'Customer cancelled one item' })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'Customer cancelled one item' })
   @IsOptional()
   @IsString()
-  @MaxLength(255)
+  @Length(1, 255)
+  @IsFreeText()
   reason?: string;
 
   @ApiPropertyOptional({
