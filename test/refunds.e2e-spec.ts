@@ -185,6 +185,40 @@ describe('refunds', () => {
     expect((await paymentState(payment.id)).refunds).toHaveLength(1);
   });
 
+  it('a retry with the key after its first answer was lost answers the first refund, never a second', async () => {
+    const payment = await paidPayment(h);
+    const key = `refund-lost-${Date.now()}`;
+    const first = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
+    expect(first.status).toBe(202);
+    // The accept committed, but the key never learned its answer: its completion failed (the key
+    // then stays claimed until its lock runs out) or the commit was in doubt (the key released).
+    await h.db.dataSource.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
+    const retry = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
+    expect(retry.status).toBe(202);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.body.partnerRefundNo).toBe(first.body.partnerRefundNo);
+    await settledRefund(h, first.body.id);
+    expect((await paymentState(payment.id)).refunds).toHaveLength(1);
+    // The retry's answer is kept for the key like any other.
+    const again = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
+    expect(again.body.id).toBe(first.body.id);
+  });
+
+  it('without a key, or with a partnerRefundNo of their own, a repeated refund is a new one or a 409 as before', async () => {
+    const payment = await paidPayment(h);
+    const a = await refund(payment.id, { amount: idr('100.00') });
+    const b = await refund(payment.id, { amount: idr('100.00') });
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(a.body.partnerRefundNo).not.toBe(b.body.partnerRefundNo);
+    const partnerRefundNo = `RF-OWN-${Date.now()}`;
+    const keyed = (key: string) =>
+      refund(payment.id, { amount: idr('100.00'), partnerRefundNo }, { 'Idempotency-Key': key });
+    expect((await keyed(`own-1-${Date.now()}`)).status).toBe(202);
+    const other = await keyed(`own-2-${Date.now()}`);
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe('DUPLICATE_PARTNER_REFUND_NO');
+  });
+
   it("the sweeper's own runs leave the refund jobs kept for operators in place", async () => {
     const payment = await paidPayment(h, '101000.00');
     const ids: string[] = [];

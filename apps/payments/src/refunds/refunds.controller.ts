@@ -35,8 +35,13 @@ export class RefundsController {
       `/v1/payments/${paymentId}/refunds`,
       req.rawBody,
     );
-    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
-      this.refunds.request(paymentId, dto),
+    const caller = req.caller!;
+    const result = await this.idempotency.run(caller, idempotencyKey, hash, () =>
+      this.refunds.request(
+        paymentId,
+        dto,
+        idempotencyKey === undefined ? undefined : { caller, key: idempotencyKey },
+      ),
     );
     res.status(result.status);
     return result.body;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   AcceptedRefund,
   DuplicateKeyError,
@@ -29,7 +29,19 @@ export class RefundsService {
     private readonly externalIds: ExternalIdService,
   ) {}
 
-  async request(paymentId: string, dto: CreateRefundDto): Promise<HttpResult> {
+  /**
+   * Accepts the refund and queues it. `idempotency`: the caller and Idempotency-Key it came with,
+   * if any.
+   */
+  async request(
+    paymentId: string,
+    dto: CreateRefundDto,
+    idempotency?: IdempotentCall,
+  ): Promise<HttpResult> {
+    const derived = dto.partnerRefundNo === undefined && idempotency !== undefined;
+    const partnerRefundNo =
+      dto.partnerRefundNo ??
+      (idempotency ? partnerRefundNoOf(idempotency) : `RFD-${randomUUID().replace(/-/g, '')}`);
     let accepted;
     try {
       accepted = await this.refunds.accept(
@@ -38,11 +50,17 @@ export class RefundsService {
           amountValue: dto.amount.value,
           currency: dto.amount.currency,
           reason: dto.reason ?? null,
-          partnerRefundNo: dto.partnerRefundNo ?? `RFD-${randomUUID().replace(/-/g, '')}`,
+          partnerRefundNo,
         },
         { queue: REFUNDS_QUEUE, name: REFUND_JOB, jobId: refundJobId },
       );
     } catch (err) {
+      if (derived && err instanceof DuplicateKeyError) {
+        // This call's key accepted it before, and its answer was lost (the key's completion
+        // failed, or the accept's commit was in doubt): the refund that exists is the answer.
+        const earlier = await this.refunds.findByPartnerRefundNo(partnerRefundNo);
+        if (earlier?.paymentId === paymentId) return { status: 202, body: toRefundView(earlier) };
+      }
       throw refusal(err);
     }
     await this.fixRequest(accepted);
@@ -96,6 +114,21 @@ export class RefundsService {
     if (!refund) throw notFound('refund');
     return toRefundView(refund);
   }
+}
+
+/** The Idempotency-Key a call came with, and whose it is. */
+export interface IdempotentCall {
+  caller: string;
+  key: string;
+}
+
+/**
+ * A refund requested under an Idempotency-Key without a partnerRefundNo gets one derived from the
+ * key: a retry with that key can then never accept a second refund, even when the key forgot the
+ * first answer (PostgreSQL's unique partnerRefundNo refuses it, and the first refund is answered).
+ */
+function partnerRefundNoOf({ caller, key }: IdempotentCall): string {
+  return `RFD-${createHash('sha256').update(`${caller}\n${key}`).digest('hex').slice(0, 32)}`;
 }
 
 function refusal(err: unknown): unknown {

@@ -340,6 +340,10 @@ export class RefundsRepository {
     return this.refundRows.findOneBy({ id });
   }
 
+  findByPartnerRefundNo(partnerRefundNo: string): Promise<RefundEntity | null> {
+    return this.refundRows.findOneBy({ partnerRefundNo });
+  }
+
   /**
    * Fixes an accepted refund's request (its bytes and a reserved X-EXTERNAL-ID) before its job is
    * queued, so that the worker's claim is one statement. False when it was not fixed (a worker
