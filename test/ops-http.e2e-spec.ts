@@ -193,33 +193,57 @@ describe('while shutting down', () => {
     }
   }
 
-  it('refuses a request that arrives on an open connection with 503 SHUTTING_DOWN in the error shape', async () => {
-    const closing = await startHarness();
-    const port = Number(new URL(closing.url).port);
-    const body = JSON.stringify(paymentBody());
+  /** A request whose headers have begun but not ended: the server waits for it while closing. */
+  function halfSent(port: number, head: string) {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString('utf8')));
-    const socketClosed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
-    // Headers begun, not ended: the connection is not idle, so the server waits for it.
-    socket.write(
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write(head);
+    return {
+      finish: (rest: string) => socket.write(rest),
+      answer: () => closed.then(() => received),
+    };
+  }
+  const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
+  it('refuses what arrives on an open connection: 503 SHUTTING_DOWN in the error shape, SNAP for DOKU', async () => {
+    const closing = await startHarness();
+    const port = Number(new URL(closing.url).port);
+    const body = JSON.stringify(paymentBody());
+    const length = Buffer.byteLength(body);
+    const api = halfSent(
+      port,
       `POST /v1/payments HTTP/1.1\r\nHost: x\r\nAuthorization: ${closing.auth.Authorization}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`,
+        `Content-Type: application/json\r\nContent-Length: ${length}\r\n`,
+    );
+    const doku = halfSent(
+      port,
+      `POST /v1.0/debit/notify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${length}\r\n`,
     );
     await new Promise((resolve) => setTimeout(resolve, 50));
     const closed = closing.close();
     await refusingConnections(port);
-    socket.write(`\r\n${body}`);
-    await socketClosed;
+    api.finish(`\r\n${body}`);
+    doku.finish(`\r\n${body}`);
+    const [apiAnswer, dokuAnswer] = await Promise.all([api.answer(), doku.answer()]);
     await closed;
 
-    expect(received).toMatch(/^HTTP\/1\.1 503 /);
-    expect(received).toMatch(/\r\nretry-after: 1\r\n/i);
-    expect(received).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
-    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toEqual({
+    expect(apiAnswer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(apiAnswer).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(apiAnswer).toMatch(/\r\nx-content-type-options: nosniff\r\n/i);
+    expect(bodyOf(apiAnswer)).toEqual({
       code: 'SHUTTING_DOWN',
       message: 'The service is shutting down; send the request again.',
       details: [],
+    });
+    // SNAP has no 503: its general error, which DOKU retries.
+    expect(dokuAnswer).toMatch(/^HTTP\/1\.1 500 /);
+    expect(dokuAnswer).toMatch(/\r\nretry-after: 1\r\n/i);
+    expect(bodyOf(dokuAnswer)).toEqual({
+      responseCode: '5005600',
+      responseMessage: 'General Error',
     });
     expect(closing.sim.control.counters().paymentsCreated).toBe(0);
   });

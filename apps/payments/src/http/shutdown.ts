@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error';
 
 /**
@@ -6,6 +6,11 @@ import { ApiError } from '../common/api-error';
  * by the hook below, in the API's error shape, instead of Fastify's own 503 body.
  */
 export const CLOSING_SERVER_OPTIONS = { return503OnClosing: false } as const;
+
+/** A route whose callers expect another format (DOKU's: SNAP) answers them itself while closing. */
+export interface ClosingRouteConfig {
+  answerWhileClosing?: (reply: FastifyReply) => void;
+}
 
 const SHUTTING_DOWN = new ApiError(
   503,
@@ -27,9 +32,12 @@ export function closeConnectionsWhenClosing(fastify: FastifyInstance): void {
     closing = true;
     done();
   });
-  fastify.addHook('onRequest', (_request, reply, done) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     if (!closing) return done();
-    void reply.status(503).header('Retry-After', '1').send(SHUTTING_DOWN);
+    void reply.header('Retry-After', '1');
+    const own = (request.routeOptions.config as ClosingRouteConfig | undefined)?.answerWhileClosing;
+    if (own) own(reply);
+    else void reply.status(503).send(SHUTTING_DOWN);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) void reply.header('Connection', 'close');

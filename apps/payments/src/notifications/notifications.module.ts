@@ -4,12 +4,12 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ServiceCode } from '@app/doku-snap';
 import { MetricsService } from '../metrics/metrics.service';
 import { AccessTokenController, TOKEN_PATH } from './access-token.controller';
-import { captureDokuBodies } from './doku-body';
+import { markDokuRoutes } from './doku-body';
 import { NOTIFY_PATH, NotificationAuthenticator } from './notification-authenticator';
 import { NotificationTokenService } from './notification-token.service';
 import { NotificationsService } from './notifications.service';
 import { NotifyController } from './notify.controller';
-import { snapErrors } from './snap-error';
+import { SnapError, snapErrors } from './snap-error';
 
 /**
  * The endpoints DOKU calls (service contract §3): its token request and its payment
@@ -27,14 +27,19 @@ export class NotificationsModule {
     // no routes to mark.
     const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
-    const refuse = (service: string, onRefused?: () => void) => (reply: FastifyReply) => {
-      onRefused?.();
-      const error = snapErrors(service).badRequest();
+    const send = (error: SnapError, reply: FastifyReply) =>
       void reply.status(error.httpStatus).send(error.toBody());
-    };
-    captureDokuBodies(fastify, {
-      [TOKEN_PATH]: refuse(ServiceCode.B2B_TOKEN),
-      [NOTIFY_PATH]: refuse(ServiceCode.DEBIT_NOTIFY, () =>
+    const answers = (service: string, onUnreadable?: () => void) => ({
+      unreadableBody: (reply: FastifyReply) => {
+        onUnreadable?.();
+        send(snapErrors(service).badRequest(), reply);
+      },
+      // SNAP has no 503: its general error, which DOKU retries (with the Retry-After of closing).
+      whileClosing: (reply: FastifyReply) => send(snapErrors(service).generalError(), reply),
+    });
+    markDokuRoutes(fastify, {
+      [TOKEN_PATH]: answers(ServiceCode.B2B_TOKEN),
+      [NOTIFY_PATH]: answers(ServiceCode.DEBIT_NOTIFY, () =>
         metrics.notifications.inc({ outcome: 'malformed' }),
       ),
     });
