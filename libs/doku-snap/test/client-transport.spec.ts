@@ -139,6 +139,16 @@ describe('client: response bodies', () => {
       responseMessage: 'see "referenceNo":123 here',
     });
   });
+
+  it('parseSnapJson drops a NUL from strings (a database refuses it) and nothing else', () => {
+    // As JSON text: `\u0000` is a NUL; `\\u0000` a backslash and "u0000"; `\\\u0000` a backslash and a NUL.
+    const text = String.raw`{"responseMessage":"Bad\u0000 request","a":"\\u0000","b":"\\\u0000x"}`;
+    expect(parseSnapJson(text)).toEqual({
+      responseMessage: 'Bad request',
+      a: '\\u0000',
+      b: '\\x',
+    });
+  });
 });
 
 describe('client: onCall events', () => {

@@ -6,6 +6,14 @@
 const REFERENCE_NUMBER_RE =
   /(?<!\\)("(?:referenceNo|originalReferenceNo|refundNo|approvalCode)"\s*:\s*)(-?\d[\d.eE+-]*)/g;
 
+/**
+ * `\u0000` in a string, not preceded by an escaped backslash. A NUL means nothing in a SNAP field,
+ * and PostgreSQL refuses it in text: an answer carrying one (in its message, say) would make
+ * storing that answer fail, again on every retry. Dropped.
+ */
+const ESCAPED_NUL_RE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
 export function parseSnapJson(text: string): unknown {
-  return JSON.parse(text.replace(REFERENCE_NUMBER_RE, '$1"$2"'));
+  const quoted = text.replace(REFERENCE_NUMBER_RE, '$1"$2"');
+  return JSON.parse(quoted.includes('\\u0000') ? quoted.replace(ESCAPED_NUL_RE, '$1') : quoted);
 }
