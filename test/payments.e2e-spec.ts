@@ -267,6 +267,19 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect((await counted()) - before).toBe(1);
   });
 
+  it('an answer without a status (DOKU still processing) is a 503, never the unchanged payment as if checked', async () => {
+    const created = await create(paymentBody());
+    dokuAnswersOnce(h, 'check_status', '2025500', 'Request In Progress');
+    const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
+    expect(checked.status).toBe(503);
+    expect(checked.body).toMatchObject({ code: 'DOKU_UNAVAILABLE' });
+    expect(checked.body.details[0]).toMatchObject({ paymentId: created.body.id });
+    // The next check gets DOKU's status.
+    const again = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('PENDING');
+  });
+
   it('404 for an unknown payment, 400 for a malformed id', async () => {
     expect(
       (

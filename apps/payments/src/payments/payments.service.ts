@@ -101,11 +101,15 @@ export class PaymentsService {
     const outcome = await this.statuses.check(payment, 'status_check');
     const result = outcome.result;
     if (!result) throw dokuUnavailable({ paymentId: id }, 'no access token could be obtained');
-    if (result.outcome.kind === 'retry_later' || result.outcome.kind === 'check_status')
-      throw dokuUnavailable({ paymentId: id }, result.error ?? `HTTP ${result.httpStatus}`);
-    if (result.outcome.kind === 'failure' && !outcome.notFound)
-      throw dokuRejection(result, { paymentId: id });
-    return this.get(id);
+    const kind = result.outcome.kind;
+    if (kind === 'success' || (kind === 'failure' && outcome.notFound)) return this.get(id);
+    if (kind === 'failure') throw dokuRejection(result, { paymentId: id });
+    // No status to apply (no answer, a 409, a 202, a token still refused): the caller must not
+    // read the unchanged payment as DOKU's word.
+    throw dokuUnavailable(
+      { paymentId: id },
+      result.error ?? `HTTP ${result.httpStatus} ${result.responseCode ?? ''}`.trim(),
+    );
   }
 
   private buildRequestBody(dto: CreatePaymentDto): string {
