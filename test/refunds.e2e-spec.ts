@@ -140,6 +140,32 @@ describe('refunds', () => {
     expect((await paymentState(payment.id)).refundedAmount).toEqual(idr('3000.00'));
   });
 
+  it('a refused resend after a lost answer never fails a refund DOKU made: its history settles it', async () => {
+    const payment = await paidPayment(h, '2000.00');
+    // DOKU refunds but its answer is lost; the resend finds no history (the status check fails),
+    // and DOKU refuses the resend itself. Failing the refund would free 2,000.00 already returned.
+    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'timeout', delayMs: 3_000 });
+    h.sim.control.inject({ operation: 'check_status', count: 1, kind: 'http500' });
+    dokuAnswersOnce(h, 'refund', '4015800', 'Unauthorized. Signature');
+    const res = await refund(payment.id, { amount: idr('2000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled.status).toBe('SUCCEEDED');
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo]).toBe(1);
+    expect((await paymentState(payment.id)).refundedAmount).toEqual(idr('2000.00'));
+    expect((await refund(payment.id, { amount: idr('1.00') })).status).toBe(422);
+  });
+
+  it('a refused resend is final once DOKU history shows no such refund', async () => {
+    const payment = await paidPayment(h, '2000.00');
+    h.sim.control.inject({ operation: 'refund', count: 1, kind: 'http500' });
+    dokuAnswersOnce(h, 'refund', '4035815', 'Transaction Not Permitted');
+    const res = await refund(payment.id, { amount: idr('2000.00') });
+    const settled = await settledRefund(h, res.body.id);
+    expect(settled).toMatchObject({ status: 'FAILED', failureCode: '4035815' });
+    expect(h.sim.control.counters().refundsExecuted[res.body.partnerRefundNo]).toBeUndefined();
+    expect((await refund(payment.id, { amount: idr('2000.00') })).status).toBe(202);
+  });
+
   it('refuses refunds of unpaid payments, duplicates, bad amounts and unknown payments', async () => {
     const unpaid = await h.http.post('/v1/payments').set(h.auth).send(paymentBody());
     expect((await refund(unpaid.body.id, { amount: idr('1.00') })).status).toBe(409);

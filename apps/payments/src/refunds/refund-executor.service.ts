@@ -22,6 +22,9 @@ export class RefundRetryableError extends Error {
 
 const SUCCESS_REFUND_STATUS = /^(SUCCESS|SUCCEEDED|00)$/i;
 
+type RefundInHistory =
+  { kind: 'done'; refundNo: string | null } | { kind: 'absent' } | { kind: 'unknown' };
+
 /**
  * Settles one refund with DOKU. Safe to run any number of times, concurrently or after a crash:
  * the request (bytes, partnerRefundNo, X-EXTERNAL-ID) is fixed in PostgreSQL before the first
@@ -55,8 +58,10 @@ export class RefundExecutor {
     const { refund, payment } = claim;
 
     if (claim.resumed) {
-      const settled = await this.settleFromRefundHistory(refund, payment);
-      if (settled) return settled;
+      // An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it
+      // without a call. Not knowing is fine: the resend below is idempotent at DOKU.
+      const earlier = await this.refundHistoryOf(refund, payment);
+      if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
     }
 
     const prepared: PreparedRequest = {
@@ -86,6 +91,19 @@ export class RefundExecutor {
         return this.succeed(refund, result.body?.refundNo ?? null);
       case 'failure': {
         const code = result.responseCode ?? `HTTP${result.httpStatus}`;
+        if (claim.resumed) {
+          // This resend was refused, but an earlier call may have refunded: failing the refund
+          // would make its amount refundable again. Only DOKU's history saying it has no such
+          // refund makes the refusal final.
+          const earlier = await this.refundHistoryOf(refund, payment);
+          if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
+          if (earlier.kind === 'unknown') {
+            await this.refunds.noteProblem(refund.id, code, result.responseMessage ?? null);
+            throw new RefundRetryableError(
+              `DOKU refused a resend (${code}) and its refund history does not show the refund's fate yet`,
+            );
+          }
+        }
         const { changed } = await this.refunds.markFailed(
           refund.id,
           code,
@@ -114,28 +132,29 @@ export class RefundExecutor {
     return 'SUCCEEDED';
   }
 
-  /** An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it without a call. */
-  private async settleFromRefundHistory(
+  /**
+   * What DOKU's refund history says of this refund: done, absent (the history is there and does
+   * not list it), or unknown (no answer, no history, or a state other than success).
+   */
+  private async refundHistoryOf(
     refund: RefundEntity,
     payment: PaymentEntity,
-  ): Promise<string | null> {
+  ): Promise<RefundInHistory> {
     try {
       const status = await this.statuses.query(payment);
-      const entry =
-        status?.outcome.kind === 'success'
-          ? status.body?.refundHistory?.find((h) => h.partnerReferenceNo === refund.partnerRefundNo)
-          : undefined;
-      if (entry && SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) {
-        this.logger.log({ refundId: refund.id }, 'refund found done in DOKU refundHistory');
-        return this.succeed(refund, entry.refundNo ?? null);
-      }
+      const history = status?.outcome.kind === 'success' ? status.body?.refundHistory : undefined;
+      if (!Array.isArray(history)) return { kind: 'unknown' };
+      const entry = history.find((h) => h.partnerReferenceNo === refund.partnerRefundNo);
+      if (!entry) return { kind: 'absent' };
+      if (!SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) return { kind: 'unknown' };
+      this.logger.log({ refundId: refund.id }, 'refund found done in DOKU refundHistory');
+      return { kind: 'done', refundNo: entry.refundNo ?? null };
     } catch (err) {
-      // Not knowing is fine: the resend below is idempotent at DOKU.
       this.logger.warn(
         { refundId: refund.id, reason: (err as Error).message },
         'refund history lookup failed',
       );
+      return { kind: 'unknown' };
     }
-    return null;
   }
 }
