@@ -184,6 +184,13 @@ describe('expiry', () => {
     expect(await reconciliation.runOnce(Date.now() + 25 * HOUR)).toMatchObject({ expired: 1 });
     expect(await getPayment(p.id)).toMatchObject({ status: 'EXPIRED' });
   });
+
+  it('another 404 (an invalid merchant, not the transaction) past the deadline proves nothing: PENDING', async () => {
+    const p = await createPayment();
+    dokuAnswersOnce(h, 'check_status', '4045508', 'Invalid Merchant');
+    expect(await reconciliation.runOnce(Date.now() + 25 * HOUR)).toMatchObject({ expired: 0 });
+    expect(await getPayment(p.id)).toMatchObject({ status: 'PENDING' });
+  });
 });
 
 describe('bounded and safe with several workers', () => {

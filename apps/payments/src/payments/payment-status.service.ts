@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   CheckStatusResponse,
   DokuSnapClient,
+  parseResponseCode,
   parseSnapTimestamp,
   SnapResult,
   TokenRequestError,
@@ -77,7 +78,11 @@ export class PaymentStatusService {
     const result = await this.query(payment);
     if (!result) return { payment, changed: false, notFound: false };
     await this.payments.markStatusChecked(payment.id);
-    const notFound = result.httpStatus === 404 || result.responseCode?.startsWith('404') === true;
+    // Only SNAP's Transaction Not Found (404xx01) says DOKU does not know the payment; another 404
+    // (an invalid merchant, a gateway's page for a wrong path) says nothing about it, and
+    // reconciliation would expire a payment DOKU may have taken.
+    const code = parseResponseCode(result.responseCode);
+    const notFound = code?.httpStatus === 404 && code.caseCode === '01';
     if (result.outcome.kind !== 'success' || !result.body)
       return { payment, result, changed: false, notFound };
 
