@@ -310,8 +310,7 @@ export class DokuSnapClient {
       } catch {
         parsed = undefined;
       }
-      const responseCode =
-        typeof parsed?.responseCode === 'string' ? parsed.responseCode : undefined;
+      const responseCode = responseCodeOf(parsed?.responseCode);
       result = {
         outcome: classifyResponse(res.status, responseCode),
         externalId: externalId ?? '',
@@ -346,4 +345,13 @@ export class DokuSnapClient {
     });
     return result;
   }
+}
+
+/**
+ * SNAP codes are 7 digits (DOKU's own pages show 8). A longer string is no code of SNAP's (a
+ * gateway's error body, say): left out, so that the answer is classed by its HTTP status and a
+ * caller storing codes never meets an unbounded one.
+ */
+function responseCodeOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 16 ? value : undefined;
 }

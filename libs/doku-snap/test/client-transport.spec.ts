@@ -140,6 +140,17 @@ describe('client: response bodies', () => {
     });
   });
 
+  it('an answer whose responseCode is no SNAP code (too long) is classed by its HTTP status', async () => {
+    const longCode = 'UPSTREAM_GATEWAY_ERROR_'.repeat(3);
+    const { client } = await setup({
+      onCall: () => ({ status: 400, body: { responseCode: longCode, responseMessage: 'no' } }),
+    });
+    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    expect(result.responseCode).toBeUndefined();
+    expect(result.httpStatus).toBe(400);
+    expect(result.outcome.kind).toBe('failure');
+  });
+
   it('parseSnapJson drops a NUL from strings (a database refuses it) and nothing else', () => {
     // As JSON text: `\u0000` is a NUL; `\\u0000` a backslash and "u0000"; `\\\u0000` a backslash and a NUL.
     const text = String.raw`{"responseMessage":"Bad\u0000 request","a":"\\u0000","b":"\\\u0000x"}`;
