@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/payments/src/config/app-config';
 import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
+import { keepJobScheduled } from '../apps/payments/src/queues/job-scheduler';
 import { QueueWorkers, startQueueWorker } from '../apps/payments/src/queues/queue-worker';
 import { redisOptionsFromUrl } from '../apps/payments/src/queues/redis-connection';
 import { deleteRedisKeys } from './support/redis-keys';
@@ -54,5 +55,23 @@ describe('queue workers', () => {
     release();
     await waitFor(() => (completed === 40 ? true : undefined), 10_000, 'all jobs done');
     expect(peak).toBe(concurrency);
+  });
+});
+
+describe('periodic job schedules', () => {
+  it('are put back when Redis loses them (a restart without persistence, a flush)', async () => {
+    const periodic = new Queue('periodic', { connection: redisOptionsFromUrl(redisUrl), prefix });
+    const stop = keepJobScheduled(periodic, 'test-sweep', 60_000, new Logger('test'), 50, 100);
+    try {
+      const scheduled = () =>
+        periodic.getJobScheduler('test-sweep').then((s) => (s ? s : undefined));
+      expect((await waitFor(scheduled, 5_000, 'first schedule')).every).toBe(60_000);
+      await periodic.removeJobScheduler('test-sweep');
+      expect(await periodic.getJobScheduler('test-sweep')).toBeUndefined();
+      expect((await waitFor(scheduled, 5_000, 'schedule put back')).every).toBe(60_000);
+    } finally {
+      stop();
+      await periodic.close();
+    }
   });
 });

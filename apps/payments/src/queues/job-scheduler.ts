@@ -2,22 +2,44 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import type { Queue } from 'bullmq';
 
 const RETRY_MS = 5_000;
+const RECHECK_MS = 60_000;
 
 /**
  * Upserts a BullMQ Job Scheduler (idempotent: every process of every role may do it) without
  * holding up the start: while Redis is away the call waits for the connection, and a start during
  * a Redis outage would otherwise not serve anything until Redis came back. Says so when the
- * schedule is late, and tries again after a failure. Returns a function that stops it (shutdown).
+ * schedule is late, and tries again after a failure. Then checks every `recheckMs` that the
+ * schedule is still there, and puts it back if Redis lost it (a restart without persistence, a
+ * failover, a flush): without the refund sweeper, refunds whose jobs went with it would stay open
+ * for ever. Returns a function that stops it (shutdown).
  */
-function keepJobScheduled(
+export function keepJobScheduled(
   queue: Queue,
   schedulerId: string,
   everyMs: number,
   logger: Logger,
   retryMs = RETRY_MS,
+  recheckMs = RECHECK_MS,
 ): () => void {
   let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const later = (run: () => void, ms: number): void => {
+    if (stopped) return;
+    timer = setTimeout(run, ms);
+    timer.unref();
+  };
+  const recheck = (): void => {
+    queue
+      .getJobScheduler(schedulerId)
+      .then((scheduler) => {
+        if (stopped) return;
+        if (scheduler) return later(recheck, recheckMs);
+        logger.warn(`${schedulerId} schedule missing from Redis; scheduling it again`);
+        attempt();
+      })
+      // Redis away: the next check will tell.
+      .catch(() => later(recheck, recheckMs));
+  };
   const attempt = (): void => {
     const late = setTimeout(
       () => logger.warn(`${schedulerId} not scheduled yet: waiting for Redis`),
@@ -33,19 +55,20 @@ function keepJobScheduled(
         // queue keeps its refund jobs for operators (a sweep kept only the last 100).
         { name: schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
       )
-      .then(() => logger.log(`${schedulerId} scheduled every ${everyMs} ms`))
+      .then(() => {
+        logger.log(`${schedulerId} scheduled every ${everyMs} ms`);
+        later(recheck, recheckMs);
+      })
       .catch((err: Error) => {
         logger.warn(`${schedulerId} not scheduled: ${err.message}; trying again in ${retryMs} ms`);
-        if (stopped) return;
-        retry = setTimeout(attempt, retryMs);
-        retry.unref();
+        later(attempt, retryMs);
       })
       .finally(() => clearTimeout(late));
   };
   attempt();
   return () => {
     stopped = true;
-    clearTimeout(retry);
+    clearTimeout(timer);
   };
 }
 
