@@ -66,6 +66,7 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DOKU_CLIENT_ID: '', API_KEYS: '' }).port).toBe(3000);
+    expect(loadConfig({}).host).toBe('0.0.0.0');
   });
 
   it('takes real DOKU credentials, with literal \\n in the PEM', () => {
@@ -91,6 +92,7 @@ describe('loadConfig', () => {
     expect(
       problems({
         PORT: 'eighty',
+        HOST: 'every where',
         DATABASE_URL: `mysql://root:${SECRET}@db/payments`,
         REDIS_URL: 'http://redis:6379',
         ROLE: 'boss',
@@ -103,6 +105,7 @@ describe('loadConfig', () => {
       }),
     ).toEqual([
       'PORT: must be an integer from 0 to 65535',
+      'HOST: must be an IP address or a host name',
       'DATABASE_URL: must be a postgres: or postgresql: URL',
       'REDIS_URL: must be a redis: or rediss: URL',
       'BULLMQ_PREFIX: must be 1-64 letters, digits, _ . or -',

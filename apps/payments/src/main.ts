@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { CredentialsError } from '@app/doku-snap';
 import { createApp } from './app.factory';
@@ -25,8 +26,9 @@ async function main(): Promise<void> {
   }
   const app = await createApp(runtime);
   process.once('beforeExit', () => void runtime.stop());
-  await app.listen(runtime.config.port);
-  new Logger('Main').log(`listening on port ${runtime.config.port} (ROLE=${runtime.config.role})`);
+  await app.listen(runtime.config.port, runtime.config.host);
+  const { address, port } = app.getHttpServer().address() as AddressInfo;
+  new Logger('Main').log(`listening on ${address}:${port} (ROLE=${runtime.config.role})`);
   // Last, so it is what a person starting the service sees (with the generated API key).
   if (runtime.simulatorNotice) new Logger('Simulator').warn(runtime.simulatorNotice);
 }

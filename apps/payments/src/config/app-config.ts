@@ -5,6 +5,7 @@ import { Env, envSchema } from './config.schema';
 /** The validated configuration the service runs with. */
 export interface AppConfig {
   port: number;
+  host: string;
   databaseUrl: string;
   databasePoolSize: number;
   redisUrl: string;
@@ -67,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const hasCredentials = e.DOKU_CLIENT_ID !== undefined;
   return {
     port: e.PORT,
+    host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL,

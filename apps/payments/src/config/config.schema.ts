@@ -46,6 +46,14 @@ const text = (max = 100_000) =>
  */
 export const envSchema = z.object({
   PORT: integer(0, 65535, 3000),
+  /**
+   * The address the HTTP server listens on. Every interface by default: in a container the
+   * service is reached from outside its own loopback (Fastify alone would listen on localhost).
+   */
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { error: 'must be an IP address or a host name' })
+    .default('0.0.0.0'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/doku_payments',
   ),
