@@ -280,6 +280,23 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect(again.body.status).toBe('PENDING');
   });
 
+  it('DOKU refusing the status check itself never reads as a failed payment: 502, the payment as it was', async () => {
+    const created = await create(paymentBody());
+    await h.sim.control.completePayment(created.body.partnerReferenceNo, '00');
+    dokuAnswersOnce(h, 'check_status', '4035506', 'Feature Not Allowed At This Time');
+    const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
+    expect(checked.status).toBe(502);
+    expect(checked.body.code).toBe('DOKU_STATUS_CHECK_REFUSED');
+    expect(checked.body.details[0]).toMatchObject({
+      dokuResponseCode: '4035506',
+      paymentId: created.body.id,
+    });
+    // The notification had already made it PAID; the refused inquiry changes nothing.
+    expect((await h.http.get(`/v1/payments/${created.body.id}`).set(h.auth)).body.status).toBe(
+      'PAID',
+    );
+  });
+
   it('404 for an unknown payment, 400 for a malformed id', async () => {
     expect(
       (

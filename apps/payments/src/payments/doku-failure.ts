@@ -34,6 +34,31 @@ export function dokuRejection(
       );
 }
 
+/**
+ * DOKU refused a status inquiry: that says nothing of the payment (a cut-off, a merchant setting),
+ * which keeps the status it had; never PAYMENT_REJECTED, which would read as a failed payment.
+ */
+export function dokuStatusCheckRefused(
+  result: SnapResult<unknown>,
+  subject: Record<string, unknown>,
+): ApiError {
+  const answer =
+    `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
+  return new ApiError(
+    502,
+    'DOKU_STATUS_CHECK_REFUSED',
+    `DOKU refused the status check (${answer}); the payment keeps its status.`,
+    [
+      {
+        message: result.responseMessage ?? 'DOKU refused the status check',
+        dokuResponseCode: result.responseCode ?? null,
+        dokuHttpStatus: result.httpStatus ?? null,
+        ...subject,
+      },
+    ],
+  );
+}
+
 export function dokuUnavailable(subject: Record<string, unknown>, what: string): ApiError {
   return new ApiError(503, 'DOKU_UNAVAILABLE', `DOKU could not be reached: ${what}`, [
     { message: what, ...subject },

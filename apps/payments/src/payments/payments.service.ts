@@ -17,7 +17,12 @@ import { HttpResult } from '../common/idempotency.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { ExternalIdService } from '../doku/external-id.service';
-import { dokuOutcomeUnknown, dokuRejection, dokuUnavailable } from './doku-failure';
+import {
+  dokuOutcomeUnknown,
+  dokuRejection,
+  dokuStatusCheckRefused,
+  dokuUnavailable,
+} from './doku-failure';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { PaymentStatusService } from './payment-status.service';
 import { PaymentView, toPaymentView } from './payment.view';
@@ -103,7 +108,8 @@ export class PaymentsService {
     if (!result) throw dokuUnavailable({ paymentId: id }, 'no access token could be obtained');
     const kind = result.outcome.kind;
     if (kind === 'success' || (kind === 'failure' && outcome.notFound)) return this.get(id);
-    if (kind === 'failure') throw dokuRejection(result, { paymentId: id });
+    if (kind === 'failure')
+      throw dokuStatusCheckRefused(result, { paymentId: id, status: outcome.payment.status });
     // No status to apply (no answer, a 409, a 202, a token still refused): the caller must not
     // read the unchanged payment as DOKU's word.
     throw dokuUnavailable(
