@@ -8,7 +8,10 @@ export interface HttpResult {
   body: unknown;
 }
 
-/** How long a claim on a key holds before another request may take it over (holder presumed dead). */
+/**
+ * How long a claim on a key holds unrenewed before another request may take it over (its holder
+ * presumed dead).
+ */
 const LOCK_MS = 60_000;
 
 const KEY_RE = /^[\x21-\x7e]{1,255}$/;
@@ -20,6 +23,9 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyService {
+  /** How long a claim holds unrenewed; renewed every third of it while its request runs. */
+  protected readonly lockMs: number = LOCK_MS;
+
   constructor(private readonly keys: IdempotencyRepository) {}
 
   static requestHash(method: string, path: string, rawBody: Buffer | undefined): string {
@@ -44,7 +50,7 @@ export class IdempotencyService {
         [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }],
       );
     }
-    const claim = await this.keys.begin(caller, key, requestHash, LOCK_MS);
+    const claim = await this.keys.begin(caller, key, requestHash, this.lockMs);
     if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
     if (claim.kind === 'mismatch') {
       throw new ApiError(
@@ -60,6 +66,13 @@ export class IdempotencyService {
         'A request with this Idempotency-Key is still being processed; retry later.',
       );
     }
+    // A request may run longer than the lock (DOKU slow, resends): a retry must not take over a
+    // claim whose holder is alive, or both would run the request (the contract says 409).
+    const renewal = setInterval(
+      () => void this.keys.extend(caller, key, this.lockMs).catch(() => undefined),
+      this.lockMs / 3,
+    );
+    renewal.unref();
     let result: HttpResult;
     try {
       result = await handler();
@@ -70,6 +83,8 @@ export class IdempotencyService {
         await this.keys.release(caller, key);
       }
       throw err;
+    } finally {
+      clearInterval(renewal);
     }
     if (result.status < 500) await this.keys.complete(caller, key, result.status, result.body);
     else await this.keys.release(caller, key);

@@ -61,6 +61,21 @@ export class IdempotencyRepository {
     return takenOver.affected === 1 ? { kind: 'started' } : { kind: 'in_flight' };
   }
 
+  /** Holds a claim still running for another `lockMs`: its holder is alive. */
+  async extend(caller: string, key: string, lockMs: number): Promise<void> {
+    await this.dataSource
+      .getRepository(IdempotencyKeyEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ lockedUntil: () => `now() + make_interval(secs => ${lockMs / 1000})` })
+      .where('caller = :caller AND key = :key AND state = :state', {
+        caller,
+        key,
+        state: 'IN_FLIGHT',
+      })
+      .execute();
+  }
+
   /** Stores the response every later request with this key will get. */
   async complete(caller: string, key: string, status: number, body: unknown): Promise<void> {
     await this.dataSource
