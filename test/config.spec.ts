@@ -153,9 +153,12 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('refuses half of the dashboard credentials, short API keys, and a simulator file beside real credentials', () => {
+  it('refuses half of the dashboard credentials, a short dashboard password, short API keys, and a simulator file beside real credentials', () => {
     expect(problems({ BULL_BOARD_USER: 'ops' })).toEqual([
       'BULL_BOARD_PASSWORD: BULL_BOARD_USER and BULL_BOARD_PASSWORD go together',
+    ]);
+    expect(problems({ BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'letmein' })).toEqual([
+      'BULL_BOARD_PASSWORD: must be at least 16 characters',
     ]);
     expect(problems({ API_KEYS: `${SECRET},short` })).toEqual([
       'API_KEYS: every key must be at least 16 characters (comma-separated, no empty entries)',

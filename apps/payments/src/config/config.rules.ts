@@ -62,6 +62,12 @@ export function crossFieldProblems(env: RawEnv): string[] {
     );
   }
 
+  // The dashboard can retry and remove jobs, and its login is HTTP basic auth: a password as
+  // long as an API key.
+  if (has('BULL_BOARD_PASSWORD') && env.BULL_BOARD_PASSWORD!.length < 16) {
+    problems.push('BULL_BOARD_PASSWORD: must be at least 16 characters');
+  }
+
   if (has('API_KEYS')) {
     const keys = env.API_KEYS!.split(',').map((k) => k.trim());
     if (keys.some((k) => k.length < 16)) {
