@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
 const LIMIT = 30;
+const BOARD_PASSWORD = 'ops-password-0123456789';
 
 let h: Harness;
 
@@ -12,7 +13,7 @@ beforeAll(async () => {
       THROTTLE_LIMIT: String(LIMIT),
       THROTTLE_TTL_MS: '60000',
       BULL_BOARD_USER: 'ops',
-      BULL_BOARD_PASSWORD: 'ops-password-0123456789',
+      BULL_BOARD_PASSWORD: BOARD_PASSWORD,
     },
   });
 });
@@ -34,7 +35,7 @@ describe('HTTP hygiene', () => {
     expect(docs.headers['content-security-policy']).toBeUndefined();
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
 
-    const board = await h.http.get('/admin/queues').auth('ops', 'ops-password-0123456789');
+    const board = await h.http.get('/admin/queues').auth('ops', BOARD_PASSWORD);
     expect(board.status).toBe(200);
     expect(board.headers['content-security-policy']).toBeUndefined();
   });
@@ -156,7 +157,14 @@ describe('HTTP hygiene', () => {
 describe('behind a proxy (TRUST_PROXY as a hop count)', () => {
   let proxied: Harness;
   beforeAll(async () => {
-    proxied = await startHarness({ env: { TRUST_PROXY: '1', THROTTLE_LIMIT: '2' } });
+    proxied = await startHarness({
+      env: {
+        TRUST_PROXY: '1',
+        THROTTLE_LIMIT: '2',
+        BULL_BOARD_USER: 'ops',
+        BULL_BOARD_PASSWORD: BOARD_PASSWORD,
+      },
+    });
   });
   afterAll(() => proxied?.close());
 
@@ -173,6 +181,18 @@ describe('behind a proxy (TRUST_PROXY as a hop count)', () => {
     expect((await from('198.51.100.2')).status).toBe(404);
     // Only the hop in front is trusted: an address the caller put further left is not theirs.
     expect((await from('203.0.113.9, 198.51.100.1')).status).toBe(429);
+  });
+
+  it('refuses an address after 10 failed dashboard logins in a minute, not the other operators', async () => {
+    const board = (address: string, password: string) =>
+      proxied.http.get('/admin/queues').auth('ops', password).set('X-Forwarded-For', address);
+    for (let i = 0; i < 10; i++)
+      expect((await board('198.51.100.7', `guess-${i}`)).status).toBe(401);
+    const refused = await board('198.51.100.7', BOARD_PASSWORD);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('TOO_MANY_REQUESTS');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await board('198.51.100.8', BOARD_PASSWORD)).status).toBe(200);
   });
 });
 
