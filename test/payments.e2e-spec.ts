@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
 import { dokuAnswersOnce, paymentByReference } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { discrepancies } from './support/metrics';
@@ -216,6 +217,28 @@ describe('Idempotency-Key', () => {
     expect(during.status).toBe(409);
     expect(during.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
     expect((await firstP).status).toBe(201);
+  });
+
+  it('replays, or resumes, a payment whose validUpTo has passed since; a new one with it is refused', async () => {
+    const soon = Date.now() + 3_000;
+    const validUpTo = snapTimestamp(soon);
+    const replayed = paymentBody({ validUpTo });
+    const resumed = paymentBody({ validUpTo });
+    const first = await create(replayed, { 'Idempotency-Key': `late-replay-${soon}` });
+    expect(first.status).toBe(201);
+    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    expect((await create(resumed, { 'Idempotency-Key': `late-resume-${soon}` })).status).toBe(503);
+    await new Promise((r) => setTimeout(r, parseSnapTimestamp(validUpTo)! + 200 - Date.now()));
+
+    const replay = await create(replayed, { 'Idempotency-Key': `late-replay-${soon}` });
+    expect(replay.status).toBe(201);
+    expect(replay.body).toEqual(first.body);
+    const resume = await create(resumed, { 'Idempotency-Key': `late-resume-${soon}` });
+    expect(resume.status).toBe(201);
+    expect(resume.body.redirectUrl).toBeTruthy();
+    const late = await create(paymentBody({ validUpTo }));
+    expect(late.status).toBe(400);
+    expect(late.body.details[0].field).toBe('validUpTo');
   });
 
   it('refuses a malformed key', async () => {

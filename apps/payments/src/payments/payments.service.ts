@@ -5,6 +5,7 @@ import {
   DanaPaymentResponse,
   deviceHeaders,
   DokuSnapClient,
+  parseSnapTimestamp,
   PreparedRequest,
   redirectUrlOf,
   SnapResult,
@@ -60,6 +61,13 @@ export class PaymentsService {
         return this.resume(existing);
       }
       throw duplicate();
+    }
+    // Checked here, not with the body's other rules: a retry that resumes or replays the payment
+    // must not be refused because the time has passed since.
+    if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
+      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
+        { field: 'validUpTo', message: 'validUpTo must be in the future' },
+      ]);
     }
     let payment: PaymentEntity;
     try {

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText, IsFutureTimestamp, PRINTABLE_ASCII } from '../../common/validators';
+import { IsFreeText, IsSnapTimestamp, PRINTABLE_ASCII } from '../../common/validators';
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -72,7 +72,7 @@ export class CreatePaymentDto {
   })
   @IsOptional()
   @IsString()
-  @IsFutureTimestamp()
+  @IsSnapTimestamp()
   validUpTo?: string;
 
   @ApiPropertyOptional({ enum: ['app', 'pc', 'mweb'] })
