@@ -126,6 +126,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses plain http to another machine with real credentials (the access token would travel in clear)', () => {
+    expect(problems({ ...realDoku, DOKU_BASE_URL: 'http://api-sandbox.doku.com' })).toEqual([
+      'DOKU_BASE_URL: must be https:// with real DOKU credentials (http:// only to this machine, e.g. a local simulator)',
+    ]);
+    for (const local of ['http://127.0.0.1:3100', 'http://localhost:3100', 'http://[::1]:3100'])
+      expect(loadConfig({ ...realDoku, DOKU_BASE_URL: local }).doku.baseUrl, local).toBe(local);
+  });
+
   it('refuses DOKU_BASE_URL without credentials: a forgotten secret must not mean a silent simulator', () => {
     expect(problems({ DOKU_BASE_URL: 'https://api.doku.com' })).toEqual([
       'DOKU_BASE_URL: set without DOKU credentials: set DOKU_CLIENT_ID, DOKU_CLIENT_SECRET, DOKU_PRIVATE_KEY[_FILE] and DOKU_PUBLIC_KEY[_FILE] too, or unset DOKU_BASE_URL to run on the embedded simulator',

@@ -47,6 +47,16 @@ export function crossFieldProblems(env: RawEnv): string[] {
         : 'DOKU_BASE_URL: required with real DOKU credentials (e.g. https://api-sandbox.doku.com)',
     );
   }
+  // Real credentials put an access token on every call: never in clear text to another machine.
+  if (
+    given === credentials.length &&
+    has('DOKU_BASE_URL') &&
+    !privateTransport(env.DOKU_BASE_URL!)
+  ) {
+    problems.push(
+      'DOKU_BASE_URL: must be https:// with real DOKU credentials (http:// only to this machine, e.g. a local simulator)',
+    );
+  }
   // Without this rule a forgotten secret would silently turn a production deployment into a
   // simulator run that takes no real money.
   if (has('DOKU_BASE_URL') && given === 0 && !simulatorFile) {
@@ -102,4 +112,16 @@ export function keyProblems(env: RawEnv): string[] {
   if (has('DOKU_PUBLIC_KEY') && !(env.DOKU_PUBLIC_KEY && env.DOKU_PUBLIC_KEY_FILE))
     check('DOKU_PUBLIC_KEY', parsePublicKey);
   return problems;
+}
+
+/** https, or http to this machine's loopback. A URL that does not parse is the schema's to report. */
+function privateTransport(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return true;
+  }
+  if (parsed.protocol === 'https:') return true;
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
 }
