@@ -118,6 +118,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('bounds the settings that would hide an outage or widen a replay window', () => {
+    expect(
+      problems({
+        DOKU_TIMEOUT_MS: '600000',
+        DOKU_PAYMENT_ATTEMPTS: '20',
+        NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS: '86400',
+      }),
+    ).toEqual([
+      'DOKU_TIMEOUT_MS: must be an integer from 1 to 60000',
+      'DOKU_PAYMENT_ATTEMPTS: must be an integer from 1 to 10',
+      'NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS: must be an integer from 1 to 3600',
+    ]);
+  });
+
   it('reports contradictions together with malformed values', () => {
     expect(problems({ PORT: '-1', DOKU_CLIENT_ID: 'BRN-1', DOKU_CLIENT_SECRET: SECRET })).toEqual([
       'PORT: must be an integer from 0 to 65535',

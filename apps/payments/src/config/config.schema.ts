@@ -76,9 +76,11 @@ export const envSchema = z.object({
    */
   DOKU_SIMULATOR_CREDENTIALS_FILE: text(4096),
   /** Deadline of one DOKU call. */
-  DOKU_TIMEOUT_MS: positiveInt(8_000),
+  // At most a minute: a caller's request waits for the DOKU call, and a longer deadline only hides
+  // an outage.
+  DOKU_TIMEOUT_MS: integer(1, 60_000, 8_000),
   /** Sends of one payment request (same X-EXTERNAL-ID, same bytes) before its outcome is left to status checks. */
-  DOKU_PAYMENT_ATTEMPTS: positiveInt(3),
+  DOKU_PAYMENT_ATTEMPTS: integer(1, 10, 3),
   API_KEYS: text(),
   BULL_BOARD_USER: text(256),
   BULL_BOARD_PASSWORD: text(1024),
@@ -91,7 +93,9 @@ export const envSchema = z.object({
     })
     .default('info'),
   /** Allowed clock difference on X-TIMESTAMP of DOKU's calls to us. */
-  NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS: positiveInt(300),
+  // Signed notifications older than this are refused: a wide window lets a captured one be
+  // replayed longer. SNAP's usual is 5 minutes; an hour at most.
+  NOTIFICATION_TIMESTAMP_TOLERANCE_SECONDS: integer(1, 3_600, 300),
   /** Refund worker concurrency per process. */
   REFUND_CONCURRENCY: positiveInt(10),
   /** Calls to DOKU for one refund before it is left to the sweeper. */
