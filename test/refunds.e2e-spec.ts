@@ -211,24 +211,29 @@ describe('refunds', () => {
     expect((await paymentState(payment.id)).refunds).toHaveLength(1);
   });
 
-  it('a retry with the key after its first answer was lost answers the first refund, never a second', async () => {
-    const payment = await paidPayment(h);
-    const key = `refund-lost-${Date.now()}`;
-    const first = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
-    expect(first.status).toBe(202);
-    // The accept committed, but the key never learned its answer: its completion failed (the key
-    // then stays claimed until its lock runs out) or the commit was in doubt (the key released).
-    await h.db.dataSource.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
-    const retry = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
-    expect(retry.status).toBe(202);
-    expect(retry.body.id).toBe(first.body.id);
-    expect(retry.body.partnerRefundNo).toBe(first.body.partnerRefundNo);
-    await settledRefund(h, first.body.id);
-    expect((await paymentState(payment.id)).refunds).toHaveLength(1);
-    // The retry's answer is kept for the key like any other.
-    const again = await refund(payment.id, { amount: idr('100.00') }, { 'Idempotency-Key': key });
-    expect(again.body.id).toBe(first.body.id);
-  });
+  for (const [kind, amount] of [
+    ['partial', '100.00'],
+    ['full', '2000.00'],
+  ] as const) {
+    it(`a retry with the key after its first answer was lost answers the first ${kind} refund, never a second`, async () => {
+      const payment = await paidPayment(h, '2000.00');
+      const key = `refund-lost-${kind}-${Date.now()}`;
+      const first = await refund(payment.id, { amount: idr(amount) }, { 'Idempotency-Key': key });
+      expect(first.status).toBe(202);
+      // The accept committed, but the key never learned its answer: its completion failed (the
+      // key then stays claimed until its lock runs out) or the commit was in doubt (released).
+      await h.db.dataSource.query(`DELETE FROM idempotency_keys WHERE key = $1`, [key]);
+      const retry = await refund(payment.id, { amount: idr(amount) }, { 'Idempotency-Key': key });
+      expect(retry.status).toBe(202);
+      expect(retry.body.id).toBe(first.body.id);
+      expect(retry.body.partnerRefundNo).toBe(first.body.partnerRefundNo);
+      await settledRefund(h, first.body.id);
+      expect((await paymentState(payment.id)).refunds).toHaveLength(1);
+      // The retry's answer is kept for the key like any other.
+      const again = await refund(payment.id, { amount: idr(amount) }, { 'Idempotency-Key': key });
+      expect(again.body.id).toBe(first.body.id);
+    });
+  }
 
   it('without a key, or with a partnerRefundNo of their own, a repeated refund is a new one or a 409 as before', async () => {
     const payment = await paidPayment(h);

@@ -55,9 +55,10 @@ export class RefundsService {
         { queue: REFUNDS_QUEUE, name: REFUND_JOB, jobId: refundJobId },
       );
     } catch (err) {
-      if (derived && err instanceof DuplicateKeyError) {
-        // This call's key accepted it before, and its answer was lost (the key's completion
-        // failed, or the accept's commit was in doubt): the refund that exists is the answer.
+      if (derived && (err instanceof DuplicateKeyError || err instanceof RefundRefusedError)) {
+        // This call's key may have accepted it before, its answer lost (the key's completion
+        // failed, or the accept's commit was in doubt): the refund that exists is the answer. A
+        // full refund retried is refused as exceeding what is left, not as a duplicate.
         const earlier = await this.refunds.findByPartnerRefundNo(partnerRefundNo);
         if (earlier?.paymentId === paymentId) return { status: 202, body: toRefundView(earlier) };
       }
