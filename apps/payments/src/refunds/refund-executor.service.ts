@@ -21,6 +21,7 @@ export class RefundRetryableError extends Error {
 }
 
 const SUCCESS_REFUND_STATUS = /^(SUCCESS|SUCCEEDED|00)$/i;
+const FAILED_REFUND_STATUS = /^(FAIL|FAILED|FAILURE|REJECTED|06)$/i;
 
 type RefundInHistory =
   { kind: 'done'; refundNo: string | null } | { kind: 'absent' } | { kind: 'unknown' };
@@ -133,8 +134,8 @@ export class RefundExecutor {
   }
 
   /**
-   * What DOKU's refund history says of this refund: done, absent (the history is there and does
-   * not list it), or unknown (no answer, no history, or a state other than success).
+   * What DOKU's refund history says of this refund: done; absent (a status answer that does not
+   * list it, or lists it as failed); or unknown (no status answer, or a state still open).
    */
   private async refundHistoryOf(
     refund: RefundEntity,
@@ -142,10 +143,12 @@ export class RefundExecutor {
   ): Promise<RefundInHistory> {
     try {
       const status = await this.statuses.query(payment);
-      const history = status?.outcome.kind === 'success' ? status.body?.refundHistory : undefined;
-      if (!Array.isArray(history)) return { kind: 'unknown' };
+      if (status?.outcome.kind !== 'success' || !status.body) return { kind: 'unknown' };
+      // A status without a history lists no refund of the payment.
+      const history = status.body.refundHistory ?? [];
       const entry = history.find((h) => h.partnerReferenceNo === refund.partnerRefundNo);
-      if (!entry) return { kind: 'absent' };
+      // Listed as failed: DOKU did not refund it, as when it is not listed at all.
+      if (!entry || FAILED_REFUND_STATUS.test(entry.refundStatus ?? '')) return { kind: 'absent' };
       if (!SUCCESS_REFUND_STATUS.test(entry.refundStatus ?? '')) return { kind: 'unknown' };
       this.logger.log({ refundId: refund.id }, 'refund found done in DOKU refundHistory');
       return { kind: 'done', refundNo: entry.refundNo ?? null };
