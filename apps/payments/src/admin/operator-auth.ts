@@ -33,7 +33,10 @@ class LoginFailures {
     if (this.byAddress.size >= TRACKED_ADDRESSES) {
       for (const [key, value] of this.byAddress)
         if (value.resetAt <= now) this.byAddress.delete(key);
-      if (this.byAddress.size >= TRACKED_ADDRESSES) this.byAddress.clear();
+      // Still full: the oldest window goes (a Map keeps insertion order), never all of them.
+      const oldest = this.byAddress.keys().next();
+      if (this.byAddress.size >= TRACKED_ADDRESSES && !oldest.done)
+        this.byAddress.delete(oldest.value);
     }
     this.byAddress.set(address, { count: 1, resetAt: now + FAILURE_WINDOW_MS });
   }
@@ -80,8 +83,10 @@ export function requireOperator(
         });
       return;
     }
-    if (allowed(request.headers.authorization)) return done();
-    failures.record(request.ip, now);
+    const authorization = request.headers.authorization;
+    if (allowed(authorization)) return done();
+    // Only a wrong password counts: a browser's first visit, without credentials, is no guess.
+    if (authorization !== undefined) failures.record(request.ip, now);
     void reply
       .status(401)
       .header('WWW-Authenticate', 'Basic realm="doku-payments queues", charset="UTF-8"')
