@@ -220,7 +220,9 @@ describe('Idempotency-Key', () => {
   });
 
   it('replays, or resumes, a payment whose validUpTo has passed since; a new one with it is refused', async () => {
-    const soon = Date.now() + 3_000;
+    // Whole seconds, so 5-6 s ahead: room for the two creates (one with three sends) on a slow
+    // machine before it passes.
+    const soon = Date.now() + 6_000;
     const validUpTo = snapTimestamp(soon);
     const replayed = paymentBody({ validUpTo });
     const resumed = paymentBody({ validUpTo });

@@ -63,7 +63,9 @@ it('refuses a request that arrives once closing has begun with 503 in the API er
   // A request whose headers have begun is not idle: the server waits for it while closing.
   const connection = rawConnection(fastify);
   await connection.write('GET /work HTTP/1.1\r\nHost: x\r\n');
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Time for the server to read the bytes (it shares this event loop): until then the
+  // connection is idle, and closing would drop it unanswered.
+  await new Promise((resolve) => setTimeout(resolve, 250));
   const closed = fastify.close();
   await closing;
   await connection.write('\r\n');
