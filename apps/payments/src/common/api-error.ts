@@ -28,5 +28,9 @@ export class ApiError extends Error {
   }
 }
 
+/** Bad input: 400 VALIDATION_FAILED, each detail naming its field. */
+export const validationFailed = (details: ErrorDetail[]) =>
+  new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', details);
+
 export const notFound = (what: string) =>
   new ApiError(404, `${what.toUpperCase()}_NOT_FOUND`, `No ${what.toLowerCase()} with that id.`);

@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ApiError } from './api-error';
+import { validationFailed } from './api-error';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -10,9 +10,7 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (!UUID_RE.test(value)) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
-        { field: this.name, message: `${this.name} must be a UUID` },
-      ]);
+      throw validationFailed([{ field: this.name, message: `${this.name} must be a UUID` }]);
     }
     return value.toLowerCase();
   }

@@ -5,7 +5,7 @@ import {
   ValidationPipeOptions,
 } from '@nestjs/common';
 import { acceptorFor } from './accepted-body';
-import { ApiError, ErrorDetail } from './api-error';
+import { ErrorDetail, validationFailed } from './api-error';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
@@ -26,8 +26,7 @@ export const VALIDATION_OPTIONS: ValidationPipeOptions = {
   transform: true,
   transformOptions: { enableImplicitConversion: false },
   validationError: { target: false, value: false },
-  exceptionFactory: (errors) =>
-    new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', flatten(errors)),
+  exceptionFactory: (errors) => validationFailed(flatten(errors)),
 };
 
 /** A body that passes its DTO's rules takes the fast path (accepted-body.ts); the rest, Nest's pipe. */

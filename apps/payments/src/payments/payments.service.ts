@@ -13,7 +13,7 @@ import {
   TokenRequestError,
 } from '@app/doku-snap';
 import { DuplicateKeyError, PaymentEntity, PaymentsRepository } from '@app/persistence';
-import { ApiError, notFound } from '../common/api-error';
+import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { HttpResult } from '../common/idempotency.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
@@ -65,9 +65,7 @@ export class PaymentsService {
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
-      throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
-        { field: 'validUpTo', message: 'validUpTo must be in the future' },
-      ]);
+      throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
     let payment: PaymentEntity;
     try {
@@ -144,9 +142,7 @@ export class PaymentsService {
       ).body;
     } catch (err) {
       if (err instanceof SnapValidationError) {
-        throw new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid.', [
-          { field: err.field, message: err.reason },
-        ]);
+        throw validationFailed([{ field: err.field, message: err.reason }]);
       }
       throw err;
     }
