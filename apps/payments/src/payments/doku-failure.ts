@@ -1,6 +1,27 @@
 import { parseResponseCode, SnapResult } from '@app/doku-snap';
 import { ApiError } from '../common/api-error';
 
+/** DOKU's answer in a few words: its code (or HTTP status) and its message. */
+export function dokuAnswer(result: SnapResult<unknown>): string {
+  return `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
+}
+
+/** What the caller is told of a DOKU refusal, beside the ids of `subject`. */
+function refusalDetails(
+  result: SnapResult<unknown>,
+  subject: Record<string, unknown>,
+  fallback: string,
+) {
+  return [
+    {
+      message: result.responseMessage ?? fallback,
+      dokuResponseCode: result.responseCode ?? null,
+      dokuHttpStatus: result.httpStatus ?? null,
+      ...subject,
+    },
+  ];
+}
+
 /**
  * A definitive DOKU rejection as the caller sees it: business refusals (403 limits, fraud,
  * not permitted; 404 account or merchant) are 422, anything else DOKU refused is 502.
@@ -11,14 +32,7 @@ export function dokuRejection(
 ): ApiError {
   const code = parseResponseCode(result.responseCode);
   const business = code !== null && (code.httpStatus === 403 || code.httpStatus === 404);
-  const details = [
-    {
-      message: result.responseMessage ?? 'DOKU refused the request',
-      dokuResponseCode: result.responseCode ?? null,
-      dokuHttpStatus: result.httpStatus ?? null,
-      ...subject,
-    },
-  ];
+  const details = refusalDetails(result, subject, 'DOKU refused the request');
   return business
     ? new ApiError(
         422,
@@ -29,7 +43,7 @@ export function dokuRejection(
     : new ApiError(
         502,
         'DOKU_REJECTED',
-        `DOKU refused the request: ${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim(),
+        `DOKU refused the request: ${dokuAnswer(result)}`,
         details,
       );
 }
@@ -42,20 +56,11 @@ export function dokuStatusCheckRefused(
   result: SnapResult<unknown>,
   subject: Record<string, unknown>,
 ): ApiError {
-  const answer =
-    `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
   return new ApiError(
     502,
     'DOKU_STATUS_CHECK_REFUSED',
-    `DOKU refused the status check (${answer}); the payment keeps its status.`,
-    [
-      {
-        message: result.responseMessage ?? 'DOKU refused the status check',
-        dokuResponseCode: result.responseCode ?? null,
-        dokuHttpStatus: result.httpStatus ?? null,
-        ...subject,
-      },
-    ],
+    `DOKU refused the status check (${dokuAnswer(result)}); the payment keeps its status.`,
+    refusalDetails(result, subject, 'DOKU refused the status check'),
   );
 }
 

@@ -19,6 +19,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { ExternalIdService } from '../doku/external-id.service';
 import {
+  dokuAnswer,
   dokuOutcomeUnknown,
   dokuRejection,
   dokuStatusCheckRefused,
@@ -118,10 +119,7 @@ export class PaymentsService {
       throw dokuStatusCheckRefused(result, { paymentId: id, status: outcome.payment.status });
     // No status to apply (no answer, a 409, a 202, a token still refused): the caller must not
     // read the unchanged payment as DOKU's word.
-    throw dokuUnavailable(
-      { paymentId: id },
-      result.error ?? `HTTP ${result.httpStatus} ${result.responseCode ?? ''}`.trim(),
-    );
+    throw dokuUnavailable({ paymentId: id }, result.error ?? dokuAnswer(result));
   }
 
   private buildRequestBody(dto: CreatePaymentDto): string {
@@ -198,7 +196,7 @@ export class PaymentsService {
         continue;
       }
       if (result.outcome.kind !== 'retry_later') break;
-      unavailable = result.error ?? `HTTP ${result.httpStatus} ${result.responseCode ?? ''}`.trim();
+      unavailable = result.error ?? dokuAnswer(result);
     }
     const subject = { paymentId: payment.id };
     // No clear answer after the resends, or a 409 that is no replay (DOKU already holds a payment
@@ -208,10 +206,7 @@ export class PaymentsService {
       result.outcome.kind === 'retry_later' ||
       result.outcome.kind === 'check_status'
     ) {
-      const why =
-        result?.outcome.kind === 'check_status'
-          ? `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim()
-          : unavailable;
+      const why = result?.outcome.kind === 'check_status' ? dokuAnswer(result) : unavailable;
       this.logger.warn(
         { paymentId: payment.id, reason: why },
         'payment outcome unknown; left PENDING for status checks',

@@ -12,6 +12,7 @@ import {
 import { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence';
 import { ExternalIdService } from '../doku/external-id.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { dokuAnswer } from '../payments/doku-failure';
 import { PaymentStatusService } from '../payments/payment-status.service';
 import { refundRequestBody } from './refund-request';
 
@@ -116,9 +117,7 @@ export class RefundExecutor {
         );
       }
       default: {
-        const why =
-          result.error ??
-          `${result.responseCode ?? `HTTP ${result.httpStatus}`} ${result.responseMessage ?? ''}`.trim();
+        const why = result.error ?? dokuAnswer(result);
         await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
         throw new RefundRetryableError(
           `refund outcome not final yet (${result.outcome.kind}): ${why}`,
