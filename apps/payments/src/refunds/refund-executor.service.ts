@@ -59,10 +59,11 @@ export class RefundExecutor {
     if (claim.state === 'final') return claim.refund.status;
     const { refund, payment } = claim;
 
+    // An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it without
+    // a call. Not knowing is fine: the resend below is idempotent at DOKU.
+    let earlier: RefundInHistory | undefined;
     if (claim.resumed) {
-      // An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it
-      // without a call. Not knowing is fine: the resend below is idempotent at DOKU.
-      const earlier = await this.refundHistoryOf(refund, payment);
+      earlier = await this.refundHistoryOf(refund, payment);
       if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
     }
 
@@ -93,11 +94,12 @@ export class RefundExecutor {
         return this.succeed(refund, result.body?.refundNo ?? null);
       case 'failure': {
         const code = result.responseCode ?? `HTTP${result.httpStatus}`;
-        if (claim.resumed) {
+        if (earlier && earlier.kind !== 'absent') {
           // This resend was refused, but an earlier call may have refunded: failing the refund
           // would make its amount refundable again. Only DOKU's history saying it has no such
-          // refund makes the refusal final.
-          const earlier = await this.refundHistoryOf(refund, payment);
+          // refund makes the refusal final; asked again only if it could not tell before the
+          // resend (an answer of a moment ago that did not list it still holds).
+          earlier = await this.refundHistoryOf(refund, payment);
           if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
           if (earlier.kind === 'unknown') {
             await this.refunds.noteProblem(refund.id, code, result.responseMessage ?? null);

@@ -44,7 +44,7 @@ function refusedResend(status: unknown) {
     new MetricsService(),
     statuses as unknown as PaymentStatusService,
   );
-  return { run: () => executor.execute('r1'), refunds };
+  return { run: () => executor.execute('r1'), refunds, statuses };
 }
 
 const answered = (body: Record<string, unknown>) => ({
@@ -59,9 +59,11 @@ describe('a refused resend', () => {
       { refundHistory: [{ partnerReferenceNo: 'RFD-1', refundStatus: 'FAILED' }] },
       { latestTransactionStatus: '00' },
     ]) {
-      const { run, refunds } = refusedResend(answered(body));
+      const { run, refunds, statuses } = refusedResend(answered(body));
       await expect(run()).rejects.toBeInstanceOf(UnrecoverableError);
       expect(refunds.markFailed).toHaveBeenCalledWith('r1', '4035815', 'Transaction Not Permitted');
+      // The answer read before the resend settles it: no second status call.
+      expect(statuses.query).toHaveBeenCalledTimes(1);
     }
   });
 
@@ -81,8 +83,10 @@ describe('a refused resend', () => {
       answered({ refundHistory: [{ partnerReferenceNo: 'RFD-1', refundStatus: 'PENDING' }] }),
       undefined,
     ]) {
-      const { run, refunds } = refusedResend(status);
+      const { run, refunds, statuses } = refusedResend(status);
       await expect(run()).rejects.toBeInstanceOf(RefundRetryableError);
+      // Asked again after the refusal: it could not tell before the resend.
+      expect(statuses.query).toHaveBeenCalledTimes(2);
       expect(refunds.markFailed).not.toHaveBeenCalled();
       expect(refunds.noteProblem).toHaveBeenCalledWith(
         'r1',
