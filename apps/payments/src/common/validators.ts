@@ -1,5 +1,6 @@
-import { Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidationOptions } from 'class-validator';
 import { parseSnapTimestamp } from '@app/doku-snap';
+import { hasControlCharacters } from './control-characters';
 
 /**
  * An ISO-8601 timestamp with an explicit offset. Whether it is still in the future is the
@@ -32,8 +33,14 @@ export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
  * which PostgreSQL refuses (NUL) or DOKU has no use for.
  */
 export function IsFreeText(): PropertyDecorator {
-  // eslint-disable-next-line no-control-regex
-  return Matches(/^[^\x00-\x1f\x7f]*$/, {
-    message: '$property must not contain control characters',
-  });
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isFreeText',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must not contain control characters` },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && !hasControlCharacters(value),
+      },
+    });
 }

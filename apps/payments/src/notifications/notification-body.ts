@@ -1,3 +1,4 @@
+import { controlCharactersAsSpaces, hasControlCharacters } from '../common/control-characters';
 import type { SnapErrors } from './snap-error';
 
 /** The `latestTransactionStatus` values DOKU sends in a notification (Node SDK validator). */
@@ -16,19 +17,6 @@ export interface PaymentNotification {
 
 const SNAP_MONEY_RE = /^[0-9]{1,16}\.[0-9]{2}$/;
 const CURRENCY_RE = /^[A-Z]{3}$/;
-// No control characters: they have no business in a reference, and PostgreSQL refuses NUL.
-function isPrintable(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return false;
-  }
-  return true;
-}
-/** The text with each control character as a space: PostgreSQL would refuse the NUL. */
-function printableText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return isPrintable(text) ? text : text.replace(/[\x00-\x1f\x7f]/g, ' ');
-}
 const DESCRIPTION_MAX = 255;
 
 type Fields = Record<string, unknown>;
@@ -59,7 +47,9 @@ export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): P
     latestTransactionStatus: status as NotifiedStatus,
     // Free text for people: kept when usable, never a reason to refuse the fact.
     transactionStatusDesc:
-      typeof description === 'string' ? printableText(description).slice(0, DESCRIPTION_MAX) : null,
+      typeof description === 'string'
+        ? controlCharactersAsSpaces(description).slice(0, DESCRIPTION_MAX)
+        : null,
     amount: amountOf(body, errors),
   };
 }
@@ -87,7 +77,7 @@ function requiredText(body: Fields, field: string, max: number, errors: SnapErro
 function optionalText(body: Fields, field: string, max: number, errors: SnapErrors): string | null {
   const value = body[field];
   if (isAbsent(value)) return null;
-  if (typeof value !== 'string' || value.length > max || !isPrintable(value)) {
+  if (typeof value !== 'string' || value.length > max || hasControlCharacters(value)) {
     throw errors.invalidFieldFormat(field);
   }
   return value;
