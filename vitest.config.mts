@@ -13,6 +13,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@app/doku-snap': resolve(root, 'libs/doku-snap/src'),
+      '@app/doku-simulator': resolve(root, 'libs/doku-simulator/src'),
       '@app/persistence': resolve(root, 'libs/persistence/src'),
     },
   },

@@ -5,7 +5,7 @@ import type {
   SimulatorCounters,
   SimulatorCredentials,
   SimulatorSettings,
-} from '../../apps/doku-simulator/src/types';
+} from '@app/doku-simulator';
 import { Child, startNode, waitForOutput } from './child';
 
 export interface SimulatorProcess {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDokuSimulator, type RunningSimulator } from '../../apps/doku-simulator/src';
+import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import { createPayment, fetchToken, startTestMerchant, type TestMerchant } from './support';
 
 async function call(sim: RunningSimulator, method: string, path: string, body?: unknown) {

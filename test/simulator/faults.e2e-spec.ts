@@ -4,7 +4,7 @@ import {
   startDokuSimulator,
   type FaultOperation,
   type RunningSimulator,
-} from '../../apps/doku-simulator/src';
+} from '@app/doku-simulator';
 import { clientFor } from './support';
 
 const DEVICE = { deviceId: 'device01' };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDokuSimulator, type RunningSimulator } from '../../apps/doku-simulator/src';
+import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import {
   createPayment,
   eventually,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DokuSnapClient } from '@app/doku-snap';
-import { startDokuSimulator, type RunningSimulator } from '../../apps/doku-simulator/src';
+import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import { clientFor } from './support';
 
 const DEVICE = { deviceId: 'device01', ipAddress: '10.1.2.3' };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DANA_PAYMENT_PATH, type DokuSnapClient } from '@app/doku-snap';
-import { startDokuSimulator, type RunningSimulator } from '../../apps/doku-simulator/src';
+import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import {
   clientFor,
   createPayment,

@@ -17,7 +17,7 @@ import {
   verifyTransactionalSignature,
   B2B_TOKEN_PATH,
 } from '@app/doku-snap';
-import type { RunningSimulator, SimulatorCredentials } from '../../apps/doku-simulator/src';
+import type { RunningSimulator, SimulatorCredentials } from '@app/doku-simulator';
 
 /** A DokuSnapClient wired to the simulator with its generated merchant credentials. */
 export function clientFor(

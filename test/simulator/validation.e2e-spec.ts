@@ -6,7 +6,7 @@ import {
   REFUND_PATH,
   snapTimestamp,
 } from '@app/doku-snap';
-import { startDokuSimulator, type RunningSimulator } from '../../apps/doku-simulator/src';
+import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import { fetchToken, newExternalId, paymentBody, post, signedPost, tokenHeaders } from './support';
 
 describe('DOKU simulator: body validation', () => {

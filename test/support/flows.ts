@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { FaultOperation } from '../../apps/doku-simulator/src/types';
+import type { FaultOperation } from '@app/doku-simulator';
 import { Harness, paymentBody } from './harness';
 import { waitFor } from './wait';
 

@@ -5,11 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { loadCredentials } from '@app/doku-snap';
-import {
-  startDokuSimulator,
-  RunningSimulator,
-  SimulatorOptions,
-} from '../../apps/doku-simulator/src/index';
+import { startDokuSimulator, RunningSimulator, SimulatorOptions } from '@app/doku-simulator';
 import { createApp } from '../../apps/payments/src/app.factory';
 import { AppConfig, loadConfig } from '../../apps/payments/src/config/app-config';
 import { createTestDatabase, TestDatabase } from './database';

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { normalizePem } from '@app/doku-snap';
-import { startDokuSimulator } from './simulator';
-import type { SimulatorCredentials, SimulatorOptions } from './types';
+import { startDokuSimulator } from '@app/doku-simulator';
+import type { SimulatorCredentials, SimulatorOptions } from '@app/doku-simulator';
 
 /** Standalone start: `npm run start:simulator`, or the docker compose service. */
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { loadCredentials, SnapCredentials } from '@app/doku-snap';
-import { startDokuSimulator } from '../../doku-simulator/src/index';
 import type { AppConfig } from './config/app-config';
 import { readSimulatorCredentialsFile } from './config/simulator-credentials-file';
 
@@ -51,6 +50,8 @@ export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime
         `(credentials from ${config.doku.simulatorCredentialsFile}; payments are not real).${note}`,
     };
   }
+  // Loaded here only: a deployment with DOKU credentials never loads the simulator's code.
+  const { startDokuSimulator } = await import('@app/doku-simulator/index.js');
   const simulator = await startDokuSimulator({
     merchantBaseUrl: `http://127.0.0.1:${config.port}`,
     publicBaseUrl: config.simulatorPublicUrl,
