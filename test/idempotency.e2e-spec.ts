@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { IdempotencyRepository } from '@app/persistence';
 import { ApiError } from '../apps/payments/src/common/api-error';
-import { IdempotencyService } from '../apps/payments/src/common/idempotency.service';
+import { IdempotencyService } from '../apps/payments/src/idempotency/idempotency.service';
 import { createTestDatabase, TestDatabase } from './support/database';
 
 let db: TestDatabase;

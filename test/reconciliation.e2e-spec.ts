@@ -8,7 +8,7 @@ import {
   RECONCILE_PAYMENTS_JOB,
   RECONCILIATION_QUEUE,
 } from '../apps/payments/src/queues/queue-names';
-import { ReconciliationProcessor } from '../apps/payments/src/reconciliation/reconciliation.processor';
+import { ReconciliationWorker } from '../apps/payments/src/reconciliation/reconciliation.worker';
 import { DEFAULT_RECONCILIATION_OPTIONS } from '../apps/payments/src/reconciliation/reconciliation.options';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
 import { redisOptionsFromUrl } from '../apps/payments/src/queues/redis-connection';
@@ -226,9 +226,7 @@ describe('the Job Scheduler and its worker', () => {
   });
 
   it('the worker runs a reconciliation job to completion', async () => {
-    expect(h.app.get(ReconciliationProcessor, { strict: false })).toBeInstanceOf(
-      ReconciliationProcessor,
-    );
+    expect(h.app.get(ReconciliationWorker, { strict: false })).toBeInstanceOf(ReconciliationWorker);
     const queue = h.app.get<Queue>(getQueueToken(RECONCILIATION_QUEUE), { strict: false });
     const events = new QueueEvents(RECONCILIATION_QUEUE, {
       connection: redisOptionsFromUrl(h.config.redisUrl),
@@ -249,8 +247,8 @@ describe('roles', () => {
   it('ROLE=worker runs the reconciliation worker and serves none of the DOKU endpoints', async () => {
     const worker = await startHarness({ env: { ROLE: 'worker' } });
     try {
-      expect(worker.app.get(ReconciliationProcessor, { strict: false })).toBeInstanceOf(
-        ReconciliationProcessor,
+      expect(worker.app.get(ReconciliationWorker, { strict: false })).toBeInstanceOf(
+        ReconciliationWorker,
       );
       expect(worker.app.get(ReconciliationService, { strict: false })).toBeInstanceOf(
         ReconciliationService,
@@ -264,7 +262,7 @@ describe('roles', () => {
   it('ROLE=api schedules reconciliation but does not run its worker', async () => {
     const api = await startHarness({ env: { ROLE: 'api' } });
     try {
-      expect(() => api.app.get(ReconciliationProcessor, { strict: false })).toThrow();
+      expect(() => api.app.get(ReconciliationWorker, { strict: false })).toThrow();
       const queue = api.app.get<Queue>(getQueueToken(RECONCILIATION_QUEUE), { strict: false });
       expect(await queue.getJobScheduler(RECONCILE_PAYMENTS_JOB)).toMatchObject({ every: 30_000 });
     } finally {

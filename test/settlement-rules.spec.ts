@@ -2,10 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ServiceCode, SnapCredentials } from '@app/doku-snap';
 import { PaymentEntity } from '@app/persistence';
-import {
-  parsePaymentNotification,
-  sameMoney,
-} from '../apps/payments/src/notifications/notification-body';
+import { sameMoney } from '../apps/payments/src/common/money';
+import { parsePaymentNotification } from '../apps/payments/src/notifications/notification-body';
 import { NotificationTokenService } from '../apps/payments/src/notifications/notification-token.service';
 import { snapErrors } from '../apps/payments/src/notifications/snap-error';
 import { expiryDeadline } from '../apps/payments/src/reconciliation/expiry';

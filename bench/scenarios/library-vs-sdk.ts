@@ -8,6 +8,7 @@ import { CallOutcome, closedLoop, LoopResult } from '../lib/loop';
 import { formatProfile, profileInProcess, ProfileSummary, summarizeProfile } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import { startSimulatorProcess, SimulatorProcess } from '../lib/simulator-process';
+import { prepareDana } from '../../libs/doku-snap/test/support/dana';
 
 export interface LibraryVsSdkOptions {
   simulatorMain: string;
@@ -83,7 +84,7 @@ async function run(
   });
   let libSeq = 0;
   const libCall = async (): Promise<CallOutcome> => {
-    const prepared = client.prepareDanaPayment({
+    const prepared = prepareDana(client, {
       partnerReferenceNo: `LIB-${runId}-${libSeq++}`,
       amount: AMOUNT,
       returnUrl: RETURN_URL,
@@ -93,7 +94,7 @@ async function run(
       deviceId: DEVICE_ID,
       ipAddress: IP_ADDRESS,
     });
-    const r = await client.danaPayment(prepared);
+    const r = await client.send(prepared);
     if (r.outcome.kind === 'success') return true;
     return r.httpStatus
       ? `HTTP ${r.httpStatus} ${r.responseCode ?? ''} ${r.responseMessage ?? ''}`.trim()

@@ -6,6 +6,11 @@ import {
   type RunningSimulator,
 } from '@app/doku-simulator';
 import { clientFor } from './support';
+import {
+  prepareDana,
+  prepareDanaRefund,
+  prepareDanaStatus,
+} from '../../libs/doku-snap/test/support/dana';
 
 const DEVICE = { deviceId: 'device01' };
 
@@ -15,14 +20,14 @@ describe('DOKU simulator: fault injection', () => {
   let seq = 0;
 
   const preparePayment = (ref: string) =>
-    client.prepareDanaPayment({
+    prepareDana(client, {
       partnerReferenceNo: ref,
       amount: { value: '15000.00', currency: 'IDR' },
       returnUrl: 'https://m.example/r',
       ...DEVICE,
     });
   const prepareRefund = (ref: string, partnerRefundNo: string, value = '5000.00') =>
-    client.prepareRefund({
+    prepareDanaRefund(client, {
       originalPartnerReferenceNo: ref,
       partnerRefundNo,
       refundAmount: { value, currency: 'IDR' },
@@ -31,7 +36,7 @@ describe('DOKU simulator: fault injection', () => {
 
   async function paidOrder(): Promise<string> {
     const ref = `FLT-${++seq}`;
-    expect((await client.danaPayment(preparePayment(ref))).responseCode).toBe('2005400');
+    expect((await client.send(preparePayment(ref))).responseCode).toBe('2005400');
     await sim.control.completePayment(ref, '00');
     return ref;
   }
@@ -51,7 +56,7 @@ describe('DOKU simulator: fault injection', () => {
     const ref = await paidOrder();
     sim.control.inject({ operation: 'refund', kind: 'http500', count: 1 });
     const prepared = prepareRefund(ref, `RF-${ref}`);
-    const failed = await client.refund(prepared);
+    const failed = await client.send(prepared);
     expect(failed.httpStatus).toBe(500);
     expect(failed.responseCode).toBe('5005800');
     expect(failed.outcome).toMatchObject({ kind: 'retry_later', ambiguous: true });
@@ -59,7 +64,7 @@ describe('DOKU simulator: fault injection', () => {
     expect(sim.control.counters().refundsExecuted[`RF-${ref}`]).toBeUndefined();
 
     // Nothing was recorded, the X-EXTERNAL-ID included: the resend is a first-time call.
-    const resent = await client.refund(prepared);
+    const resent = await client.send(prepared);
     expect(resent.httpStatus).toBe(200);
     expect(resent.responseCode).toBe('2005800');
     expect(sim.control.counters().refundsExecuted[`RF-${ref}`]).toBe(1);
@@ -69,14 +74,14 @@ describe('DOKU simulator: fault injection', () => {
     const ref = await paidOrder();
     sim.control.inject({ operation: 'refund', kind: 'timeout', count: 1 });
     const prepared = prepareRefund(ref, `RF-${ref}`);
-    const lost = await client.refund(prepared);
+    const lost = await client.send(prepared);
     expect(lost.httpStatus).toBeUndefined();
     expect(lost.error).toMatch(/no answer within/);
     expect(lost.outcome).toMatchObject({ kind: 'retry_later', ambiguous: true });
     const recorded = sim.control.payment(ref)?.refunds ?? [];
     expect(recorded).toHaveLength(1);
 
-    const replay = await client.refund(prepared);
+    const replay = await client.send(prepared);
     expect(replay.httpStatus).toBe(409);
     expect(replay.outcome).toMatchObject({ kind: 'success', replay: true });
     expect(replay.body?.refundNo).toBe(recorded[0].refundNo);
@@ -95,10 +100,10 @@ describe('DOKU simulator: fault injection', () => {
     const ref = `FLT-PAY-${++seq}`;
     sim.control.inject({ operation: 'dana_payment', kind: 'http500', count: 1, when: 'after' });
     const prepared = preparePayment(ref);
-    const failed = await client.danaPayment(prepared);
+    const failed = await client.send(prepared);
     expect(failed.httpStatus).toBe(500);
     expect(sim.control.payment(ref)?.latestTransactionStatus).toBe('03');
-    const replay = await client.danaPayment(prepared);
+    const replay = await client.send(prepared);
     expect(replay.httpStatus).toBe(409);
     expect(replay.body).toMatchObject({
       responseCode: '2005400',
@@ -111,11 +116,9 @@ describe('DOKU simulator: fault injection', () => {
     try {
       sim.control.inject({ operation: 'b2b_token', kind: 'http429', count: 1 });
       await expect(
-        fresh.checkStatus(fresh.prepareCheckStatus({ originalPartnerReferenceNo: 'X' })),
+        fresh.send(prepareDanaStatus(fresh, { originalPartnerReferenceNo: 'X' })),
       ).rejects.toBeInstanceOf(TokenRequestError);
-      const res = await fresh.checkStatus(
-        fresh.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }),
-      );
+      const res = await fresh.send(prepareDanaStatus(fresh, { originalPartnerReferenceNo: 'X' }));
       expect(res.responseCode).toBe('4045501');
       expect(sim.control.counters().responses.b2b_token['4297300']).toBe(1);
     } finally {
@@ -125,9 +128,7 @@ describe('DOKU simulator: fault injection', () => {
 
   it('malformed: a 2xx whose body is not JSON', async () => {
     sim.control.inject({ operation: 'check_status', kind: 'malformed', count: 1 });
-    const res = await client.checkStatus(
-      client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }),
-    );
+    const res = await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' }));
     expect(res.httpStatus).toBe(200);
     expect(res.error).toBe('unreadable response body');
     expect(res.outcome.kind).toBe('retry_later');
@@ -142,9 +143,7 @@ describe('DOKU simulator: fault injection', () => {
       count: 2,
     });
     for (let i = 0; i < 2; i++) {
-      const res = await client.checkStatus(
-        client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }),
-      );
+      const res = await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' }));
       expect(res.httpStatus).toBe(403);
       expect(res.body).toMatchObject({
         responseCode: '4035402',
@@ -153,25 +152,21 @@ describe('DOKU simulator: fault injection', () => {
     }
     // count 2: the third call is normal again.
     expect(
-      (await client.checkStatus(client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' })))
+      (await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' })))
         .responseCode,
     ).toBe('4045501');
   });
 
   it('delay: the normal answer, late', async () => {
     sim.control.inject({ operation: 'check_status', kind: 'delay', delayMs: 100, count: 1 });
-    const res = await client.checkStatus(
-      client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }),
-    );
+    const res = await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' }));
     expect(res.responseCode).toBe('4045501');
   });
 
   it('global latency still answers correctly', async () => {
     sim.control.configure({ latencyMs: 20 });
     try {
-      const res = await client.checkStatus(
-        client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }),
-      );
+      const res = await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' }));
       expect(res.responseCode).toBe('4045501');
     } finally {
       sim.control.configure({ latencyMs: 0 });
@@ -194,7 +189,7 @@ describe('DOKU simulator: fault injection', () => {
     expect(sim.control.faults()).toEqual([]);
     expect(sim.control.log()).toEqual([]);
     expect(sim.control.counters().requests.dana_payment).toBe(0);
-    const res = await client.danaPayment(preparePayment('AFTER-RESET'));
+    const res = await client.send(preparePayment('AFTER-RESET'));
     expect(res.responseCode).toBe('2005400');
     expect(sim.control.counters().tokenRequests).toBe(0);
   });

@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DokuSnapClient } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import { clientFor } from './support';
+import {
+  prepareDana,
+  prepareDanaRefund,
+  prepareDanaStatus,
+} from '../../libs/doku-snap/test/support/dana';
 
 const DEVICE = { deviceId: 'device01', ipAddress: '10.1.2.3' };
 
@@ -13,8 +18,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   /** A fresh order paid through the control API (no merchant configured: only the state matters). */
   async function paidOrder(value = '15000.00'): Promise<string> {
     const ref = `ORD-${++seq}-${Date.now()}`;
-    const res = await client.danaPayment(
-      client.prepareDanaPayment({
+    const res = await client.send(
+      prepareDana(client, {
         partnerReferenceNo: ref,
         amount: { value, currency: 'IDR' },
         returnUrl: 'https://m.example/r',
@@ -27,8 +32,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   }
 
   const refund = (ref: string, partnerRefundNo: string, value: string) =>
-    client.refund(
-      client.prepareRefund({
+    client.send(
+      prepareDanaRefund(client, {
         originalPartnerReferenceNo: ref,
         partnerRefundNo,
         refundAmount: { value, currency: 'IDR' },
@@ -47,7 +52,7 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   });
 
   it('token, payment, status, refund and status again all succeed', async () => {
-    const prepared = client.prepareDanaPayment({
+    const prepared = prepareDana(client, {
       partnerReferenceNo: 'FLOW-1',
       amount: { value: '15000.00', currency: 'IDR' },
       returnUrl: 'https://merchant.example/return?order=FLOW-1&src=dana',
@@ -57,7 +62,7 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
       deepLink: false,
       ...DEVICE,
     });
-    const payment = await client.danaPayment(prepared);
+    const payment = await client.send(prepared);
     expect(payment.httpStatus).toBe(200);
     expect(payment.outcome.kind).toBe('success');
     expect(payment.body).toMatchObject({ responseCode: '2005400', partnerReferenceNo: 'FLOW-1' });
@@ -65,8 +70,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
     expect(payment.body?.referenceNo).toMatch(/^\d{20}$/);
     expect(sim.control.counters().tokensIssued).toBe(1);
 
-    const pending = await client.checkStatus(
-      client.prepareCheckStatus({
+    const pending = await client.send(
+      prepareDanaStatus(client, {
         originalPartnerReferenceNo: 'FLOW-1',
         originalReferenceNo: payment.body?.referenceNo,
         originalExternalId: prepared.externalId,
@@ -96,8 +101,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
     });
     expect(refunded.body?.refundTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/);
 
-    const paid = await client.checkStatus(
-      client.prepareCheckStatus({ originalPartnerReferenceNo: 'FLOW-1' }),
+    const paid = await client.send(
+      prepareDanaStatus(client, { originalPartnerReferenceNo: 'FLOW-1' }),
     );
     expect(paid.body?.latestTransactionStatus).toBe('00');
     expect(paid.body?.paidTime).toMatch(/\+07:00$/);
@@ -121,8 +126,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   });
 
   it('answers an unknown payment 4045501 on status and 4045801 on refund', async () => {
-    const status = await client.checkStatus(
-      client.prepareCheckStatus({ originalPartnerReferenceNo: 'NOPE' }),
+    const status = await client.send(
+      prepareDanaStatus(client, { originalPartnerReferenceNo: 'NOPE' }),
     );
     expect(status.httpStatus).toBe(404);
     expect(status.responseCode).toBe('4045501');
@@ -131,8 +136,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
 
   it('does not find a payment under a wrong originalReferenceNo', async () => {
     const ref = await paidOrder();
-    const res = await client.checkStatus(
-      client.prepareCheckStatus({
+    const res = await client.send(
+      prepareDanaStatus(client, {
         originalPartnerReferenceNo: ref,
         originalReferenceNo: '99999999999999999999',
       }),
@@ -147,20 +152,20 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
       returnUrl: 'https://m.example/r',
       ...DEVICE,
     };
-    const first = await client.danaPayment(client.prepareDanaPayment(input));
-    const again = await client.danaPayment(client.prepareDanaPayment(input));
+    const first = await client.send(prepareDana(client, input));
+    const again = await client.send(prepareDana(client, input));
     expect(again.responseCode).toBe('2005400');
     expect(again.body?.referenceNo).toBe(first.body?.referenceNo);
     expect(again.body?.webRedirectUrl).toBe(first.body?.webRedirectUrl);
-    const other = await client.danaPayment(
-      client.prepareDanaPayment({ ...input, amount: { value: '200.00', currency: 'IDR' } }),
+    const other = await client.send(
+      prepareDana(client, { ...input, amount: { value: '200.00', currency: 'IDR' } }),
     );
     expect(other.httpStatus).toBe(409);
     expect(other.responseCode).toBe('4095401');
     expect(sim.control.payment('DUP-1')?.amount.value).toBe('100.00');
     // Status can be asked with either X-EXTERNAL-ID that got the payment.
-    const byRepeatId = await client.checkStatus(
-      client.prepareCheckStatus({
+    const byRepeatId = await client.send(
+      prepareDanaStatus(client, {
         originalPartnerReferenceNo: 'DUP-1',
         originalExternalId: again.externalId,
       }),
@@ -169,8 +174,8 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   });
 
   it('refuses to refund an unpaid payment: 4035815', async () => {
-    await client.danaPayment(
-      client.prepareDanaPayment({
+    await client.send(
+      prepareDana(client, {
         partnerReferenceNo: 'UNPAID-1',
         amount: { value: '100.00', currency: 'IDR' },
         returnUrl: 'https://m.example/r',

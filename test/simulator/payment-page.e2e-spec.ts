@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DANA_PAYMENT_PATH, type DokuSnapClient } from '@app/doku-snap';
+import { DEBIT_PAYMENT_PATH, type DokuSnapClient } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
 import {
   clientFor,
@@ -12,6 +12,7 @@ import {
   startTestMerchant,
   type TestMerchant,
 } from './support';
+import { prepareDana } from '../../libs/doku-snap/test/support/dana';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -54,8 +55,8 @@ describe('DOKU simulator: payment page', () => {
     afterAll(() => browser?.close());
 
     it('pays through the page, and the merchant receives a notification whose signature verifies', async () => {
-      const payment = await client.danaPayment(
-        client.prepareDanaPayment({
+      const payment = await client.send(
+        prepareDana(client, {
           partnerReferenceNo: 'WEB-1',
           amount: { value: '25000.00', currency: 'IDR' },
           returnUrl: 'https://merchant.example/return?order=WEB-1',
@@ -115,7 +116,7 @@ describe('DOKU simulator: payment page', () => {
   it('escapes what the merchant sent', async () => {
     const token = await fetchToken(sim);
     const res = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       token,
       body: JSON.stringify(
         paymentBody('<b>"WEB-3"</b>', {

@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   B2B_TOKEN_PATH,
-  CHECK_STATUS_PATH,
-  DANA_PAYMENT_PATH,
-  REFUND_PATH,
+  DEBIT_STATUS_PATH,
+  DEBIT_PAYMENT_PATH,
+  DEBIT_REFUND_PATH,
   snapTimestamp,
 } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
@@ -116,14 +116,14 @@ describe('DOKU simulator: authentication', () => {
 
   describe('transactional calls', () => {
     it('accepts a correctly signed call', async () => {
-      const res = await signedPost(sim, { path: CHECK_STATUS_PATH, body: STATUS_BODY, token });
+      const res = await signedPost(sim, { path: DEBIT_STATUS_PATH, body: STATUS_BODY, token });
       // Authenticated, and the payment does not exist.
       expect(res.body.responseCode).toBe('4045501');
     });
 
     it('rejects a token it never issued: 401xx03', async () => {
       const res = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token: 'not-a-token',
       });
@@ -133,14 +133,14 @@ describe('DOKU simulator: authentication', () => {
 
     it('rejects a missing or non-Bearer Authorization: 401xx01', async () => {
       const missing = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         headers: { Authorization: null },
       });
       expect(missing.body.responseCode).toBe('4015501');
       const basic = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         headers: { Authorization: `Basic ${token}` },
@@ -150,7 +150,7 @@ describe('DOKU simulator: authentication', () => {
 
     it('rejects a wrong HMAC (other secret): 401xx00', async () => {
       const res = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         secret: 'SK-not-the-secret-000',
@@ -164,17 +164,17 @@ describe('DOKU simulator: authentication', () => {
       const signedBody = JSON.stringify(
         paymentBody('TAMPER-1', { amount: { value: '1.00', currency: 'IDR' } }),
       );
-      const res = await signedPost(sim, { path: DANA_PAYMENT_PATH, body, signedBody, token });
+      const res = await signedPost(sim, { path: DEBIT_PAYMENT_PATH, body, signedBody, token });
       expect(res.body.responseCode).toBe('4015400');
       expect(sim.control.payment('TAMPER-1')).toBeUndefined();
     });
 
     it('checks the HMAC over the raw bytes, not a re-serialized body', async () => {
       const pretty = JSON.stringify(JSON.parse(STATUS_BODY), null, 2);
-      const res = await signedPost(sim, { path: CHECK_STATUS_PATH, body: pretty, token });
+      const res = await signedPost(sim, { path: DEBIT_STATUS_PATH, body: pretty, token });
       expect(res.body.responseCode).toBe('4045501');
       const minifiedSignature = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: pretty,
         signedBody: STATUS_BODY,
         token,
@@ -184,7 +184,7 @@ describe('DOKU simulator: authentication', () => {
 
     it('rejects an unknown X-PARTNER-ID: 401xx00', async () => {
       const res = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         headers: { 'X-PARTNER-ID': 'BRN-OTHER' },
@@ -194,7 +194,7 @@ describe('DOKU simulator: authentication', () => {
 
     it('requires X-DEVICE-ID on DANA payment and refund (400xx02), not on status', async () => {
       const payment = await signedPost(sim, {
-        path: DANA_PAYMENT_PATH,
+        path: DEBIT_PAYMENT_PATH,
         body: JSON.stringify(paymentBody('NODEV-1')),
         token,
         deviceId: null,
@@ -202,21 +202,21 @@ describe('DOKU simulator: authentication', () => {
       expect(payment.body.responseCode).toBe('4005402');
       expect(payment.body.responseMessage).toContain('X-DEVICE-ID');
       const refund = await signedPost(sim, {
-        path: REFUND_PATH,
+        path: DEBIT_REFUND_PATH,
         body: '{}',
         token,
         deviceId: null,
       });
       expect(refund.body.responseCode).toBe('4005802');
       const status = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         deviceId: null,
       });
       expect(status.body.responseCode).toBe('4045501');
       const symbols = await signedPost(sim, {
-        path: DANA_PAYMENT_PATH,
+        path: DEBIT_PAYMENT_PATH,
         body: JSON.stringify(paymentBody('NODEV-1')),
         token,
         deviceId: 'dev-01!',
@@ -228,7 +228,7 @@ describe('DOKU simulator: authentication', () => {
       sim.control.configure({ requireDeviceId: false });
       try {
         const res = await signedPost(sim, {
-          path: DANA_PAYMENT_PATH,
+          path: DEBIT_PAYMENT_PATH,
           body: JSON.stringify(paymentBody('NODEV-2')),
           token,
           deviceId: null,
@@ -241,28 +241,28 @@ describe('DOKU simulator: authentication', () => {
 
     it('rejects a non-numeric, overlong or missing X-EXTERNAL-ID', async () => {
       const letters = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         externalId: '12ab34',
       });
       expect(letters.body.responseCode).toBe('4005501');
       const long = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         externalId: '1'.repeat(37),
       });
       expect(long.body.responseCode).toBe('4005501');
       const longest = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         externalId: '1'.repeat(36),
       });
       expect(longest.body.responseCode).toBe('4045501');
       const missing = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         headers: { 'X-EXTERNAL-ID': null },
@@ -272,14 +272,14 @@ describe('DOKU simulator: authentication', () => {
 
     it('rejects a malformed X-TIMESTAMP (400xx01) and one too far off (401xx00)', async () => {
       const bad = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         timestamp: '17-05-2024T14:12:50+07:00',
       });
       expect(bad.body.responseCode).toBe('4005501');
       const old = await signedPost(sim, {
-        path: CHECK_STATUS_PATH,
+        path: DEBIT_STATUS_PATH,
         body: STATUS_BODY,
         token,
         timestamp: snapTimestamp(Date.now() - 3_600_000),
@@ -291,14 +291,14 @@ describe('DOKU simulator: authentication', () => {
       const externalId = newExternalId();
       const body = JSON.stringify(paymentBody('BURN-1'));
       const rejected = await signedPost(sim, {
-        path: DANA_PAYMENT_PATH,
+        path: DEBIT_PAYMENT_PATH,
         body,
         token,
         externalId,
         secret: 'SK-wrong-secret-00000',
       });
       expect(rejected.body.responseCode).toBe('4015400');
-      const accepted = await signedPost(sim, { path: DANA_PAYMENT_PATH, body, token, externalId });
+      const accepted = await signedPost(sim, { path: DEBIT_PAYMENT_PATH, body, token, externalId });
       expect(accepted.status).toBe(200);
       expect(accepted.body.responseCode).toBe('2005400');
     });
@@ -317,7 +317,7 @@ describe('DOKU simulator: token expiry', () => {
   it('rejects an expired token: 401xx01', async () => {
     const token = await fetchToken(sim);
     const fresh = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: STATUS_BODY,
       token,
       timestamp: snapTimestamp(clock),
@@ -325,7 +325,7 @@ describe('DOKU simulator: token expiry', () => {
     expect(fresh.body.responseCode).toBe('4045501');
     clock += 61_000;
     const expired = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: STATUS_BODY,
       token,
       timestamp: snapTimestamp(clock),

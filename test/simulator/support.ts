@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import {
   bodyHash,
   type Clock,
-  DANA_PAYMENT_PATH,
+  DEBIT_PAYMENT_PATH,
   DokuSnapClient,
   hmacSign,
   loadCredentials,
@@ -158,7 +158,7 @@ export async function createPayment(
   value = '15000.00',
 ) {
   const body = JSON.stringify(paymentBody(ref, { amount: { value, currency: 'IDR' } }));
-  const res = await signedPost(sim, { path: DANA_PAYMENT_PATH, body, token });
+  const res = await signedPost(sim, { path: DEBIT_PAYMENT_PATH, body, token });
   if (res.body?.responseCode !== '2005400') throw new Error(`payment failed: ${res.text}`);
   return res.body as { webRedirectUrl: string; referenceNo: string };
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   B2B_TOKEN_PATH,
-  CHECK_STATUS_PATH,
-  DANA_PAYMENT_PATH,
-  REFUND_PATH,
+  DEBIT_STATUS_PATH,
+  DEBIT_PAYMENT_PATH,
+  DEBIT_REFUND_PATH,
   snapTimestamp,
 } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
@@ -14,7 +14,7 @@ describe('DOKU simulator: body validation', () => {
   let token: string;
   const pay = (body: unknown) =>
     signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body: typeof body === 'string' ? body : JSON.stringify(body),
       token,
     });
@@ -123,16 +123,16 @@ describe('DOKU simulator: body validation', () => {
         serviceCode,
         additionalInfo: { channel: 'EMONEY_DANA_SNAP' },
       });
-    const wrong = await signedPost(sim, { path: CHECK_STATUS_PATH, body: body('54'), token });
+    const wrong = await signedPost(sim, { path: DEBIT_STATUS_PATH, body: body('54'), token });
     expect(wrong.body.responseCode).toBe('4005501');
     expect(wrong.body.responseMessage).toBe('Invalid Field Format serviceCode');
     const missing = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: body(undefined),
       token,
     });
     expect(missing.body.responseCode).toBe('4005502');
-    const number = await signedPost(sim, { path: CHECK_STATUS_PATH, body: body(55), token });
+    const number = await signedPost(sim, { path: DEBIT_STATUS_PATH, body: body(55), token });
     expect(number.body.responseCode).toBe('4005501');
   });
 
@@ -144,19 +144,19 @@ describe('DOKU simulator: body validation', () => {
       additionalInfo: { channel: 'EMONEY_DANA_SNAP' },
     };
     const noRefundNo = await signedPost(sim, {
-      path: REFUND_PATH,
+      path: DEBIT_REFUND_PATH,
       body: JSON.stringify({ ...base, partnerRefundNo: undefined }),
       token,
     });
     expect(noRefundNo.body.responseCode).toBe('4005802');
     const longReason = await signedPost(sim, {
-      path: REFUND_PATH,
+      path: DEBIT_REFUND_PATH,
       body: JSON.stringify({ ...base, reason: 'r'.repeat(257) }),
       token,
     });
     expect(longReason.body.responseCode).toBe('4005801');
     const badAmount = await signedPost(sim, {
-      path: REFUND_PATH,
+      path: DEBIT_REFUND_PATH,
       body: JSON.stringify({ ...base, refundAmount: { value: '1', currency: 'IDR' } }),
       token,
     });
@@ -179,7 +179,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     const externalId = newExternalId();
     const body = JSON.stringify(paymentBody('IDEM-1'));
     const first = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body,
       token,
       externalId,
@@ -189,7 +189,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     expect(first.body.responseCode).toBe('2005400');
 
     const replay = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body,
       token,
       externalId,
@@ -200,7 +200,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
 
     const other = JSON.stringify(paymentBody('IDEM-2'));
     const conflict = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body: other,
       token,
       externalId,
@@ -219,7 +219,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     const externalId = newExternalId();
     const body = JSON.stringify(paymentBody('IDEM-3', { amount: { value: '1', currency: 'IDR' } }));
     const first = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body,
       token,
       externalId,
@@ -227,7 +227,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     });
     expect(first.body.responseCode).toBe('4005401');
     const again = await signedPost(sim, {
-      path: DANA_PAYMENT_PATH,
+      path: DEBIT_PAYMENT_PATH,
       body,
       token,
       externalId,
@@ -241,7 +241,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     const externalId = newExternalId();
     const status = JSON.stringify({ originalPartnerReferenceNo: 'IDEM-1', serviceCode: '55' });
     const first = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: status,
       token,
       externalId,
@@ -249,7 +249,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     });
     expect(first.body.responseCode).toBe('2005500');
     const refund = await signedPost(sim, {
-      path: REFUND_PATH,
+      path: DEBIT_REFUND_PATH,
       body: status,
       token,
       externalId,
@@ -263,7 +263,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     const status = (ref: string) =>
       JSON.stringify({ originalPartnerReferenceNo: ref, serviceCode: '55' });
     const first = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: status('DAY-1'),
       token,
       externalId,
@@ -271,7 +271,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
     });
     expect(first.body.responseCode).toBe('4045501');
     const sameDay = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: status('DAY-2'),
       token,
       externalId,
@@ -286,7 +286,7 @@ describe('DOKU simulator: X-EXTERNAL-ID per Jakarta day', () => {
       '{"grantType":"client_credentials"}',
     );
     const nextDay = await signedPost(sim, {
-      path: CHECK_STATUS_PATH,
+      path: DEBIT_STATUS_PATH,
       body: status('DAY-2'),
       token: fresh.body.accessToken,
       externalId,

@@ -7,6 +7,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { createHttpAdapter } from './http/http-adapter';
 import { NestPinoLogger } from './logging/nest-logger';
+import { servesApi } from './roles';
 
 /** Builds the Nest application (not yet listening). Tests and main.ts share it. */
 export async function createApp(runtime: AppRuntime): Promise<INestApplication> {
@@ -31,7 +32,7 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.useGlobalFilters(errors);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  if (runtime.config.role !== 'worker') {
+  if (servesApi(runtime.config.role)) {
     const document = SwaggerModule.createDocument(
       app,
       new DocumentBuilder()

@@ -3,7 +3,7 @@ import { Clock, SnapCredentials, systemClock } from '@app/doku-snap';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from './config/tokens';
-import { QueueDashboardModule } from './admin/queue-dashboard.module';
+import { ChannelsModule } from './channels/channels.module';
 import { DatabaseModule } from './database/database.module';
 import { DokuModule } from './doku/doku.module';
 import { HealthModule } from './health/health.module';
@@ -12,10 +12,11 @@ import { ThrottlingModule } from './http/throttling.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsEndpointModule } from './metrics/metrics-endpoint.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { PaymentsModule } from './payments/payments.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RefundsModule } from './refunds/refunds.module';
-import { SettlementModule } from './notifications/settlement.module';
+import { roleModules } from './roles';
 
 /** Everything the service needs to start, resolved before Nest builds the module graph. */
 export interface AppRuntime {
@@ -29,7 +30,6 @@ export interface AppRuntime {
 export class AppModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     const { config } = runtime;
-    const api = config.role !== 'worker';
     return {
       module: AppModule,
       imports: [
@@ -50,14 +50,15 @@ export class AppModule {
         ThrottlingModule,
         DatabaseModule,
         QueuesModule,
+        ChannelsModule,
         DokuModule,
-        // Every ROLE serves these, the worker included.
+        OutboxModule,
+        // Every ROLE runs these, the worker included.
         HealthModule,
         MetricsEndpointModule,
-        ...(api ? [PaymentsModule] : []),
-        RefundsModule.forRole(config.role),
-        SettlementModule.forRoot(config),
-        ...(api ? [QueueDashboardModule.forRoot()] : []),
+        RefundsModule,
+        ReconciliationModule.forRoot(),
+        ...roleModules(config.role),
       ],
     };
   }

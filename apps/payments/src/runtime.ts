@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadCredentials, SnapCredentials } from '@app/doku-snap';
 import type { AppConfig } from './config/app-config';
 import { readSimulatorCredentialsFile } from './config/simulator-credentials-file';
+import { servesApi } from './roles';
 
 export interface ResolvedRuntime {
   config: AppConfig;
@@ -17,7 +18,7 @@ export interface ResolvedRuntime {
  * (not in a worker, which serves no internal API).
  */
 function simulatorApiKeys(config: AppConfig): { apiKeys: string[]; note: string } {
-  if (config.apiKeys.length > 0 || config.role === 'worker')
+  if (config.apiKeys.length > 0 || !servesApi(config.role))
     return { apiKeys: config.apiKeys, note: '' };
   const key = `sim_${randomBytes(24).toString('base64url')}`;
   return { apiKeys: [key], note: ` Internal API key for this run: ${key}` };

@@ -1,7 +1,7 @@
 import { Agent, request } from 'undici';
 import {
   asymmetricStringToSign,
-  DANA_CHANNEL,
+  DANA,
   bodyHash,
   createExternalIdGenerator,
   hmacSign,
@@ -66,7 +66,7 @@ export class Notifier {
       latestTransactionStatus: payment.status,
       transactionStatusDesc: STATUS_DESC[payment.status],
       amount: payment.amount,
-      additionalInfo: { channelId: DANA_CHANNEL, acquirerId: 'DANA', accountType: 'EMONEY' },
+      additionalInfo: { channelId: DANA.dokuChannel, acquirerId: 'DANA', accountType: 'EMONEY' },
     });
     const notification: Notification = {
       id: `ntf-${++this.sequence}`,

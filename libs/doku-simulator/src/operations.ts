@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DANA_CHANNEL, jakartaDay, snapTimestamp } from '@app/doku-snap';
+import { DANA, jakartaDay, snapTimestamp } from '@app/doku-snap';
 import { SimulatorError } from './errors';
 import type { SimulatorKeys } from './keys';
 import { fromMinor, toMinor } from './money';
@@ -181,7 +181,7 @@ export class SnapOperations {
         refundDate: r.refundTime,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
       })),
-      additionalInfo: { channel: DANA_CHANNEL },
+      additionalInfo: { channel: DANA.dokuChannel },
     });
   }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { B2B_TOKEN_PATH, CHECK_STATUS_PATH, DANA_PAYMENT_PATH, REFUND_PATH } from '@app/doku-snap';
+import { B2B_TOKEN_PATH, DANA } from '@app/doku-snap';
 import { CONTROL_PREFIX, handleControl } from './control-http';
 import { faultedAnswer, type FaultQueue, type ScheduledAnswer } from './faults';
 import { BodyTooLargeError, readBody, sendJson } from './http-io';
@@ -22,9 +22,10 @@ export interface ServerDeps {
 
 const ROUTES = new Map<string, SimOperation>([
   [B2B_TOKEN_PATH, 'b2b_token'],
-  [DANA_PAYMENT_PATH, 'dana_payment'],
-  [CHECK_STATUS_PATH, 'check_status'],
-  [REFUND_PATH, 'refund'],
+  // The paths of the channel registry's specs: a path moved there is moved here too.
+  [DANA.payment.path, 'dana_payment'],
+  [DANA.status.path, 'check_status'],
+  [DANA.refund!.path, 'refund'],
 ]);
 
 const HIDDEN_HEADERS = new Set(['authorization', 'x-signature']);

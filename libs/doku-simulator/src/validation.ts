@@ -1,4 +1,4 @@
-import { AMOUNT_VALUE_RE, DANA_CHANNEL, parseSnapTimestamp, type SnapAmount } from '@app/doku-snap';
+import { AMOUNT_VALUE_RE, DANA, parseSnapTimestamp, type SnapAmount } from '@app/doku-snap';
 import { reject } from './snap-answer';
 
 type Json = Record<string, unknown>;
@@ -76,7 +76,7 @@ function absoluteUrl(value: string, field: string): string {
 function danaChannel(additionalInfo: Json): void {
   const channel = additionalInfo.channel;
   if (isMissing(channel)) throw reject.mandatory('additionalInfo.channel');
-  if (channel !== DANA_CHANNEL) throw reject.format('additionalInfo.channel');
+  if (channel !== DANA.dokuChannel) throw reject.format('additionalInfo.channel');
 }
 
 export function validateTokenBody(body: Json): void {

@@ -6,20 +6,7 @@ import { classifyResponse, classifyTransportError, Outcome } from './http/outcom
 import { redactHeaders } from './http/redact';
 import { parseSnapJson } from './http/snap-json';
 import { createUndiciTransport, HttpTransport, TransportError } from './http/transport';
-import {
-  buildCheckStatusBody,
-  CHECK_STATUS_PATH,
-  CheckStatusInput,
-  CheckStatusResponse,
-} from './operations/check-status';
-import {
-  buildDanaPaymentBody,
-  DANA_PAYMENT_PATH,
-  DanaPaymentInput,
-  DanaPaymentResponse,
-} from './operations/dana-payment';
-import { deviceHeaders } from './operations/fields';
-import { buildRefundBody, REFUND_PATH, RefundInput, RefundResponse } from './operations/refund';
+import type { CustomerContext, SnapMethod, SnapOperationSpec } from './channels/channel-spec';
 import { B2B_TOKEN_PATH, B2bTokenResponse, TOKEN_REQUEST_BODY } from './operations/token';
 import { compactJson } from './signing/json';
 import {
@@ -31,20 +18,54 @@ import {
 } from './signing/signatures';
 import { parseExpiresIn, TokenManager } from './token-manager';
 
-export type SnapOperation = 'b2b_token' | 'dana_payment' | 'check_status' | 'refund';
+/** `b2b_token`, or the name of a channel's operation (`dana_payment`, `check_status`, `refund` ...). */
+export type SnapOperation = string;
 
 /**
  * A transactional request ready to send, and to send again: the body is fixed bytes and the
  * X-EXTERNAL-ID fixed, so a resend after an ambiguous outcome is DOKU's idempotent replay.
- * Persist `body` and `externalId` before the first send.
+ * Persist `body` and `externalId` before the first send. `Response` types the answer.
  */
-export interface PreparedRequest {
-  operation: Exclude<SnapOperation, 'b2b_token'>;
+export interface PreparedRequest<Response = unknown> {
+  operation: SnapOperation;
+  method: SnapMethod;
   path: string;
   body: string;
   externalId: string;
-  /** Extra headers, e.g. X-DEVICE-ID and X-IP-ADDRESS for DANA payment and refund. */
+  /** The customer headers of the operation, e.g. X-DEVICE-ID and X-IP-ADDRESS for DANA. */
   headers: Record<string, string>;
+  /** Never set: carries the response type to `send`. */
+  readonly response?: Response;
+}
+
+/**
+ * Prepares `operation` for `input`: the body built and validated (SnapValidationError names the
+ * field), fixed as bytes, with the customer headers the operation carries.
+ */
+export function prepareRequest<Input, Response>(
+  operation: SnapOperationSpec<Input, Response>,
+  input: Input,
+  externalId: string,
+  customer: CustomerContext = {},
+): PreparedRequest<Response> {
+  return restoreRequest(operation, compactJson(operation.body(input)), externalId, customer);
+}
+
+/** A request prepared before (its stored bytes and X-EXTERNAL-ID), to send again. */
+export function restoreRequest<Response>(
+  operation: SnapOperationSpec<unknown, Response> | SnapOperationSpec<never, Response>,
+  body: string,
+  externalId: string,
+  customer: CustomerContext = {},
+): PreparedRequest<Response> {
+  return {
+    operation: operation.name,
+    method: operation.method,
+    path: operation.path,
+    body,
+    externalId,
+    headers: operation.headers(customer),
+  };
 }
 
 export interface SnapResult<T> {
@@ -132,65 +153,25 @@ export class DokuSnapClient {
     return this.externalIds.next();
   }
 
-  prepareDanaPayment(
-    input: DanaPaymentInput & { deviceId: string; ipAddress?: string },
-    externalId?: string,
-  ): PreparedRequest {
-    return this.prepare(
-      'dana_payment',
-      DANA_PAYMENT_PATH,
-      buildDanaPaymentBody(input),
-      externalId,
-      deviceHeaders(input.deviceId, input.ipAddress),
+  /** Prepares an operation of a channel (see `prepareRequest`), with a fresh X-EXTERNAL-ID unless given. */
+  prepare<Input, Response>(
+    operation: SnapOperationSpec<Input, Response>,
+    input: Input,
+    options: { customer?: CustomerContext; externalId?: string } = {},
+  ): PreparedRequest<Response> {
+    return prepareRequest(
+      operation,
+      input,
+      options.externalId ?? this.externalIds.next(),
+      options.customer,
     );
-  }
-
-  prepareCheckStatus(input: CheckStatusInput, externalId?: string): PreparedRequest {
-    return this.prepare(
-      'check_status',
-      CHECK_STATUS_PATH,
-      buildCheckStatusBody(input),
-      externalId,
-      {},
-    );
-  }
-
-  prepareRefund(
-    input: RefundInput & { deviceId: string; ipAddress?: string },
-    externalId?: string,
-  ): PreparedRequest {
-    return this.prepare(
-      'refund',
-      REFUND_PATH,
-      buildRefundBody(input),
-      externalId,
-      deviceHeaders(input.deviceId, input.ipAddress),
-    );
-  }
-
-  danaPayment(
-    prepared: PreparedRequest,
-    options?: SendOptions,
-  ): Promise<SnapResult<DanaPaymentResponse>> {
-    return this.send<DanaPaymentResponse>(prepared, options);
-  }
-
-  checkStatus(
-    prepared: PreparedRequest,
-    options?: SendOptions,
-  ): Promise<SnapResult<CheckStatusResponse>> {
-    return this.send<CheckStatusResponse>(prepared, options);
-  }
-
-  refund(prepared: PreparedRequest, options?: SendOptions): Promise<SnapResult<RefundResponse>> {
-    return this.send<RefundResponse>(prepared, options);
   }
 
   /**
    * Signs (fresh timestamp, current token) and sends. On 401xx01/401xx03 the token is dropped,
    * refetched once, and the call repeated once with a new X-EXTERNAL-ID.
    */
-  async send<T>(prepared: PreparedRequest, options: SendOptions = {}): Promise<SnapResult<T>> {
+  async send<T>(prepared: PreparedRequest<T>, options: SendOptions = {}): Promise<SnapResult<T>> {
     const token = await this.tokens.get();
     const first = await this.sendOnce<T>(prepared, token);
     if (first.outcome.kind !== 'refresh_token') return first;
@@ -205,31 +186,15 @@ export class DokuSnapClient {
     await this.transport.close();
   }
 
-  private prepare(
-    operation: PreparedRequest['operation'],
-    path: string,
-    body: unknown,
-    externalId: string | undefined,
-    headers: Record<string, string>,
-  ): PreparedRequest {
-    return {
-      operation,
-      path,
-      body: compactJson(body),
-      externalId: externalId ?? this.externalIds.next(),
-      headers,
-    };
-  }
-
   private async sendOnce<T>(
-    prepared: PreparedRequest,
+    prepared: PreparedRequest<T>,
     accessToken: string,
   ): Promise<SnapResult<T>> {
     const timestamp = snapTimestamp(this.clock.now());
     const signature = hmacSign(
       this.options.credentials.clientSecret,
       symmetricStringToSign({
-        method: 'POST',
+        method: prepared.method,
         path: prepared.path,
         accessToken,
         bodyHash: bodyHash(prepared.body),
@@ -247,6 +212,7 @@ export class DokuSnapClient {
     };
     return this.exchange<T>(
       prepared.operation,
+      prepared.method,
       prepared.path,
       headers,
       prepared.body,
@@ -265,6 +231,7 @@ export class DokuSnapClient {
     };
     const result = await this.exchange<B2bTokenResponse>(
       'b2b_token',
+      'POST',
       B2B_TOKEN_PATH,
       headers,
       TOKEN_REQUEST_BODY,
@@ -289,6 +256,7 @@ export class DokuSnapClient {
 
   private async exchange<T>(
     operation: SnapOperation,
+    method: SnapMethod,
     path: string,
     headers: Record<string, string>,
     body: string,
@@ -299,7 +267,7 @@ export class DokuSnapClient {
     try {
       const res = await this.transport.send({
         url: this.baseUrl + path,
-        method: 'POST',
+        method,
         headers,
         body,
         timeoutMs: this.timeoutMs,

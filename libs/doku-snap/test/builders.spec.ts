@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SnapValidationError } from '../src/errors';
-import { buildCheckStatusBody } from '../src/operations/check-status';
+import type { CustomerContext } from '../src/channels/channel-spec';
+import { deviceHeaders } from '../src/channels/customer-headers';
+import { RefundInput } from '../src/operations/debit-refund';
+import { redirectUrlOf } from '../src/operations/jump-app-payment';
 import {
+  buildCheckStatusBody,
   buildDanaPaymentBody,
+  buildRefundBody,
   DanaPaymentInput,
-  redirectUrlOf,
-} from '../src/operations/dana-payment';
-import { deviceHeaders } from '../src/operations/fields';
-import { buildRefundBody, RefundInput } from '../src/operations/refund';
+} from './support/dana';
 import { compactJson } from '../src/signing/json';
 import { vector } from './vectors';
 
@@ -175,15 +177,17 @@ describe('request builders reject bad fields, naming the field', () => {
     ['IPv6', 'device01', '::1', 'X-IP-ADDRESS'],
   ];
   it.each(headerCases)('headers: %s', (_why, deviceId, ip, field) => {
-    expect(rejectedField(() => deviceHeaders(deviceId, ip))).toBe(field);
+    expect(rejectedField(() => deviceHeaders({ deviceId, ipAddress: ip } as CustomerContext))).toBe(
+      field,
+    );
   });
 
   it('accepts 64 letters and digits, and a short IPv4 the SDKs would refuse (P12)', () => {
-    expect(deviceHeaders('a'.repeat(64), '1.2.3.4')).toEqual({
+    expect(deviceHeaders({ deviceId: 'a'.repeat(64), ipAddress: '1.2.3.4' })).toEqual({
       'X-DEVICE-ID': 'a'.repeat(64),
       'X-IP-ADDRESS': '1.2.3.4',
     });
-    expect(deviceHeaders('abc123', undefined)).toEqual({ 'X-DEVICE-ID': 'abc123' });
+    expect(deviceHeaders({ deviceId: 'abc123' })).toEqual({ 'X-DEVICE-ID': 'abc123' });
   });
 
   it('the error message names the field and says what is wrong', () => {

@@ -4,6 +4,7 @@ import { parseSnapTimestamp } from '../src/clock';
 import { FakeDoku, tokenReply } from './support/fake-doku';
 import { ManualClock, merchantPublicKey, TEST_CLIENT_ID, testClient } from './support/fixtures';
 import { vector, Vector } from './vectors';
+import { prepareDana, prepareDanaRefund, prepareDanaStatus } from './support/dana';
 
 let fake: FakeDoku | undefined;
 let client: DokuSnapClient | undefined;
@@ -25,7 +26,7 @@ type Body = Record<string, unknown> & {
 /** The request each vector describes, prepared through the client's own builders. */
 const prepare: Record<string, (c: DokuSnapClient, b: Body) => PreparedRequest> = {
   V2: (c, b) =>
-    c.prepareDanaPayment({
+    prepareDana(c, {
       partnerReferenceNo: b.partnerReferenceNo as string,
       amount: b.amount!,
       returnUrl: b.urlParam![0].url,
@@ -37,7 +38,7 @@ const prepare: Record<string, (c: DokuSnapClient, b: Body) => PreparedRequest> =
       ipAddress: '203.0.113.10',
     }),
   V3: (c, b) =>
-    c.prepareRefund({
+    prepareDanaRefund(c, {
       originalPartnerReferenceNo: b.originalPartnerReferenceNo as string,
       originalExternalId: b.originalExternalId as string,
       partnerRefundNo: b.partnerRefundNo as string,
@@ -46,16 +47,16 @@ const prepare: Record<string, (c: DokuSnapClient, b: Body) => PreparedRequest> =
       deviceId: 'device01',
     }),
   V4: (c, b) =>
-    c.prepareCheckStatus({
+    prepareDanaStatus(c, {
       originalPartnerReferenceNo: b.originalPartnerReferenceNo as string,
       originalExternalId: b.originalExternalId as string,
     }),
 };
 
 const send: Record<string, (c: DokuSnapClient, p: PreparedRequest) => Promise<unknown>> = {
-  V2: (c, p) => c.danaPayment(p),
-  V3: (c, p) => c.refund(p),
-  V4: (c, p) => c.checkStatus(p),
+  V2: (c, p) => c.send(p),
+  V3: (c, p) => c.send(p),
+  V4: (c, p) => c.send(p),
 };
 
 describe('the client signs exactly as the vectors say', () => {

@@ -2,10 +2,11 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DokuSnapClient, SnapCallEvent, TokenRequestError } from '../src/client';
 import { parseSnapJson } from '../src/http/snap-json';
-import { DanaPaymentResponse } from '../src/operations/dana-payment';
+import { DanaPaymentResponse } from './support/dana';
 import { FakeDoku, FakeDokuOptions } from './support/fake-doku';
 import { danaInput, merchantPublicKey, TEST_CLIENT_SECRET, testClient } from './support/fixtures';
 import { testKeys } from './vectors';
+import { prepareDana, prepareDanaStatus } from './support/dana';
 
 let fake: FakeDoku | undefined;
 let client: DokuSnapClient | undefined;
@@ -39,7 +40,7 @@ describe('client: answers that are not plain successes', () => {
   it('a transactional call that gets no answer within timeoutMs is retry_later and ambiguous', async () => {
     const { client, events } = await setup({ onCall: () => ({ status: 200, hang: true }) }, 200);
     const started = Date.now();
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(result.outcome).toEqual({ kind: 'retry_later', ambiguous: true, replay: false });
     expect(result.httpStatus).toBeUndefined();
@@ -69,10 +70,10 @@ describe('client: answers that are not plain successes', () => {
 
   it('connection refused on a transactional call (DOKU went away after the token) is retry_later', async () => {
     const { fake, client } = await setup();
-    const prepared = client.prepareDanaPayment(danaInput);
+    const prepared = prepareDana(client, danaInput);
     await client.tokens.get();
     await fake.close();
-    const result = await client.danaPayment(prepared);
+    const result = await client.send(prepared);
     expect(result.outcome.kind).toBe('retry_later');
     expect(result.externalId).toBe(prepared.externalId);
   });
@@ -81,7 +82,7 @@ describe('client: answers that are not plain successes', () => {
     const { client } = await setup({
       onCall: () => ({ status: 200, body: '<html>proxy says hi</html>' }),
     });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome).toEqual({ kind: 'retry_later', ambiguous: true, replay: false });
     expect(result.httpStatus).toBe(200);
     expect(result.body).toBeUndefined();
@@ -95,7 +96,7 @@ describe('client: answers that are not plain successes', () => {
       webRedirectUrl: 'https://app-uat.doku.com/link/abc',
     };
     const { client } = await setup({ onCall: () => ({ status: 409, body: original }) });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome).toEqual({ kind: 'success', ambiguous: false, replay: true });
     expect(result.httpStatus).toBe(409);
     expect(result.body?.webRedirectUrl).toBe(original.webRedirectUrl);
@@ -105,7 +106,7 @@ describe('client: answers that are not plain successes', () => {
     const { client } = await setup({
       onCall: () => ({ status: 503, body: 'Service Unavailable' }),
     });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome).toEqual({ kind: 'retry_later', ambiguous: true, replay: false });
   });
 });
@@ -117,7 +118,7 @@ describe('client: response bodies', () => {
       `"webRedirectUrl":"https://app-uat.doku.com/link/x","partnerReferenceNo":"INV-TEST-0001",` +
       `"referenceNo":${REFERENCE_NO},"newField":{"nested":[1,"two"]},"additionalInfo":{"extra":true}}`;
     const { client } = await setup({ onCall: () => ({ status: 200, body: raw }) });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome.kind).toBe('success');
     expect(result.body?.referenceNo).toBe(REFERENCE_NO);
     const body = result.body as DanaPaymentResponse & Record<string, unknown>;
@@ -145,7 +146,7 @@ describe('client: response bodies', () => {
     const { client } = await setup({
       onCall: () => ({ status: 400, body: { responseCode: longCode, responseMessage: 'no' } }),
     });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.responseCode).toBeUndefined();
     expect(result.httpStatus).toBe(400);
     expect(result.outcome.kind).toBe('failure');
@@ -174,8 +175,8 @@ describe('client: onCall events', () => {
           ? { status: 401, body: { responseCode: '4015401' } }
           : { status: 200, body: { responseCode: '2005400' } },
     });
-    await client.danaPayment(client.prepareDanaPayment(danaInput));
-    await client.checkStatus(client.prepareCheckStatus({ originalPartnerReferenceNo: 'INV-1' }));
+    await client.send(prepareDana(client, danaInput));
+    await client.send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'INV-1' }));
 
     const text = JSON.stringify(events);
     expect(events.map((e) => e.operation)).toEqual([

@@ -16,6 +16,7 @@ import {
   TEST_CLIENT_SECRET,
   testClient,
 } from './support/fixtures';
+import { prepareDana, prepareDanaRefund, prepareDanaStatus } from './support/dana';
 
 let fake: FakeDoku | undefined;
 let client: DokuSnapClient | undefined;
@@ -64,9 +65,9 @@ describe('token manager: single flight', () => {
       onToken: () => ({ ...tokenReply('T-1'), delayMs: 50 }),
     });
     const prepared = Array.from({ length: 1000 }, (_, i) =>
-      client.prepareCheckStatus({ originalPartnerReferenceNo: `INV-${i}` }),
+      prepareDanaStatus(client, { originalPartnerReferenceNo: `INV-${i}` }),
     );
-    const results = await Promise.all(prepared.map((p) => client.checkStatus(p)));
+    const results = await Promise.all(prepared.map((p) => client.send(p)));
     expect(fake.tokenCount).toBe(1);
     expect(fake.calls).toHaveLength(1000);
     expect(results.every((r) => r.outcome.kind === 'success')).toBe(true);
@@ -82,8 +83,8 @@ describe('token manager: DOKU says the token is no longer valid', () => {
       const { fake, client } = await setup({
         onCall: (_r, i) => (i === 0 ? snapReply(401, code) : snapReply(200, '2005400')),
       });
-      const prepared = client.prepareDanaPayment(danaInput);
-      const result = await client.danaPayment(prepared);
+      const prepared = prepareDana(client, danaInput);
+      const result = await client.send(prepared);
 
       expect(result.outcome.kind).toBe('success');
       expect(fake.tokenCount).toBe(2);
@@ -103,7 +104,7 @@ describe('token manager: DOKU says the token is no longer valid', () => {
 
   it('resends only once: a second 401xx01 is returned, not retried', async () => {
     const { fake, client } = await setup({ onCall: () => snapReply(401, '4015401') });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome.kind).toBe('refresh_token');
     expect(fake.tokenCount).toBe(2);
     expect(fake.calls).toHaveLength(2);
@@ -111,7 +112,7 @@ describe('token manager: DOKU says the token is no longer valid', () => {
 
   it('401xx00 (bad signature, unknown client) is a failure, not a token problem', async () => {
     const { fake, client } = await setup({ onCall: () => snapReply(401, '4015400') });
-    const result = await client.danaPayment(client.prepareDanaPayment(danaInput));
+    const result = await client.send(prepareDana(client, danaInput));
     expect(result.outcome.kind).toBe('failure');
     expect(fake.tokenCount).toBe(1);
     expect(fake.calls).toHaveLength(1);
@@ -124,9 +125,9 @@ describe('token manager: DOKU says the token is no longer valid', () => {
         bearer(r) === 'token-1' ? snapReply(401, '4015401') : snapReply(200, '2005500'),
     });
     const prepared = Array.from({ length: 50 }, (_, i) =>
-      client.prepareCheckStatus({ originalPartnerReferenceNo: `INV-${i}` }),
+      prepareDanaStatus(client, { originalPartnerReferenceNo: `INV-${i}` }),
     );
-    const results = await Promise.all(prepared.map((p) => client.checkStatus(p)));
+    const results = await Promise.all(prepared.map((p) => client.send(p)));
     expect(results.every((r) => r.outcome.kind === 'success')).toBe(true);
     expect(fake.tokenCount).toBe(2);
     expect(fake.calls).toHaveLength(100);
@@ -136,13 +137,13 @@ describe('token manager: DOKU says the token is no longer valid', () => {
     const { fake, client } = await setup({
       onCall: (_r, i) => (i === 0 ? snapReply(401, '4015401') : snapReply(200, '2005800')),
     });
-    const prepared = client.prepareRefund({
+    const prepared = prepareDanaRefund(client, {
       ...danaInput,
       originalPartnerReferenceNo: 'INV-1',
       partnerRefundNo: 'RFD-1',
       refundAmount: { value: '1.00', currency: 'IDR' },
     });
-    const result = await client.refund(prepared, { renewExternalId: async () => '424242' });
+    const result = await client.send(prepared, { renewExternalId: async () => '424242' });
     expect(fake.calls[1].headers['x-external-id']).toBe('424242');
     expect(result.externalId).toBe('424242');
   });
@@ -211,7 +212,7 @@ describe('token manager: a failed token request', () => {
   it('send() rejects with the token error and sends nothing; the message holds no secret', async () => {
     const { fake, client } = await setup({ onToken: () => snapReply(401, '4017300') });
     const error = await client
-      .checkStatus(client.prepareCheckStatus({ originalPartnerReferenceNo: 'X' }))
+      .send(prepareDanaStatus(client, { originalPartnerReferenceNo: 'X' }))
       .then(
         () => undefined,
         (e: unknown) => e,

@@ -1,4 +1,3 @@
-export * from './money';
 export * from './errors';
 export * from './entities';
 export * from './migrations';

@@ -6,44 +6,24 @@ import {
   ExternalIdRegistry,
   IdempotencyRepository,
   MIGRATIONS,
-  NewPayment,
-  OutboxRepository,
   PaymentsRepository,
-  RefundRefusedError,
-  RefundsRepository,
   runMigrations,
 } from '@app/persistence';
 import { createTestDatabase, TestDatabase } from '../../../test/support/database';
+import { claim, drawId, newPayment } from './support/payments';
 
 let db: TestDatabase;
 let ds: DataSource;
 let externalIds: ExternalIdRegistry;
 let payments: PaymentsRepository;
-let refunds: RefundsRepository;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   ds = db.dataSource;
   externalIds = new ExternalIdRegistry(ds);
   payments = new PaymentsRepository(ds);
-  refunds = new RefundsRepository(ds);
 });
 afterAll(() => db?.drop());
-
-let seq = 0;
-const newPayment = (over: Partial<NewPayment> = {}): NewPayment => ({
-  partnerReferenceNo: `INV-${Date.now()}-${seq++}`,
-  channel: 'DANA',
-  amountValue: '15000.00',
-  currency: 'IDR',
-  returnUrl: 'https://merchant.example/return',
-  deviceId: 'device1',
-  requestBody: '{}',
-  ...over,
-});
-let idSeq = 0;
-const drawId = () => String(1_000_000_000 + idSeq++);
-const claim = { partnerId: 'BRN-TEST', jakartaDay: '2026-11-24' };
 
 describe('migrations', () => {
   it('leave nothing for the schema builder to change (entities and migrations agree)', async () => {
@@ -76,6 +56,73 @@ describe('migrations', () => {
       expect(
         await runner.query(`SELECT refund_committed_amount, refunded_amount FROM payments`),
       ).toEqual([{ refund_committed_amount: '2500.00', refunded_amount: '1000.00' }]);
+      await runner.release();
+    } finally {
+      await old.drop();
+    }
+  });
+
+  it("move old payments' channel inputs into channel_input, and give old refunds their history", async () => {
+    const old = await createTestDatabase({ migrate: false });
+    try {
+      const [initial, committedAmount, channelInput, refundHistory] = MIGRATIONS.map(
+        (m) => new (m as new () => MigrationInterface)(),
+      );
+      const runner = old.dataSource.createQueryRunner();
+      await initial.up(runner);
+      await committedAmount.up(runner);
+      await runner.query(
+        `INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status, return_url, device_id, ip_address, order_title, point_of_initiation, deep_link, external_id, request_body)
+         VALUES ('00000000-0000-4000-8000-000000000002', 'INV-OLD-2', 'DANA', 5000, 'IDR', 'PAID', 'https://x.example/r', 'dev1', '203.0.113.7', 'Kopi', 'app', true, '2', '{"kept":"bytes"}'),
+                ('00000000-0000-4000-8000-000000000003', 'INV-OLD-3', 'DANA', 5000, 'IDR', 'PENDING', 'https://x.example/s', 'dev2', NULL, NULL, NULL, false, '3', '{}')`,
+      );
+      await runner.query(
+        `INSERT INTO refunds (payment_id, partner_refund_no, amount_value, currency, status)
+         VALUES ('00000000-0000-4000-8000-000000000002', 'RF-OLD', 1000, 'IDR', 'SUCCEEDED')`,
+      );
+      await channelInput.up(runner);
+      await refundHistory.up(runner);
+      expect(
+        await runner.query(
+          `SELECT partner_reference_no, channel_input, request_body FROM payments ORDER BY partner_reference_no`,
+        ),
+      ).toEqual([
+        {
+          partner_reference_no: 'INV-OLD-2',
+          channel_input: {
+            returnUrl: 'https://x.example/r',
+            deviceId: 'dev1',
+            ipAddress: '203.0.113.7',
+            orderTitle: 'Kopi',
+            pointOfInitiation: 'app',
+            deepLink: true,
+          },
+          request_body: '{"kept":"bytes"}',
+        },
+        {
+          partner_reference_no: 'INV-OLD-3',
+          channel_input: { returnUrl: 'https://x.example/s', deviceId: 'dev2', deepLink: false },
+          request_body: '{}',
+        },
+      ]);
+      expect(
+        await runner.query(
+          `SELECT from_status, to_status FROM refund_status_changes ORDER BY created_at, from_status NULLS FIRST`,
+        ),
+      ).toEqual([
+        { from_status: null, to_status: 'PENDING' },
+        { from_status: 'PENDING', to_status: 'SUCCEEDED' },
+      ]);
+      await refundHistory.down(runner);
+      await channelInput.down(runner);
+      expect(
+        await runner.query(
+          `SELECT device_id, return_url, deep_link FROM payments ORDER BY partner_reference_no`,
+        ),
+      ).toEqual([
+        { device_id: 'dev1', return_url: 'https://x.example/r', deep_link: true },
+        { device_id: 'dev2', return_url: 'https://x.example/s', deep_link: false },
+      ]);
       await runner.release();
     } finally {
       await old.drop();
@@ -146,11 +193,15 @@ describe('payments', () => {
 
   it('answers the payment as stored, every field, whether the optional ones are given or not', async () => {
     const full = newPayment({
-      ipAddress: '203.0.113.7',
-      orderTitle: 'Kopi susu x2',
+      channelInput: {
+        returnUrl: 'https://merchant.example/return',
+        deviceId: 'device1',
+        ipAddress: '203.0.113.7',
+        orderTitle: 'Kopi susu x2',
+        pointOfInitiation: 'app',
+        deepLink: true,
+      },
       validUpTo: '2026-11-24T23:00:00+07:00',
-      pointOfInitiation: 'app',
-      deepLink: true,
       idempotencyKey: 'key-1',
     });
     for (const input of [newPayment(), full]) {
@@ -265,9 +316,9 @@ describe('payments', () => {
       for (let i = 0; i < 8; i++) await repo.recordDokuAnswer(p.id, { referenceNo: `REF-${i}` });
       await single.query(
         `INSERT INTO payments (id, partner_reference_no, channel, amount_value, currency, status,
-           return_url, device_id, external_id, request_body)
+           external_id, request_body)
          SELECT gen_random_uuid(), 'BULK-' || g, 'DANA', 1000, 'IDR', 'PENDING',
-           'https://x.example', 'd', 'B' || g, '{}' FROM generate_series(1, 20000) g`,
+           'B' || g, '{}' FROM generate_series(1, 20000) g`,
       );
       // EXECUTE takes no bind parameters; the id is a uuid this test made.
       const [{ 'QUERY PLAN': plan }] = (await single.query(
@@ -311,305 +362,6 @@ describe('payments', () => {
     await expect(
       set('refund_committed_amount = 100.00, refunded_amount = 100.00'),
     ).resolves.toBeDefined();
-  });
-});
-
-describe('refunds', () => {
-  const outbox = { queue: 'refunds', name: 'refund', jobId: (id: string) => `refund-${id}` };
-  let refundSeq = 0;
-  const newRefund = (paymentId: string, amountValue: string) => ({
-    paymentId,
-    amountValue,
-    currency: 'IDR',
-    partnerRefundNo: `RF-${Date.now()}-${refundSeq++}`,
-  });
-  const paidPayment = async (amountValue: string) => {
-    const p = await payments.create(newPayment({ amountValue }), drawId, claim);
-    await payments.changeStatus(p.id, { to: 'PAID', source: 'notification' });
-    return p;
-  };
-  const prepare = () => '{"refund":"bytes"}';
-  const refundedAmount = async (paymentId: string) =>
-    (await payments.findById(paymentId))!.refundedAmount;
-
-  it('accepts a refund with its outbox job in one transaction, and refuses what is not refundable', async () => {
-    const p = await paidPayment('3000.00');
-    const { refund, outboxJobId } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    expect(refund).toMatchObject({ paymentId: p.id, amountValue: '1000.00', status: 'PENDING' });
-    expect(refund.createdAt).toBeInstanceOf(Date);
-    expect(
-      await ds.query(`SELECT job_id, data FROM outbox_jobs WHERE id = $1`, [outboxJobId]),
-    ).toEqual([{ job_id: `refund-${refund.id}`, data: { refundId: refund.id } }]);
-    await expect(refunds.accept(newRefund(p.id, '2000.01'), outbox)).rejects.toMatchObject({
-      reason: 'EXCEEDS_REFUNDABLE',
-      refundable: '2000.00',
-    });
-    await expect(
-      refunds.accept(
-        { ...newRefund(p.id, '1.00'), partnerRefundNo: refund.partnerRefundNo },
-        outbox,
-      ),
-    ).rejects.toBeInstanceOf(DuplicateKeyError);
-    const pending = await payments.create(newPayment(), drawId, claim);
-    await expect(refunds.accept(newRefund(pending.id, '1.00'), outbox)).rejects.toMatchObject({
-      reason: 'PAYMENT_NOT_PAID',
-    });
-    const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM outbox_jobs WHERE data->>'refundId' IN (SELECT id::text FROM refunds WHERE payment_id = $1)`,
-      [p.id],
-    );
-    expect(n).toBe(1);
-  });
-
-  it('the outbox relay leaves a job its request may still be enqueueing, and relays an older one', async () => {
-    const outboxRows = new OutboxRepository(ds);
-    const p = await paidPayment('2000.00');
-    const young = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    const old = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    await ds.query(
-      `UPDATE outbox_jobs SET created_at = now() - interval '10 seconds' WHERE id = $1`,
-      [old.outboxJobId],
-    );
-    const relayed: string[] = [];
-    await outboxRows.relay(100, 5_000, async (job) => {
-      relayed.push(job.id);
-    });
-    expect(relayed).toContain(old.outboxJobId);
-    expect(relayed).not.toContain(young.outboxJobId);
-    const dispatched = await ds.query(
-      `SELECT id FROM outbox_jobs WHERE id = ANY($1) AND dispatched_at IS NOT NULL`,
-      [[young.outboxJobId, old.outboxJobId]],
-    );
-    expect(dispatched).toEqual([{ id: old.outboxJobId }]);
-  });
-
-  it('outbox marks made together are written together, and each is written', async () => {
-    const outboxRows = new OutboxRepository(ds);
-    const p = await paidPayment('20000.00');
-    const ids: string[] = [];
-    for (let i = 0; i < 20; i++)
-      ids.push((await refunds.accept(newRefund(p.id, '1000.00'), outbox)).outboxJobId);
-    await Promise.all(ids.map((id) => outboxRows.markDispatched(id)));
-    const [{ marked, statements }] = await ds.query(
-      `SELECT count(*)::int AS marked, count(DISTINCT dispatched_at)::int AS statements
-         FROM outbox_jobs WHERE id = ANY($1) AND dispatched_at IS NOT NULL`,
-      [ids],
-    );
-    // The first goes at once; the 19 made while it was in flight go as one statement (one now()).
-    expect({ marked, statements }).toEqual({ marked: 20, statements: 2 });
-  });
-
-  it('accepts arriving together are written together, never two of one payment in one statement', async () => {
-    const paid = await Promise.all(Array.from({ length: 10 }, () => paidPayment('2000.00')));
-    const burst = paid.flatMap((p) => [newRefund(p.id, '1000.00'), newRefund(p.id, '1000.00')]);
-    const accepted = await Promise.all(burst.map((r) => refunds.accept(r, outbox)));
-    expect(accepted.map((a) => a.refund.status)).toEqual(burst.map(() => 'PENDING'));
-    const [{ statements }] = await ds.query(
-      `SELECT count(DISTINCT created_at)::int AS statements FROM refunds WHERE id = ANY($1)`,
-      [accepted.map((a) => a.refund.id)],
-    );
-    // The first alone; then each payment's first refund with the second of the first payment;
-    // then the other second refunds.
-    expect(statements).toBe(3);
-    for (const p of paid)
-      expect((await payments.findById(p.id))!.refundCommittedAmount).toBe('2000.00');
-  });
-
-  it('a duplicate partnerRefundNo in a burst fails alone', async () => {
-    const first = await refunds.accept(
-      newRefund((await paidPayment('1000.00')).id, '1.00'),
-      outbox,
-    );
-    const paid = await Promise.all(Array.from({ length: 5 }, () => paidPayment('1000.00')));
-    const burst = paid.map((p, i) =>
-      i === 2
-        ? { ...newRefund(p.id, '1.00'), partnerRefundNo: first.refund.partnerRefundNo }
-        : newRefund(p.id, '1.00'),
-    );
-    const results = await Promise.allSettled(burst.map((r) => refunds.accept(r, outbox)));
-    expect(results.map((r) => r.status)).toEqual([
-      'fulfilled',
-      'fulfilled',
-      'rejected',
-      'fulfilled',
-      'fulfilled',
-    ]);
-    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
-  });
-
-  it('12 concurrent refunds of 1,000 on a 9,000 payment: exactly 9 accepted', async () => {
-    const p = await paidPayment('9000.00');
-    const results = await Promise.allSettled(
-      Array.from({ length: 12 }, () => refunds.accept(newRefund(p.id, '1000.00'), outbox)),
-    );
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(9);
-    for (const r of results)
-      if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(RefundRefusedError);
-  });
-
-  it('concurrent claims fix one request: the same bytes and X-EXTERNAL-ID, every claim counted', async () => {
-    const p = await paidPayment('1000.00');
-    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    const claims = await Promise.all(
-      Array.from({ length: 5 }, () => refunds.claim(refund.id, prepare, drawId, claim)),
-    );
-    const ids = new Set(
-      claims.map((c) => (c?.state === 'processing' ? c.refund.externalId : null)),
-    );
-    expect(ids.size).toBe(1);
-    expect([...ids][0]).toMatch(/^\d+$/);
-    expect(claims.filter((c) => c?.state === 'processing' && !c.resumed)).toHaveLength(1);
-    for (const c of claims) {
-      expect(c).toMatchObject({ state: 'processing', refund: { requestBody: prepare() } });
-      if (c?.state === 'processing')
-        expect(c.payment.partnerReferenceNo).toBe(p.partnerReferenceNo);
-    }
-    expect((await refunds.findById(refund.id))!.attempts).toBe(5);
-    const [{ n }] = await ds.query(
-      `SELECT count(*)::int AS n FROM external_ids WHERE subject_id = $1 AND external_id = $2`,
-      [refund.id, [...ids][0]],
-    );
-    expect(n).toBe(1);
-  });
-
-  it('a request fixed at accept time is what every claim sends; the first claim is not resumed, later ones are', async () => {
-    const p = await paidPayment('1000.00');
-    const accepted = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    expect(accepted.payment).toEqual({
-      partnerReferenceNo: p.partnerReferenceNo,
-      externalId: p.externalId,
-    });
-    const externalId = drawId();
-    expect(
-      await refunds.fixRequest(accepted.refund.id, '{"fixed":"at accept"}', externalId, claim),
-    ).toBe(true);
-    const unused = () => {
-      throw new Error('a fixed request is never prepared again');
-    };
-    const first = await refunds.claim(accepted.refund.id, unused, drawId, claim);
-    const second = await refunds.claim(accepted.refund.id, unused, drawId, claim);
-    for (const c of [first, second])
-      expect(c).toMatchObject({
-        state: 'processing',
-        refund: { requestBody: '{"fixed":"at accept"}', externalId, status: 'PROCESSING' },
-        payment: { partnerReferenceNo: p.partnerReferenceNo, deviceId: 'device1' },
-      });
-    expect([first, second].map((c) => c?.state === 'processing' && c.resumed)).toEqual([
-      false,
-      true,
-    ]);
-    expect((await refunds.findById(accepted.refund.id))!.attempts).toBe(2);
-  });
-
-  it('a request a worker fixed first keeps its bytes and X-EXTERNAL-ID', async () => {
-    const p = await paidPayment('1000.00');
-    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    const claimed = await refunds.claim(refund.id, prepare, drawId, claim);
-    expect(await refunds.fixRequest(refund.id, '{"late":"fix"}', drawId(), claim)).toBe(false);
-    expect(await refunds.findById(refund.id)).toMatchObject({
-      requestBody: prepare(),
-      externalId: claimed?.state === 'processing' ? claimed.refund.externalId : 'none',
-    });
-  });
-
-  it('a claim draws another X-EXTERNAL-ID when the drawn one is taken that day', async () => {
-    const p = await paidPayment('1000.00');
-    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    await externalIds.tryReserve('777000', { ...claim, purpose: 'payment' });
-    const draws = ['777000', '777001'];
-    const c = await refunds.claim(refund.id, prepare, () => draws.shift()!, claim);
-    expect(c).toMatchObject({
-      state: 'processing',
-      refund: { externalId: '777001', status: 'PROCESSING' },
-    });
-  });
-
-  it('settles once however many settle concurrently; the payment counts the amount once', async () => {
-    const p = await paidPayment('5000.00');
-    const { refund } = await refunds.accept(newRefund(p.id, '2000.00'), outbox);
-    await refunds.claim(refund.id, prepare, drawId, claim);
-    const results = await Promise.all([
-      ...Array.from({ length: 4 }, () => refunds.markSucceeded(refund.id, 'DOKU-RF-1')),
-      refunds.markFailed(refund.id, '4035815', 'Transaction Not Permitted'),
-    ]);
-    expect(results.filter((r) => r.changed)).toHaveLength(1);
-    const final = (await refunds.findById(refund.id))!;
-    for (const r of results) expect(r.refund.status).toBe(final.status);
-    expect(final.completedAt).toBeInstanceOf(Date);
-    expect(await refundedAmount(p.id)).toBe(final.status === 'SUCCEEDED' ? '2000.00' : '0.00');
-    expect(await refunds.claim(refund.id, prepare, drawId, claim)).toMatchObject({
-      state: 'final',
-    });
-  });
-
-  it('claims and settlements made together are written together; two refunds of one payment both count', async () => {
-    const paid = await Promise.all([paidPayment('5000.00'), paidPayment('5000.00')]);
-    const ids: string[] = [];
-    for (const p of paid)
-      for (const value of ['1000.00', '1500.00']) {
-        const { refund, payment } = await refunds.accept(newRefund(p.id, value), outbox);
-        await refunds.fixRequest(
-          refund.id,
-          `{"for":"${payment.partnerReferenceNo}"}`,
-          drawId(),
-          claim,
-        );
-        ids.push(refund.id);
-      }
-    const claims = await Promise.all(ids.map((id) => refunds.claim(id, prepare, drawId, claim)));
-    expect(claims.map((c) => c?.state === 'processing' && !c.resumed)).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
-    const settled = await Promise.all(ids.map((id) => refunds.markSucceeded(id, `NO-${id}`)));
-    expect(settled.map((r) => r.changed)).toEqual([true, true, true, true]);
-    for (const p of paid) expect(await refundedAmount(p.id)).toBe('2500.00');
-    const [{ claimStatements, settleStatements }] = await ds.query(
-      `SELECT count(DISTINCT processing_started_at)::int AS "claimStatements",
-              count(DISTINCT completed_at)::int AS "settleStatements"
-         FROM refunds WHERE id = ANY($1)`,
-      [ids],
-    );
-    // The first of each alone, the three made while it was in flight together.
-    expect({ claimStatements, settleStatements }).toEqual({
-      claimStatements: 2,
-      settleStatements: 2,
-    });
-  });
-
-  it('prepared statements keep working after a migration adds a column (rolling deploys)', async () => {
-    const p = await paidPayment('100.00');
-    const accept = () => refunds.accept(newRefund(p.id, '1.00'), outbox);
-    // Enough at once to prepare the statements on every pooled connection.
-    const first = await Promise.all(Array.from({ length: 20 }, accept));
-    await ds.query(`ALTER TABLE refunds ADD COLUMN added_later text`);
-    await ds.query(`ALTER TABLE payments ADD COLUMN added_later text`);
-    try {
-      const later = await Promise.all(Array.from({ length: 20 }, accept));
-      for (const { refund } of later)
-        expect(await refunds.claim(refund.id, prepare, drawId, claim)).toMatchObject({
-          state: 'processing',
-        });
-      expect((await refunds.markSucceeded(first[0].refund.id, 'R')).changed).toBe(true);
-    } finally {
-      await ds.query(`ALTER TABLE refunds DROP COLUMN added_later`);
-      await ds.query(`ALTER TABLE payments DROP COLUMN added_later`);
-    }
-  });
-
-  it('a FAILED refund gives its amount back to what is refundable', async () => {
-    const p = await paidPayment('1000.00');
-    const { refund } = await refunds.accept(newRefund(p.id, '1000.00'), outbox);
-    const failed = await refunds.markFailed(refund.id, '4035815', null);
-    expect(failed).toMatchObject({
-      changed: true,
-      refund: { status: 'FAILED', failureCode: '4035815' },
-    });
-    expect((await refunds.markSucceeded(refund.id, 'late')).changed).toBe(false);
-    expect(await refundedAmount(p.id)).toBe('0.00');
-    await expect(refunds.accept(newRefund(p.id, '1000.00'), outbox)).resolves.toBeDefined();
   });
 });
 

@@ -2,14 +2,22 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { Clock, DokuSnapClient, SnapCredentials } from '@app/doku-snap';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from '../config/tokens';
-import { ExternalIdService } from './external-id.service';
+import { DokuCallMetrics } from './doku-call.metrics';
 import { DokuCallObserver } from './doku-call.observer';
+import { DokuGateway } from './doku-gateway';
+import { ExternalIdService } from './external-id.service';
+import { PaymentStatusInquiry } from './payment-status.inquiry';
 
-/** The SNAP client the service talks to DOKU with: one token cache, one connection pool. */
+/**
+ * The core every role loads: the SNAP client (one token cache, one connection pool), the gateway
+ * every DOKU call goes through, X-EXTERNAL-ID reservations, and the log line and metrics of each
+ * call.
+ */
 @Global()
 @Module({
   providers: [
     DokuCallObserver,
+    DokuCallMetrics,
     {
       provide: DokuSnapClient,
       inject: [APP_CONFIG, SNAP_CREDENTIALS, CLOCK, DokuCallObserver],
@@ -28,8 +36,10 @@ import { DokuCallObserver } from './doku-call.observer';
         }),
     },
     ExternalIdService,
+    DokuGateway,
+    PaymentStatusInquiry,
   ],
-  exports: [DokuSnapClient, ExternalIdService, DokuCallObserver],
+  exports: [DokuSnapClient, ExternalIdService, DokuCallObserver, DokuGateway, PaymentStatusInquiry],
 })
 export class DokuModule implements OnApplicationShutdown {
   constructor(

@@ -1,14 +1,9 @@
 import { Module } from '@nestjs/common';
-import { DokuCallMetrics } from './doku-call.metrics';
 import { MetricsController } from './metrics.controller';
-import { QueueDepthCollector } from './queue-depth.collector';
 
 /**
- * GET /metrics and the collectors that need other modules (DOKU calls, queues). Kept apart from
- * the global MetricsModule, which only holds the registry every feature writes to.
+ * GET /metrics. Kept apart from the global MetricsModule, which only holds the registry every
+ * feature writes to (and the collectors that read at a scrape register with it).
  */
-@Module({
-  controllers: [MetricsController],
-  providers: [DokuCallMetrics, QueueDepthCollector],
-})
+@Module({ controllers: [MetricsController] })
 export class MetricsEndpointModule {}

@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Registry } from 'prom-client';
 import { MetricsService } from './metrics.service';
-import { QueueDepthCollector } from './queue-depth.collector';
 
 /**
  * Prometheus text of the service's own registry. Not behind the API key (scrapers hold none);
@@ -13,16 +12,12 @@ import { QueueDepthCollector } from './queue-depth.collector';
 @SkipThrottle()
 @Controller('metrics')
 export class MetricsController {
-  constructor(
-    private readonly metrics: MetricsService,
-    private readonly queueDepth: QueueDepthCollector,
-  ) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   @Get()
   @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   async scrape(): Promise<string> {
-    await this.queueDepth.collect();
-    return this.metrics.registry.metrics();
+    return this.metrics.scrape();
   }
 }

@@ -75,7 +75,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly collectors: (() => Promise<void>)[] = [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Runs `collect` at each scrape, before the text is rendered (gauges read from elsewhere). */
+  beforeScrape(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  async scrape(): Promise<string> {
+    await Promise.all(this.collectors.map((collect) => collect()));
+    return this.registry.metrics();
   }
 }

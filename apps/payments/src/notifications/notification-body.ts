@@ -88,14 +88,3 @@ const isAbsent = (value: unknown) => value === undefined || value === null || va
 function isObject(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** Equal amounts, compared as minor units (so "015000.00" is "15000.00"), and equal currency. */
-export function sameMoney(
-  a: { value: string; currency: string },
-  b: { value: string; currency: string },
-): boolean {
-  return (
-    a.currency === b.currency &&
-    BigInt(a.value.replace('.', '')) === BigInt(b.value.replace('.', ''))
-  );
-}

@@ -9,8 +9,9 @@ import {
 } from '@app/persistence';
 import { CLOCK, DATA_SOURCE } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
-import { paymentStatusFromSnap } from '../payments/payment-status.service';
-import { PaymentNotification, sameMoney } from './notification-body';
+import { Channels } from '../channels/channels';
+import { sameMoney } from '../common/money';
+import { PaymentNotification } from './notification-body';
 
 export interface NotificationContext {
   rawBody: Buffer;
@@ -39,6 +40,7 @@ export class NotificationsService {
     private readonly payments: PaymentsRepository,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly channels: Channels,
   ) {}
 
   async receive(
@@ -92,7 +94,7 @@ export class NotificationsService {
     ) {
       return 'AMOUNT_MISMATCH';
     }
-    return paymentStatusFromSnap(notification.latestTransactionStatus) ? 'APPLIED' : 'IGNORED';
+    return this.stateOf(payment, notification) ? 'APPLIED' : 'IGNORED';
   }
 
   private async apply(
@@ -102,7 +104,7 @@ export class NotificationsService {
     notificationId: string,
     context: NotificationContext,
   ): Promise<NotificationOutcome> {
-    const target = paymentStatusFromSnap(notification.latestTransactionStatus)!;
+    const target = this.stateOf(payment, notification)!;
     const failed = target === 'FAILED' || target === 'CANCELLED';
     const result = await this.payments.changeStatusIn(manager, payment.id, {
       to: target,
@@ -125,6 +127,13 @@ export class NotificationsService {
     });
     if (result.changed) return 'APPLIED';
     return result.conflict ? 'CONFLICT' : 'ALREADY_FINAL';
+  }
+
+  /** The final state the notification reports, in the words of the payment's channel. */
+  private stateOf(payment: PaymentEntity, notification: PaymentNotification) {
+    return this.channels
+      .get(payment.channel)
+      .spec.paymentState(notification.latestTransactionStatus);
   }
 
   private log(

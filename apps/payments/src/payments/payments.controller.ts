@@ -14,7 +14,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
-import { IdempotencyService } from '../common/idempotency.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';

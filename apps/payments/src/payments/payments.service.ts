@@ -1,30 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  DANA_PAYMENT_PATH,
-  DanaPaymentResponse,
-  deviceHeaders,
-  DokuSnapClient,
   parseSnapTimestamp,
-  PreparedRequest,
-  redirectUrlOf,
-  SnapResult,
+  prepareRequest,
+  restoreRequest,
   SnapValidationError,
-  TokenRequestError,
 } from '@app/doku-snap';
 import { DuplicateKeyError, PaymentEntity, PaymentsRepository } from '@app/persistence';
+import { Channels } from '../channels/channels';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
-import { HttpResult } from '../common/idempotency.service';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
-import { ExternalIdService } from '../doku/external-id.service';
 import {
   dokuAnswer,
   dokuOutcomeUnknown,
   dokuRejection,
   dokuStatusCheckRefused,
   dokuUnavailable,
-} from './doku-failure';
+} from '../doku/doku-failure';
+import { DokuGateway } from '../doku/doku-gateway';
+import { ExternalIdService } from '../doku/external-id.service';
+import type { HttpResult } from '../idempotency/idempotency.service';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { PaymentStatusService } from './payment-status.service';
 import { PaymentView, toPaymentView } from './payment.view';
@@ -35,7 +30,8 @@ export class PaymentsService {
 
   constructor(
     private readonly payments: PaymentsRepository,
-    private readonly client: DokuSnapClient,
+    private readonly gateway: DokuGateway,
+    private readonly channels: Channels,
     private readonly externalIds: ExternalIdService,
     private readonly statuses: PaymentStatusService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,7 +42,8 @@ export class PaymentsService {
    * the same Idempotency-Key after an unknown outcome resumes the same payment (same id, same bytes).
    */
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
-    const requestBody = this.buildRequestBody(dto);
+    const channel = dto.channel ?? 'DANA';
+    const { channelInput, requestBody } = this.buildRequest(channel, dto);
     // Only a retry under an Idempotency-Key can resume an existing payment; without one, the
     // unique constraint alone answers a duplicate (one round trip less on the hot path).
     const existing =
@@ -73,16 +70,11 @@ export class PaymentsService {
       payment = await this.payments.create(
         {
           partnerReferenceNo: dto.partnerReferenceNo,
-          channel: dto.channel ?? 'DANA',
+          channel,
           amountValue: dto.amount.value,
           currency: dto.amount.currency,
-          returnUrl: dto.returnUrl,
-          deviceId: dto.deviceId,
-          ipAddress: dto.ipAddress ?? null,
-          orderTitle: dto.orderTitle ?? null,
           validUpTo: dto.validUpTo ?? null,
-          pointOfInitiation: dto.pointOfInitiation ?? null,
-          deepLink: dto.deepLink ?? false,
+          channelInput,
           requestBody,
           idempotencyKey: idempotencyKey ?? null,
         },
@@ -110,34 +102,39 @@ export class PaymentsService {
   async checkStatus(id: string): Promise<PaymentView> {
     const payment = await this.payments.findById(id);
     if (!payment) throw notFound('payment');
-    const outcome = await this.statuses.check(payment, 'status_check');
-    const result = outcome.result;
-    if (!result) throw dokuUnavailable({ paymentId: id }, 'no access token could be obtained');
-    const kind = result.outcome.kind;
-    if (kind === 'success' || (kind === 'failure' && outcome.notFound)) return this.get(id);
-    if (kind === 'failure')
-      throw dokuStatusCheckRefused(result, { paymentId: id, status: outcome.payment.status });
-    // No status to apply (no answer, a 409, a 202, a token still refused): the caller must not
-    // read the unchanged payment as DOKU's word.
-    throw dokuUnavailable({ paymentId: id }, result.error ?? dokuAnswer(result));
+    const { answer, notFound: unknownToDoku } = await this.statuses.check(payment, 'status_check');
+    if (answer.kind === 'done' && !answer.inProgress) return this.get(id);
+    if (answer.kind === 'refused') {
+      if (unknownToDoku) return this.get(id);
+      throw dokuStatusCheckRefused(answer.result, { paymentId: id, status: payment.status });
+    }
+    // No status to apply (no answer, a 409, a 202, no token): the caller must not read the
+    // unchanged payment as DOKU's word.
+    throw dokuUnavailable(
+      { paymentId: id },
+      answer.kind === 'done'
+        ? dokuAnswer(answer.result)
+        : answer.kind === 'unavailable' && answer.token
+          ? 'no access token could be obtained'
+          : answer.reason,
+    );
   }
 
-  private buildRequestBody(dto: CreatePaymentDto): string {
+  /** The channel's DOKU request for the caller's order, its bytes fixed; 400 naming a bad field. */
+  private buildRequest(
+    channel: string,
+    dto: CreatePaymentDto,
+  ): { channelInput: Record<string, unknown>; requestBody: string } {
+    const adapter = this.channels.get(channel);
     try {
-      return this.client.prepareDanaPayment(
-        {
-          partnerReferenceNo: dto.partnerReferenceNo,
-          amount: { value: dto.amount.value, currency: dto.amount.currency },
-          returnUrl: dto.returnUrl,
-          deepLink: dto.deepLink,
-          validUpTo: dto.validUpTo,
-          pointOfInitiation: dto.pointOfInitiation,
-          orderTitle: dto.orderTitle,
-          deviceId: dto.deviceId,
-          ipAddress: dto.ipAddress,
-        },
+      const { channelInput, dokuInput } = adapter.paymentRequest(dto);
+      const prepared = prepareRequest(
+        adapter.spec.payment,
+        dokuInput,
         '0',
-      ).body;
+        adapter.customer(channelInput),
+      );
+      return { channelInput, requestBody: prepared.body };
     } catch (err) {
       if (err instanceof SnapValidationError) {
         throw validationFailed([{ field: err.field, message: err.reason }]);
@@ -168,66 +165,50 @@ export class PaymentsService {
    * bytes with the same X-EXTERNAL-ID: DOKU replays its original answer and never sees two payments.
    */
   private async submit(payment: PaymentEntity): Promise<HttpResult> {
-    let prepared: PreparedRequest = {
-      operation: 'dana_payment',
-      path: DANA_PAYMENT_PATH,
-      body: payment.requestBody,
-      externalId: payment.externalId,
-      headers: deviceHeaders(payment.deviceId, payment.ipAddress ?? undefined),
-    };
-    // After a token refresh DOKU gets a new id; it is stored before it is sent.
-    const renewExternalId = async () => {
-      const id = await this.externalIds.reserve('payment', payment.id);
-      await this.payments.recordDokuAnswer(payment.id, { externalId: id });
-      prepared = { ...prepared, externalId: id };
-      return id;
-    };
-    let result: SnapResult<DanaPaymentResponse> | undefined;
-    let unavailable = 'no answer';
-    for (let attempt = 1; attempt <= this.config.doku.paymentAttempts; attempt++) {
-      if (attempt > 1) await sleep(100 * 2 ** (attempt - 2));
-      try {
-        result = await this.client.danaPayment(prepared, { renewExternalId });
-      } catch (err) {
-        if (!(err instanceof TokenRequestError)) throw err;
-        // Nothing was sent: the payment request itself never left.
-        unavailable = err.message;
-        if (err.outcome.kind !== 'retry_later') break;
-        continue;
-      }
-      if (result.outcome.kind !== 'retry_later') break;
-      unavailable = result.error ?? dokuAnswer(result);
-    }
-    const subject = { paymentId: payment.id };
-    // No clear answer after the resends, or a 409 that is no replay (DOKU already holds a payment
-    // under this reference: our own earlier, timed-out send): only its status can tell.
-    if (
-      !result ||
-      result.outcome.kind === 'retry_later' ||
-      result.outcome.kind === 'check_status'
-    ) {
-      const why = result?.outcome.kind === 'check_status' ? dokuAnswer(result) : unavailable;
-      this.logger.warn(
-        { paymentId: payment.id, reason: why },
-        'payment outcome unknown; left PENDING for status checks',
-      );
-      throw dokuOutcomeUnknown(subject, why);
-    }
-    if (result.outcome.kind === 'success' || result.outcome.kind === 'in_progress') {
-      const updated = await this.payments.recordDokuAnswer(payment.id, {
-        redirectUrl: redirectUrlOf(result.body) ?? null,
-        referenceNo: result.body?.referenceNo ?? null,
-      });
-      return { status: 201, body: toPaymentView(updated) };
-    }
-    await this.payments.changeStatus(payment.id, {
-      to: 'FAILED',
-      source: 'doku_payment',
-      detail: { responseCode: result.responseCode, httpStatus: result.httpStatus },
-      failureCode: result.responseCode ?? `HTTP${result.httpStatus}`,
-      failureMessage: result.responseMessage ?? null,
+    const adapter = this.channels.get(payment.channel);
+    const prepared = restoreRequest(
+      adapter.spec.payment,
+      payment.requestBody,
+      payment.externalId,
+      adapter.customer(payment.channelInput),
+    );
+    const outcome = await this.gateway.call(prepared, {
+      purpose: 'payment',
+      subjectId: payment.id,
+      // After a token refresh DOKU gets a new id; it is stored before it is sent.
+      storeExternalId: async (externalId) => {
+        await this.payments.recordDokuAnswer(payment.id, { externalId });
+      },
+      attempts: this.config.doku.paymentAttempts,
     });
-    throw dokuRejection(result, subject);
+    const subject = { paymentId: payment.id };
+    switch (outcome.kind) {
+      case 'done': {
+        const action = adapter.customerAction(outcome.result.body);
+        const updated = await this.payments.recordDokuAnswer(payment.id, action);
+        return { status: 201, body: toPaymentView(updated) };
+      }
+      case 'refused':
+        await this.payments.changeStatus(payment.id, {
+          to: 'FAILED',
+          source: 'doku_payment',
+          detail: {
+            responseCode: outcome.result.responseCode,
+            httpStatus: outcome.result.httpStatus,
+          },
+          failureCode: outcome.result.responseCode ?? `HTTP${outcome.result.httpStatus}`,
+          failureMessage: outcome.result.responseMessage ?? null,
+        });
+        throw dokuRejection(outcome.result, subject);
+      default:
+        // No clear answer after the resends, or a 409 that is no replay (DOKU already holds a
+        // payment under this reference: our own earlier, timed-out send): only its status can tell.
+        this.logger.warn(
+          { paymentId: payment.id, reason: outcome.reason },
+          'payment outcome unknown; left PENDING for status checks',
+        );
+        throw dokuOutcomeUnknown(subject, outcome.reason);
+    }
   }
 }
 

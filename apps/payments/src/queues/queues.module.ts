@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { ALL_QUEUES } from './queue-names';
+import { QueueDepthCollector } from './queue-depth.collector';
 import { redisOptionsFromUrl } from './redis-connection';
 
 /**
@@ -39,6 +40,7 @@ import { redisOptionsFromUrl } from './redis-connection';
       })),
     ),
   ],
+  providers: [QueueDepthCollector],
   exports: [BullModule],
 })
 export class QueuesModule {}

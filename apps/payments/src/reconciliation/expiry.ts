@@ -21,8 +21,7 @@ export function expiryDeadline(payment: PaymentEntity, maxAgeMs: number): Expiry
  */
 export function checkShowsUnpaid(outcome: StatusCheckOutcome): boolean {
   if (outcome.notFound) return true;
-  const result = outcome.result;
-  if (!result || result.outcome.kind !== 'success' || !result.body) return false;
-  const latest = result.body.latestTransactionStatus;
-  return latest !== undefined && latest !== '00' && latest !== '04';
+  const reported = outcome.reported;
+  if (reported?.latestTransactionStatus === undefined) return false;
+  return reported.state !== 'PAID';
 }

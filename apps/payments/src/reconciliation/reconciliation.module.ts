@@ -1,35 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
 import { PaymentStatusService } from '../payments/payment-status.service';
 import {
   DEFAULT_RECONCILIATION_OPTIONS,
   RECONCILIATION_OPTIONS,
   ReconciliationOptions,
 } from './reconciliation.options';
-import { ReconciliationProcessor } from './reconciliation.processor';
-import { ReconciliationScheduler } from './reconciliation.scheduler';
+import { ReconciliationSchedule } from './reconciliation.schedule';
 import { ReconciliationService } from './reconciliation.service';
+import { ReconciliationWorker } from './reconciliation.worker';
 
-/**
- * Reconciliation of payments left PENDING. The scheduler runs in every role; the processor only
- * where workers run (ROLE worker or all).
- */
+const options = (given: Partial<ReconciliationOptions>) => ({
+  provide: RECONCILIATION_OPTIONS,
+  useValue: { ...DEFAULT_RECONCILIATION_OPTIONS, ...given },
+});
+
+/** Keeps the reconciliation schedule in Redis (every role does: a changed interval replaces it). */
 @Module({})
 export class ReconciliationModule {
-  static forRoot(config: AppConfig, options: Partial<ReconciliationOptions> = {}): DynamicModule {
+  static forRoot(given: Partial<ReconciliationOptions> = {}): DynamicModule {
+    return { module: ReconciliationModule, providers: [options(given), ReconciliationSchedule] };
+  }
+}
+
+/** Reconciliation of payments left PENDING: the worker that runs the scheduled runs. */
+@Module({})
+export class ReconciliationWorkersModule {
+  static forRoot(given: Partial<ReconciliationOptions> = {}): DynamicModule {
     return {
-      module: ReconciliationModule,
+      module: ReconciliationWorkersModule,
       providers: [
-        {
-          provide: RECONCILIATION_OPTIONS,
-          useValue: { ...DEFAULT_RECONCILIATION_OPTIONS, ...options },
-        },
-        // Its own instance (stateless): PaymentsModule, which also holds the internal API's
-        // controllers, is not loaded in the worker role.
+        options(given),
+        // Its own instance (stateless): the payments API's module is not loaded in the worker role.
         PaymentStatusService,
         ReconciliationService,
-        ReconciliationScheduler,
-        ...(config.role !== 'api' ? [ReconciliationProcessor] : []),
+        ReconciliationWorker,
       ],
       exports: [ReconciliationService],
     };

@@ -69,7 +69,7 @@ export class ReconciliationService {
       const deadline = expiryDeadline(payment, this.options.maxAgeMs);
       if (nowMs < deadline.atMs + this.options.expiryGraceMs) return 'pending';
       if (!checkShowsUnpaid(outcome)) {
-        if (outcome.result?.body?.latestTransactionStatus === '00') {
+        if (outcome.reported?.state === 'PAID') {
           // check() refused to mark it paid (amount differs): a person must look, not a timer.
           this.logger.warn(
             { paymentId: payment.id },
@@ -84,8 +84,8 @@ export class ReconciliationService {
         detail: {
           reason: deadline.reason,
           deadline: new Date(deadline.atMs).toISOString(),
-          latestTransactionStatus: outcome.result?.body?.latestTransactionStatus ?? null,
-          responseCode: outcome.result?.responseCode ?? null,
+          latestTransactionStatus: outcome.reported?.latestTransactionStatus ?? null,
+          responseCode: outcome.answer.result?.responseCode ?? null,
         },
       });
       // Not changed: a notification settled it between the check and now, which is fine.

@@ -1,19 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
-import {
-  deviceHeaders,
-  DokuSnapClient,
-  PreparedRequest,
-  REFUND_PATH,
-  RefundResponse,
-  SnapResult,
-  TokenRequestError,
-} from '@app/doku-snap';
+import { RefundResponse, restoreRequest } from '@app/doku-snap';
 import { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence';
+import { Channels } from '../channels/channels';
+import { dokuAnswer } from '../doku/doku-failure';
+import { DokuGateway, GatewayOutcome } from '../doku/doku-gateway';
 import { ExternalIdService } from '../doku/external-id.service';
+import { PaymentStatusInquiry, statusBody } from '../doku/payment-status.inquiry';
 import { MetricsService } from '../metrics/metrics.service';
-import { dokuAnswer } from '../payments/doku-failure';
-import { PaymentStatusService } from '../payments/payment-status.service';
+import { RefundClaims } from './refund-claims';
 import { refundRequestBody } from './refund-request';
 
 /** A refund call whose outcome is not final yet: BullMQ retries it with backoff. */
@@ -39,16 +34,19 @@ export class RefundExecutor {
 
   constructor(
     private readonly refunds: RefundsRepository,
-    private readonly client: DokuSnapClient,
+    private readonly claims: RefundClaims,
+    private readonly gateway: DokuGateway,
+    private readonly channels: Channels,
     private readonly externalIds: ExternalIdService,
     private readonly metrics: MetricsService,
-    private readonly statuses: PaymentStatusService,
+    private readonly inquiry: PaymentStatusInquiry,
   ) {}
 
   async execute(refundId: string): Promise<string> {
-    const claim = await this.refunds.claim(
+    const claim = await this.claims.claim(
       refundId,
-      refundRequestBody,
+      (refund, payment) =>
+        refundRequestBody(this.channels.get(payment.channel).spec, refund, payment),
       this.externalIds.draw,
       this.externalIds.today(),
     );
@@ -64,72 +62,74 @@ export class RefundExecutor {
     let earlier: RefundInHistory | undefined;
     if (claim.resumed) {
       earlier = await this.refundHistoryOf(refund, payment);
-      if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
+      if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo, 'doku_status');
     }
 
-    const prepared: PreparedRequest = {
-      operation: 'refund',
-      path: REFUND_PATH,
-      body: refund.requestBody!,
-      externalId: refund.externalId!,
-      headers: deviceHeaders(payment.deviceId, payment.ipAddress ?? undefined),
-    };
-    let result: SnapResult<RefundResponse>;
-    try {
-      result = await this.client.refund(prepared, {
-        renewExternalId: async () => {
-          const id = await this.externalIds.reserve('refund', refund.id);
-          await this.refunds.replaceExternalId(refund.id, id);
-          return id;
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof TokenRequestError)) throw err;
-      await this.refunds.noteProblem(refund.id, err.responseCode ?? 'TOKEN', err.message);
-      throw new RefundRetryableError(err.message);
-    }
+    const adapter = this.channels.get(payment.channel);
+    const outcome: GatewayOutcome<RefundResponse> = await this.gateway.call(
+      restoreRequest(
+        adapter.spec.refund!,
+        refund.requestBody!,
+        refund.externalId!,
+        adapter.customer(payment.channelInput),
+      ),
+      {
+        purpose: 'refund',
+        subjectId: refund.id,
+        storeExternalId: (id) => this.refunds.replaceExternalId(refund.id, id),
+      },
+    );
 
-    switch (result.outcome.kind) {
-      case 'success':
-        return this.succeed(refund, result.body?.refundNo ?? null);
-      case 'failure': {
-        const code = result.responseCode ?? `HTTP${result.httpStatus}`;
-        if (earlier && earlier.kind !== 'absent') {
-          // This resend was refused, but an earlier call may have refunded: failing the refund
-          // would make its amount refundable again. Only DOKU's history saying it has no such
-          // refund makes the refusal final; asked again only if it could not tell before the
-          // resend (an answer of a moment ago that did not list it still holds).
-          earlier = await this.refundHistoryOf(refund, payment);
-          if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo);
-          if (earlier.kind === 'unknown') {
-            await this.refunds.noteProblem(refund.id, code, result.responseMessage ?? null);
-            throw new RefundRetryableError(
-              `DOKU refused a resend (${code}) and its refund history does not show the refund's fate yet`,
-            );
-          }
+    if (outcome.kind === 'done' && !outcome.inProgress)
+      return this.succeed(refund, outcome.result.body?.refundNo ?? null, 'doku_refund');
+    if (outcome.kind === 'refused') {
+      const { result } = outcome;
+      const code = result.responseCode ?? `HTTP${result.httpStatus}`;
+      if (earlier && earlier.kind !== 'absent') {
+        // This resend was refused, but an earlier call may have refunded: failing the refund
+        // would make its amount refundable again. Only DOKU's history saying it has no such
+        // refund makes the refusal final; asked again only if it could not tell before the
+        // resend (an answer of a moment ago that did not list it still holds).
+        earlier = await this.refundHistoryOf(refund, payment);
+        if (earlier.kind === 'done') return this.succeed(refund, earlier.refundNo, 'doku_status');
+        if (earlier.kind === 'unknown') {
+          await this.refunds.noteProblem(refund.id, code, result.responseMessage ?? null);
+          throw new RefundRetryableError(
+            `DOKU refused a resend (${code}) and its refund history does not show the refund's fate yet`,
+          );
         }
-        const { changed } = await this.refunds.markFailed(
-          refund.id,
-          code,
-          result.responseMessage ?? null,
-        );
-        if (changed) this.metrics.refundsFinal.inc({ status: 'FAILED' });
-        throw new UnrecoverableError(
-          `DOKU refused the refund: ${code} ${result.responseMessage ?? ''}`.trim(),
-        );
       }
-      default: {
-        const why = result.error ?? dokuAnswer(result);
-        await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
-        throw new RefundRetryableError(
-          `refund outcome not final yet (${result.outcome.kind}): ${why}`,
-        );
-      }
+      const { changed } = await this.refunds.markFailed(
+        refund.id,
+        code,
+        result.responseMessage ?? null,
+      );
+      if (changed) this.metrics.refundsFinal.inc({ status: 'FAILED' });
+      throw new UnrecoverableError(
+        `DOKU refused the refund: ${code} ${result.responseMessage ?? ''}`.trim(),
+      );
     }
+    if (outcome.kind === 'unavailable' && outcome.token) {
+      await this.refunds.noteProblem(
+        refund.id,
+        outcome.token.responseCode ?? 'TOKEN',
+        outcome.token.message,
+      );
+      throw new RefundRetryableError(outcome.token.message);
+    }
+    // In progress, no answer, a 409 that is no replay, a token still refused: not final yet.
+    const result = outcome.result!;
+    const why = result.error ?? dokuAnswer(result);
+    await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
+    throw new RefundRetryableError(`refund outcome not final yet (${result.outcome.kind}): ${why}`);
   }
 
-  private async succeed(refund: RefundEntity, refundNo: string | null): Promise<string> {
-    const { changed } = await this.refunds.markSucceeded(refund.id, refundNo);
+  private async succeed(
+    refund: RefundEntity,
+    refundNo: string | null,
+    source: 'doku_refund' | 'doku_status',
+  ): Promise<string> {
+    const { changed } = await this.refunds.markSucceeded(refund.id, refundNo, source);
     if (changed) this.metrics.refundsFinal.inc({ status: 'SUCCEEDED' });
     return 'SUCCEEDED';
   }
@@ -143,10 +143,10 @@ export class RefundExecutor {
     payment: PaymentEntity,
   ): Promise<RefundInHistory> {
     try {
-      const status = await this.statuses.query(payment);
-      if (status?.outcome.kind !== 'success' || !status.body) return { kind: 'unknown' };
+      const body = statusBody(await this.inquiry.ask(payment));
+      if (!body) return { kind: 'unknown' };
       // A status without a history lists no refund of the payment.
-      const history = status.body.refundHistory ?? [];
+      const history = body.refundHistory ?? [];
       const entry = history.find((h) => h.partnerReferenceNo === refund.partnerRefundNo);
       // Listed as failed: DOKU did not refund it, as when it is not listed at all.
       if (!entry || FAILED_REFUND_STATUS.test(entry.refundStatus ?? '')) return { kind: 'absent' };

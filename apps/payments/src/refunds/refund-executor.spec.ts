@@ -1,19 +1,10 @@
 import { UnrecoverableError } from 'bullmq';
-import { describe, expect, it, vi } from 'vitest';
-import type { DokuSnapClient } from '@app/doku-snap';
-import type { PaymentEntity, RefundEntity, RefundsRepository } from '@app/persistence';
-import type { ExternalIdService } from '../doku/external-id.service';
-import { MetricsService } from '../metrics/metrics.service';
-import type { PaymentStatusService } from '../payments/payment-status.service';
+import { describe, expect, it } from 'vitest';
+import { done, fakePayment, fakeRefund, fakes, refused, unknown } from '../../test/fakes';
 import { RefundExecutor, RefundRetryableError } from './refund-executor.service';
 
-const refund = {
-  id: 'r1',
-  partnerRefundNo: 'RFD-1',
-  requestBody: '{}',
-  externalId: '1',
-} as RefundEntity;
-const payment = { id: 'p1', deviceId: 'device1', ipAddress: null } as PaymentEntity;
+const refund = fakeRefund();
+const payment = fakePayment();
 
 /**
  * A resend (the refund's second claim) that DOKU refuses, and DOKU's status answer for the
@@ -21,37 +12,23 @@ const payment = { id: 'p1', deviceId: 'device1', ipAddress: null } as PaymentEnt
  * without the field, an entry in another state); test/refunds.e2e-spec.ts covers the others.
  */
 function refusedResend(status: unknown) {
-  const refunds = {
-    claim: vi.fn().mockResolvedValue({ state: 'processing', refund, payment, resumed: true }),
-    markFailed: vi.fn().mockResolvedValue({ refund, changed: true }),
-    markSucceeded: vi.fn().mockResolvedValue({ refund, changed: true }),
-    noteProblem: vi.fn().mockResolvedValue(undefined),
-  };
-  const client = {
-    refund: vi.fn().mockResolvedValue({
-      outcome: { kind: 'failure', ambiguous: false, replay: false },
-      httpStatus: 403,
-      responseCode: '4035815',
-      responseMessage: 'Transaction Not Permitted',
-    }),
-  };
-  const statuses = { query: vi.fn().mockResolvedValue(status) };
-  const externalIds = { draw: () => '2', today: () => ({ partnerId: 'x', jakartaDay: 'd' }) };
+  const f = fakes();
+  f.claims.claim.mockResolvedValue({ state: 'processing', refund, payment, resumed: true });
+  f.gateway.call.mockResolvedValue(refused('4035815', 'Transaction Not Permitted'));
+  f.inquiry.ask.mockResolvedValue(status);
   const executor = new RefundExecutor(
-    refunds as unknown as RefundsRepository,
-    client as unknown as DokuSnapClient,
-    externalIds as unknown as ExternalIdService,
-    new MetricsService(),
-    statuses as unknown as PaymentStatusService,
+    f.refunds as never,
+    f.claims as never,
+    f.gateway as never,
+    f.channels,
+    f.externalIds as never,
+    f.metrics,
+    f.inquiry as never,
   );
-  return { run: () => executor.execute('r1'), refunds, statuses };
+  return { run: () => executor.execute('r1'), refunds: f.refunds, statuses: f.inquiry };
 }
 
-const answered = (body: Record<string, unknown>) => ({
-  outcome: { kind: 'success', ambiguous: false, replay: false },
-  httpStatus: 200,
-  body,
-});
+const answered = (body: Record<string, unknown>) => done(body);
 
 describe('a refused resend', () => {
   it('is final when DOKU lists the refund as failed, or answers with no history at all', async () => {
@@ -63,7 +40,7 @@ describe('a refused resend', () => {
       await expect(run()).rejects.toBeInstanceOf(UnrecoverableError);
       expect(refunds.markFailed).toHaveBeenCalledWith('r1', '4035815', 'Transaction Not Permitted');
       // The answer read before the resend settles it: no second status call.
-      expect(statuses.query).toHaveBeenCalledTimes(1);
+      expect(statuses.ask).toHaveBeenCalledTimes(1);
     }
   });
 
@@ -74,19 +51,19 @@ describe('a refused resend', () => {
       }),
     );
     expect(await run()).toBe('SUCCEEDED');
-    expect(refunds.markSucceeded).toHaveBeenCalledWith('r1', 'D1');
+    expect(refunds.markSucceeded).toHaveBeenCalledWith('r1', 'D1', 'doku_status');
     expect(refunds.markFailed).not.toHaveBeenCalled();
   });
 
   it('stays open while DOKU lists it in another state or gives no status', async () => {
     for (const status of [
       answered({ refundHistory: [{ partnerReferenceNo: 'RFD-1', refundStatus: 'PENDING' }] }),
-      undefined,
+      unknown(),
     ]) {
       const { run, refunds, statuses } = refusedResend(status);
       await expect(run()).rejects.toBeInstanceOf(RefundRetryableError);
       // Asked again after the refusal: it could not tell before the resend.
-      expect(statuses.query).toHaveBeenCalledTimes(2);
+      expect(statuses.ask).toHaveBeenCalledTimes(2);
       expect(refunds.markFailed).not.toHaveBeenCalled();
       expect(refunds.noteProblem).toHaveBeenCalledWith(
         'r1',

@@ -3,10 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../queues/deadline';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 import { refundJobId, refundJobOptions } from './refund-jobs';
-
-export const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /** Puts refund jobs into Redis; fails fast (and leaves the outbox row) when Redis is away. */
 @Injectable()
@@ -21,6 +20,7 @@ export class RefundQueue {
     await withTimeout(
       this.queue.add(REFUND_JOB, { refundId }, refundJobOptions(this.config, jobId)),
       ENQUEUE_TIMEOUT_MS,
+      'queue',
     );
   }
 
@@ -46,14 +46,4 @@ export class RefundQueue {
     }
     return 'alive';
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

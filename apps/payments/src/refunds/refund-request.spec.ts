@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DANA } from '@app/doku-snap';
 import { refundRequestBody } from './refund-request';
 
 const payment = { partnerReferenceNo: 'ORDER-1', externalId: '123456789012345678901234' };
@@ -11,15 +12,17 @@ const refund = (reason: string | null) => ({
 
 describe('refundRequestBody', () => {
   it('sends the reason when there is one', () => {
-    expect(JSON.parse(refundRequestBody(refund('Item out of stock'), payment))).toMatchObject({
-      reason: 'Item out of stock',
-    });
+    expect(JSON.parse(refundRequestBody(DANA, refund('Item out of stock'), payment))).toMatchObject(
+      {
+        reason: 'Item out of stock',
+      },
+    );
   });
 
   it('sends an empty reason (stored before the API refused it) as no reason, rather than never sending the refund', () => {
     // DOKU takes 1-255 characters: building a body with '' throws, and the refund would stay open.
-    const body = refundRequestBody(refund(''), payment);
+    const body = refundRequestBody(DANA, refund(''), payment);
     expect(JSON.parse(body)).not.toHaveProperty('reason');
-    expect(body).toBe(refundRequestBody(refund(null), payment));
+    expect(body).toBe(refundRequestBody(DANA, refund(null), payment));
   });
 });

@@ -2,33 +2,22 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RefundsRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
-import { KeptJobSchedule, PeriodicJob } from '../queues/job-scheduler';
-import { REFUND_SWEEP_JOB } from '../queues/queue-names';
 import { RefundQueue } from './refund-queue';
 
 /**
  * Finds open refunds nobody is moving (never enqueued, job failed after its attempts, worker died
- * mid-call) and gives each a live job again. Runs as a BullMQ Job Scheduler on the refunds queue.
+ * mid-call) and gives each a live job again. Runs on the refunds queue's schedule
+ * (RefundSweepSchedule).
  */
 @Injectable()
-export class RefundSweeper extends KeptJobSchedule {
+export class RefundSweeper {
   private readonly logger = new Logger('RefundSweeper');
 
   constructor(
     private readonly refunds: RefundsRepository,
     private readonly queue: RefundQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    super();
-  }
-
-  protected periodicJob(): PeriodicJob {
-    return {
-      queue: this.queue.queue,
-      name: REFUND_SWEEP_JOB,
-      everyMs: this.config.refundSweepEveryMs,
-    };
-  }
+  ) {}
 
   async sweepOnce(now = Date.now()): Promise<{ looked: number; revived: number }> {
     const stale = await this.refunds.findStale(new Date(now - this.config.refundStaleMs), 200);

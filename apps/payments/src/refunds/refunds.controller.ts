@@ -2,10 +2,10 @@ import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
-import { IdempotencyService } from '../common/idempotency.service';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
-import { RefundView } from '../payments/payment.view';
+import { RefundView } from './refund.view';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { RefundsService } from './refunds.service';
 

@@ -1,32 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
-import type { AppConfig } from '../config/app-config';
-import { PaymentStatusService } from '../payments/payment-status.service';
-import { PaymentsModule } from '../payments/payments.module';
-import { OutboxRelay } from './outbox.relay';
-import { RefundExecutor } from './refund-executor.service';
+import { Module } from '@nestjs/common';
+import { OutboxDispatch } from '../outbox/outbox-dispatch';
+import { REFUNDS_QUEUE } from '../queues/queue-names';
 import { RefundQueue } from './refund-queue';
-import { RefundWorker } from './refund.worker';
-import { RefundSweeper } from './refund.sweeper';
-import { RefundsController } from './refunds.controller';
-import { RefundsService } from './refunds.service';
 
-/** The refund API (ROLE api/all) and the refund workers and sweeper (ROLE worker/all). */
-@Module({})
+/** What every role needs of refunds: their queue, and the outbox relay's way into it. */
+@Module({ providers: [RefundQueue], exports: [RefundQueue] })
 export class RefundsModule {
-  static forRole(role: AppConfig['role']): DynamicModule {
-    const api = role !== 'worker';
-    const worker = role !== 'api';
-    return {
-      module: RefundsModule,
-      imports: api ? [PaymentsModule] : [],
-      controllers: api ? [RefundsController] : [],
-      providers: [
-        RefundQueue,
-        OutboxRelay,
-        ...(api ? [RefundsService] : []),
-        ...(worker ? [PaymentStatusService, RefundExecutor, RefundSweeper, RefundWorker] : []),
-      ],
-      exports: [RefundQueue, OutboxRelay, ...(worker ? [RefundSweeper, RefundExecutor] : [])],
-    };
+  constructor(queue: RefundQueue, outbox: OutboxDispatch) {
+    outbox.register(REFUNDS_QUEUE, (job) => queue.enqueue(String(job.data.refundId)));
   }
 }

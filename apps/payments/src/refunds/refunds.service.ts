@@ -3,19 +3,20 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   AcceptedRefund,
   DuplicateKeyError,
-  RefundRefusedError,
+  OutboxRepository,
   RefundsRepository,
 } from '@app/persistence';
+import { Channels } from '../channels/channels';
 import { ApiError, notFound } from '../common/api-error';
-import { HttpResult } from '../common/idempotency.service';
-import { OutboxRepository } from '@app/persistence';
 import { ExternalIdService } from '../doku/external-id.service';
+import type { HttpResult } from '../idempotency/idempotency.service';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { RefundView, toRefundView } from '../payments/payment.view';
 import { CreateRefundDto } from './dto/create-refund.dto';
+import { RefundAcceptance, RefundRefusedError } from './refund-acceptance';
 import { refundJobId } from './refund-jobs';
 import { RefundQueue } from './refund-queue';
 import { refundRequestBody } from './refund-request';
+import { RefundView, toRefundView } from './refund.view';
 
 /** Accepts refunds: recorded with their job in PostgreSQL first, then handed to the queue. */
 @Injectable()
@@ -24,8 +25,10 @@ export class RefundsService {
 
   constructor(
     private readonly refunds: RefundsRepository,
+    private readonly acceptance: RefundAcceptance,
     private readonly outbox: OutboxRepository,
     private readonly queue: RefundQueue,
+    private readonly channels: Channels,
     private readonly externalIds: ExternalIdService,
   ) {}
 
@@ -44,7 +47,7 @@ export class RefundsService {
       (idempotency ? partnerRefundNoOf(idempotency) : `RFD-${randomUUID().replace(/-/g, '')}`);
     let accepted;
     try {
-      accepted = await this.refunds.accept(
+      accepted = await this.acceptance.accept(
         {
           paymentId,
           amountValue: dto.amount.value,
@@ -77,7 +80,7 @@ export class RefundsService {
     try {
       await this.refunds.fixRequest(
         refund.id,
-        refundRequestBody(refund, payment),
+        refundRequestBody(this.channels.get(payment.channel).spec, refund, payment),
         this.externalIds.draw(),
         this.externalIds.today(),
       );

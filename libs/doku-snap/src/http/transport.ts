@@ -3,7 +3,7 @@ import { DokuSnapError } from '../errors';
 
 export interface HttpRequest {
   url: string;
-  method: 'POST';
+  method: 'POST' | 'PUT' | 'DELETE';
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;

@@ -78,13 +78,3 @@ export function optionalIpAddress(value: unknown): string | undefined {
   }
   return value;
 }
-
-/** Headers DANA payment and refund carry about the customer's device. */
-export function deviceHeaders(deviceId: unknown, ipAddress: unknown): Record<string, string> {
-  const headers: Record<string, string> = { 'X-DEVICE-ID': requireDeviceId(deviceId) };
-  const ip = optionalIpAddress(ipAddress);
-  if (ip) headers['X-IP-ADDRESS'] = ip;
-  return headers;
-}
-
-export const DANA_CHANNEL = 'EMONEY_DANA_SNAP';

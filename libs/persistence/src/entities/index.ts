@@ -4,6 +4,7 @@ import { NotificationEntity } from './notification.entity';
 import { OutboxJobEntity } from './outbox-job.entity';
 import { PaymentStatusChangeEntity } from './payment-status-change.entity';
 import { PaymentEntity } from './payment.entity';
+import { RefundStatusChangeEntity } from './refund-status-change.entity';
 import { RefundEntity } from './refund.entity';
 
 export * from './external-id.entity';
@@ -12,6 +13,7 @@ export * from './notification.entity';
 export * from './outbox-job.entity';
 export * from './payment-status-change.entity';
 export * from './payment.entity';
+export * from './refund-status-change.entity';
 export * from './refund.entity';
 
 /** Listed explicitly: no glob loading. */
@@ -21,6 +23,7 @@ export const ENTITIES = [
   ExternalIdEntity,
   IdempotencyKeyEntity,
   PaymentStatusChangeEntity,
+  RefundStatusChangeEntity,
   NotificationEntity,
   OutboxJobEntity,
 ];

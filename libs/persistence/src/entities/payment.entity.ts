@@ -50,26 +50,16 @@ export class PaymentEntity {
   @Column({ type: 'varchar', length: 16 })
   status: PaymentStatus;
 
-  @Column({ name: 'return_url', type: 'varchar', length: 255 })
-  returnUrl: string;
-
-  @Column({ name: 'device_id', type: 'varchar', length: 64 })
-  deviceId: string;
-
-  @Column({ name: 'ip_address', type: 'varchar', length: 15, nullable: true })
-  ipAddress: string | null;
-
-  @Column({ name: 'order_title', type: 'varchar', length: 255, nullable: true })
-  orderTitle: string | null;
-
   @Column({ name: 'valid_up_to', type: 'varchar', length: 40, nullable: true })
   validUpTo: string | null;
 
-  @Column({ name: 'point_of_initiation', type: 'varchar', length: 8, nullable: true })
-  pointOfInitiation: string | null;
-
-  @Column({ name: 'deep_link', type: 'boolean', default: false })
-  deepLink: boolean;
+  /**
+   * What the customer gave that only some channels take (DANA: returnUrl, deviceId, ipAddress,
+   * orderTitle, pointOfInitiation, deepLink), as the channel's adapter reads it: kept for resends
+   * and refunds, which carry the customer's device again.
+   */
+  @Column({ name: 'channel_input', type: 'jsonb', default: () => "'{}'" })
+  channelInput: Record<string, unknown>;
 
   /** X-EXTERNAL-ID of the payment request, reserved before it was sent. */
   @Column({ name: 'external_id', type: 'varchar', length: 36 })

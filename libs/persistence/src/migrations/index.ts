@@ -1,6 +1,13 @@
 import { Initial1764000000000 } from './1764000000000-initial';
 import { RefundCommittedAmount1764200000000 } from './1764200000000-refund-committed-amount';
+import { ChannelInput1765000000000 } from './1765000000000-channel-input';
+import { RefundStatusChanges1765000000001 } from './1765000000001-refund-status-changes';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const MIGRATIONS: Function[] = [Initial1764000000000, RefundCommittedAmount1764200000000];
+export const MIGRATIONS: Function[] = [
+  Initial1764000000000,
+  RefundCommittedAmount1764200000000,
+  ChannelInput1765000000000,
+  RefundStatusChanges1765000000001,
+];

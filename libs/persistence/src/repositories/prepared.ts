@@ -1,6 +1,7 @@
 import type { Pool, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
-import { columnArrays, InputColumns, rowsInOrder } from './rows';
+import type { StatementInput } from '../statements/input';
+import { rowsInOrder } from './rows';
 
 /**
  * A statement on a hot path: PostgreSQL parses it once per connection, not per call (and plans it
@@ -29,18 +30,18 @@ export async function runPrepared<R extends QueryResultRow = Record<string, unkn
 }
 
 /**
- * A grouped statement for `items` (each in the order of `columns`, its id first): one array per
- * column in, and each item's returned row (by its `id` column) out, undefined where none came back.
+ * A grouped statement for `items`: one array per input column in, and each item's returned row
+ * (by its key, the statement's `id` column) out, undefined where none came back.
  */
-export async function runGrouped<R extends QueryResultRow = Record<string, unknown>>(
+export async function runGrouped<Item, R extends QueryResultRow = Record<string, unknown>>(
   dataSource: DataSource,
   statement: PreparedStatement,
-  columns: InputColumns,
-  items: readonly unknown[][],
+  input: StatementInput<Item>,
+  items: readonly Item[],
 ): Promise<(R | undefined)[]> {
-  const rows = await runPrepared<R>(dataSource, statement, columnArrays(columns, items));
+  const rows = await runPrepared<R>(dataSource, statement, input.arrays(items));
   return rowsInOrder(
-    items.map((item) => item[0]),
+    items.map((item) => input.keyOf(item)),
     rows,
   );
 }

@@ -27,20 +27,6 @@ export function columnList<T extends ObjectLiteral>(
     .join(', ');
 }
 
-/** A grouped statement's input: `[column, type]` per column, each passed as one array. */
-export type InputColumns = readonly (readonly [string, string])[];
-
-/** `unnest($1::type[], ...) AS i(column, ...)`: one input row per item of a grouped statement. */
-export function unnestInput(columns: InputColumns): string {
-  const arrays = columns.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ');
-  return `unnest(${arrays}) AS i(${columns.map(([name]) => name).join(', ')})`;
-}
-
-/** The statement's parameters for `items` (each in the columns' order): one array per column. */
-export function columnArrays(columns: InputColumns, items: readonly unknown[][]): unknown[][] {
-  return columns.map((_, column) => items.map((item) => item[column]));
-}
-
 /** Each key's row (by its `id` column) in the order of `keys`; undefined where none came back. */
 export function rowsInOrder<R extends Record<string, unknown>>(
   keys: readonly unknown[],

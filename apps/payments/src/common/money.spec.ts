@@ -7,7 +7,7 @@ import {
   isMoneyValue,
   normalizeMoney,
   toMinorUnits,
-} from '@app/persistence';
+} from './money';
 
 describe('money', () => {
   it('round-trips minor units exactly, up to 16 integer digits', () => {

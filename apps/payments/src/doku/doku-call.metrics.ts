@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { SnapCallEvent } from '@app/doku-snap';
-import { DokuCallObserver } from '../doku/doku-call.observer';
-import { MetricsService } from './metrics.service';
+import { DokuCallObserver } from './doku-call.observer';
+import { MetricsService } from '../metrics/metrics.service';
 
 const SNAP_CODE_RE = /^\d{7}$/;
 

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobType, Queue } from 'bullmq';
-import { ALL_QUEUES } from '../queues/queue-names';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { withTimeout } from './deadline';
+import { ALL_QUEUES } from './queue-names';
 
 const STATES: JobType[] = [
   'waiting',
@@ -18,14 +19,6 @@ const STATES: JobType[] = [
 /** A scrape must answer even when Redis does not: each queue gets this long. */
 export const QUEUE_DEPTH_TIMEOUT_MS = 1_000;
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Reads the depth of every queue, by state, when /metrics is scraped (not on a timer: nothing
  * to do between scrapes). A queue that cannot be read drops out of the gauge rather than showing
@@ -36,7 +29,9 @@ export class QueueDepthCollector {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    metrics.beforeScrape(() => this.collect());
+  }
 
   async collect(): Promise<void> {
     this.metrics.queueDepth.reset();
@@ -46,7 +41,11 @@ export class QueueDepthCollector {
   private async collectOne(name: string): Promise<void> {
     try {
       const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-      const counts = await within(queue.getJobCounts(...STATES), QUEUE_DEPTH_TIMEOUT_MS);
+      const counts = await withTimeout(
+        queue.getJobCounts(...STATES),
+        QUEUE_DEPTH_TIMEOUT_MS,
+        'queue',
+      );
       for (const [state, count] of Object.entries(counts))
         this.metrics.queueDepth.set({ queue: name, state }, count);
     } catch {

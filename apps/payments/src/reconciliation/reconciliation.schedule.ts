@@ -10,7 +10,7 @@ import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.
  * interval simply replaces the old one).
  */
 @Injectable()
-export class ReconciliationScheduler extends KeptJobSchedule {
+export class ReconciliationSchedule extends KeptJobSchedule {
   constructor(
     @InjectQueue(RECONCILIATION_QUEUE) private readonly queue: Queue,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,

@@ -1,6 +1,6 @@
-import { DANA_CHANNEL, optionalString, requireString, SnapAmount } from './fields';
+import { optionalString, requireString, SnapAmount } from './fields';
 
-export const CHECK_STATUS_PATH = '/orders/v1.0/debit/status';
+export const DEBIT_STATUS_PATH = '/orders/v1.0/debit/status';
 
 export interface CheckStatusInput {
   originalPartnerReferenceNo: string;
@@ -42,25 +42,27 @@ export interface CheckStatusResponse {
   [key: string]: unknown;
 }
 
-export function buildCheckStatusBody(input: CheckStatusInput): CheckStatusRequestBody {
-  const body: CheckStatusRequestBody = {
-    originalPartnerReferenceNo: requireString(
-      'originalPartnerReferenceNo',
-      input.originalPartnerReferenceNo,
-      1,
-      64,
-    ),
-    serviceCode: '55',
-    additionalInfo: { channel: DANA_CHANNEL },
-  };
+/**
+ * The debit check status body of a channel (`dokuChannel` in additionalInfo). DOKU wants
+ * serviceCode "55" here, not SNAP's code of the original payment (54): it refuses anything else.
+ */
+export function buildDebitStatusBody(
+  dokuChannel: string,
+  input: CheckStatusInput,
+  partnerReferenceNoMax = 64,
+): CheckStatusRequestBody {
+  const originalPartnerReferenceNo = requireString(
+    'originalPartnerReferenceNo',
+    input.originalPartnerReferenceNo,
+    1,
+    partnerReferenceNoMax,
+  );
   const referenceNo = optionalString('originalReferenceNo', input.originalReferenceNo, 64);
   const externalId = optionalString('originalExternalId', input.originalExternalId, 36);
-  const { originalPartnerReferenceNo, serviceCode, additionalInfo } = body;
-  return {
-    originalPartnerReferenceNo,
-    ...(referenceNo ? { originalReferenceNo: referenceNo } : {}),
-    ...(externalId ? { originalExternalId: externalId } : {}),
-    serviceCode,
-    additionalInfo,
-  };
+  const body = { originalPartnerReferenceNo } as CheckStatusRequestBody;
+  if (referenceNo) body.originalReferenceNo = referenceNo;
+  if (externalId) body.originalExternalId = externalId;
+  body.serviceCode = '55';
+  body.additionalInfo = { channel: dokuChannel };
+  return body;
 }

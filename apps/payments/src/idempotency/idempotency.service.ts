@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { IdempotencyRepository } from '@app/persistence';
-import { ApiError } from './api-error';
+import { ApiError } from '../common/api-error';
 
 export interface HttpResult {
   status: number;

@@ -1,6 +1,6 @@
-import { DANA_CHANNEL, optionalString, requireAmount, requireString, SnapAmount } from './fields';
+import { optionalString, requireAmount, requireString, SnapAmount } from './fields';
 
-export const REFUND_PATH = '/direct-debit/core/v1/debit/refund';
+export const DEBIT_REFUND_PATH = '/direct-debit/core/v1/debit/refund';
 
 export interface RefundInput {
   originalPartnerReferenceNo: string;
@@ -33,20 +33,37 @@ export interface RefundResponse {
   [key: string]: unknown;
 }
 
-export function buildRefundBody(input: RefundInput): RefundRequestBody {
+/** Length limits of a channel's refund fields (OVO takes 32 characters of the original reference). */
+export interface RefundLimits {
+  originalPartnerReferenceNo: number;
+  partnerRefundNo: number;
+}
+
+/** The debit refund body of a channel (`dokuChannel` in additionalInfo). */
+export function buildDebitRefundBody(
+  dokuChannel: string,
+  input: RefundInput,
+  limits: RefundLimits = { originalPartnerReferenceNo: 64, partnerRefundNo: 64 },
+): RefundRequestBody {
   const externalId = optionalString('originalExternalId', input.originalExternalId, 36);
   const reason = optionalString('reason', input.reason, 255);
-  return {
+  const body = {
     originalPartnerReferenceNo: requireString(
       'originalPartnerReferenceNo',
       input.originalPartnerReferenceNo,
       1,
-      64,
+      limits.originalPartnerReferenceNo,
     ),
-    ...(externalId ? { originalExternalId: externalId } : {}),
-    partnerRefundNo: requireString('partnerRefundNo', input.partnerRefundNo, 1, 64),
-    refundAmount: requireAmount('refundAmount', input.refundAmount),
-    ...(reason ? { reason } : {}),
-    additionalInfo: { channel: DANA_CHANNEL },
-  };
+  } as RefundRequestBody;
+  if (externalId) body.originalExternalId = externalId;
+  body.partnerRefundNo = requireString(
+    'partnerRefundNo',
+    input.partnerRefundNo,
+    1,
+    limits.partnerRefundNo,
+  );
+  body.refundAmount = requireAmount('refundAmount', input.refundAmount);
+  if (reason) body.reason = reason;
+  body.additionalInfo = { channel: dokuChannel };
+  return body;
 }

@@ -19,8 +19,8 @@ import { ReconciliationRun, ReconciliationService } from './reconciliation.servi
  * loses nothing: the next scheduled run tries again.
  */
 @Injectable()
-export class ReconciliationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ReconciliationProcessor');
+export class ReconciliationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReconciliationWorker');
   private worker?: QueueWorkers;
 
   constructor(

@@ -1,6 +1,5 @@
 import { SnapValidationError } from '../errors';
 import {
-  DANA_CHANNEL,
   optionalString,
   optionalTimestamp,
   requireAbsoluteUrl,
@@ -9,14 +8,15 @@ import {
   SnapAmount,
 } from './fields';
 
-export const DANA_PAYMENT_PATH = '/direct-debit/core/v1/debit/payment-host-to-host';
+export const DEBIT_PAYMENT_PATH = '/direct-debit/core/v1/debit/payment-host-to-host';
 
-export interface DanaPaymentInput {
+/** The "jump app" payment of redirect e-wallets (DANA, ShopeePay): no binding, a checkout URL back. */
+export interface JumpAppPaymentInput {
   partnerReferenceNo: string;
   amount: SnapAmount;
-  /** Where DANA sends the customer back. */
+  /** Where the wallet sends the customer back. */
   returnUrl: string;
-  /** Jump into the DANA app (deep link) rather than the web checkout: `supportDeepLinkCheckoutUrl`. */
+  /** Jump into the wallet app (deep link) rather than the web checkout: `supportDeepLinkCheckoutUrl`. */
   deepLink?: boolean;
   /**
    * The return URL is an app deep link rather than a web page: `urlParam[].isDeepLink`. Separate
@@ -29,7 +29,7 @@ export interface DanaPaymentInput {
   orderTitle?: string;
 }
 
-export interface DanaPaymentRequestBody {
+export interface JumpAppPaymentRequestBody {
   partnerReferenceNo: string;
   amount: SnapAmount;
   urlParam: { url: string; type: 'PAY_RETURN'; isDeepLink: 'Y' | 'N' }[];
@@ -38,7 +38,7 @@ export interface DanaPaymentRequestBody {
   additionalInfo: { channel: string; orderTitle?: string; supportDeepLinkCheckoutUrl?: boolean };
 }
 
-export interface DanaPaymentResponse {
+export interface JumpAppPaymentResponse {
   responseCode: string;
   responseMessage: string;
   webRedirectUrl?: string;
@@ -49,11 +49,23 @@ export interface DanaPaymentResponse {
 
 const POINTS_OF_INITIATION = new Set(['app', 'pc', 'mweb']);
 
-/** Builds the body in the field order DOKU documents, validating every field on the way. */
-export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentRequestBody {
-  const partnerReferenceNo = requireString('partnerReferenceNo', input.partnerReferenceNo, 1, 64);
+/**
+ * Builds the body in the field order DOKU documents, validating every field on the way.
+ * `dokuChannel` is DOKU's code of the wallet (`additionalInfo.channel`).
+ */
+export function buildJumpAppPaymentBody(
+  dokuChannel: string,
+  input: JumpAppPaymentInput,
+  partnerReferenceNoMax = 64,
+): JumpAppPaymentRequestBody {
+  const partnerReferenceNo = requireString(
+    'partnerReferenceNo',
+    input.partnerReferenceNo,
+    1,
+    partnerReferenceNoMax,
+  );
   const amount = requireAmount('amount', input.amount);
-  const urlParam: DanaPaymentRequestBody['urlParam'] = [
+  const urlParam: JumpAppPaymentRequestBody['urlParam'] = [
     {
       url: requireAbsoluteUrl('urlParam.url', input.returnUrl, 255),
       type: 'PAY_RETURN',
@@ -65,13 +77,13 @@ export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentReques
     throw new SnapValidationError('pointOfInitiation', 'must be app, pc or mweb');
   }
   const orderTitle = optionalString('additionalInfo.orderTitle', input.orderTitle, 255);
-  const additionalInfo: DanaPaymentRequestBody['additionalInfo'] = { channel: DANA_CHANNEL };
+  const additionalInfo: JumpAppPaymentRequestBody['additionalInfo'] = { channel: dokuChannel };
   if (orderTitle) additionalInfo.orderTitle = orderTitle;
   if (input.deepLink !== undefined)
     additionalInfo.supportDeepLinkCheckoutUrl = input.deepLink === true;
   // Added in documented order (validUpTo and pointOfInitiation sit before additionalInfo), never
   // by re-spreading: adding properties to a spread copy costs V8 a new hidden class each time.
-  const body = { partnerReferenceNo, amount, urlParam } as DanaPaymentRequestBody;
+  const body = { partnerReferenceNo, amount, urlParam } as JumpAppPaymentRequestBody;
   if (validUpTo) body.validUpTo = validUpTo;
   if (input.pointOfInitiation !== undefined) body.pointOfInitiation = input.pointOfInitiation;
   body.additionalInfo = additionalInfo;
@@ -79,6 +91,6 @@ export function buildDanaPaymentBody(input: DanaPaymentInput): DanaPaymentReques
 }
 
 /** DOKU has put the redirect at the top level and, in some DTOs, under additionalInfo. */
-export function redirectUrlOf(response: DanaPaymentResponse | undefined): string | undefined {
+export function redirectUrlOf(response: JumpAppPaymentResponse | undefined): string | undefined {
   return response?.webRedirectUrl ?? response?.additionalInfo?.webRedirectUrl;
 }

@@ -8,8 +8,8 @@ import {
 import { OutboxRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
-import { REFUNDS_QUEUE } from '../queues/queue-names';
-import { ENQUEUE_TIMEOUT_MS, RefundQueue } from './refund-queue';
+import { ENQUEUE_TIMEOUT_MS } from '../queues/deadline';
+import { OutboxDispatch } from './outbox-dispatch';
 
 /**
  * A row this young may still be in the hands of the request that wrote it (enqueue, then mark).
@@ -19,8 +19,8 @@ const LEFT_TO_ITS_REQUEST_MS = ENQUEUE_TIMEOUT_MS + 3_000;
 
 /**
  * Enqueues jobs whose rows are committed but which never reached Redis (it was down, or the
- * process died between commit and enqueue). Several processes may run it: rows are locked
- * while relayed, and job ids are deterministic.
+ * process died between commit and enqueue), each through its queue's dispatcher. Several
+ * processes may run it: rows are locked while relayed, and job ids are deterministic.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,7 +30,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly outbox: OutboxRepository,
-    private readonly refunds: RefundQueue,
+    private readonly dispatchers: OutboxDispatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -46,10 +46,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One relay round; returns how many jobs reached the queue. */
   async relayOnce(): Promise<number> {
-    return this.outbox.relay(100, LEFT_TO_ITS_REQUEST_MS, async (job) => {
-      if (job.queue !== REFUNDS_QUEUE) throw new Error(`no relay for queue ${job.queue}`);
-      await this.refunds.enqueue(String(job.data.refundId));
-    });
+    return this.outbox.relay(100, LEFT_TO_ITS_REQUEST_MS, (job) => this.dispatchers.dispatch(job));
   }
 
   private async tick(): Promise<void> {

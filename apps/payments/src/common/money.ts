@@ -37,3 +37,14 @@ export function compareMoney(a: string, b: string): number {
   const d = toMinorUnits(a) - toMinorUnits(b);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
+
+/** Equal amounts (as minor units, so "015000.00" is "15000.00") in the same currency. */
+export function sameMoney(
+  a: { value: string; currency: string },
+  b: { value: string; currency: string },
+): boolean {
+  return (
+    a.currency === b.currency &&
+    BigInt(a.value.replace('.', '')) === BigInt(b.value.replace('.', ''))
+  );
+}

@@ -1,0 +1,78 @@
+import type { CheckStatusInput, CheckStatusResponse } from '../operations/debit-status';
+import type { RefundInput, RefundResponse } from '../operations/debit-refund';
+
+export type SnapMethod = 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * Who is paying, as SNAP carries it in headers: the device of redirect wallets (X-DEVICE-ID,
+ * X-IP-ADDRESS) and the customer token of bound accounts (Authorization-Customer). Each operation
+ * takes what its channel needs and validates it.
+ */
+export interface CustomerContext {
+  deviceId?: string;
+  ipAddress?: string;
+  /** The B2B2C token of a bound account: a secret, redacted from every log line. */
+  customerToken?: string;
+}
+
+/**
+ * One SNAP call of a channel, declared: where it goes, how its body is built (validated, in
+ * DOKU's field order) and which customer headers it carries. `Response` types the answer.
+ */
+export interface SnapOperationSpec<Input, Response = unknown> {
+  /** Its name in logs and metrics (a bounded label). */
+  readonly name: string;
+  readonly method: SnapMethod;
+  readonly path: string;
+  /** SNAP service code: the middle two digits of every response code of this call. */
+  readonly serviceCode: string;
+  /** Throws SnapValidationError naming the field. */
+  body(input: Input): object;
+  /** Throws SnapValidationError naming the header. */
+  headers(customer: CustomerContext): Record<string, string>;
+  /** Never set: carries the response type to `send`. */
+  readonly response?: Response;
+}
+
+/** What a payment's final state is, in SNAP's words turned into ours. */
+export type SnapPaymentState = 'PAID' | 'FAILED' | 'CANCELLED';
+
+/** A notification DOKU sends about a channel's payments. */
+export interface NotificationSpec {
+  /** The merchant path DOKU posts to (registered in DOKU's Back Office). */
+  readonly path: string;
+  readonly serviceCode: string;
+  /** The `latestTransactionStatus` values it may carry. */
+  readonly statuses: readonly string[];
+}
+
+/** Length limits that differ between channels. */
+export interface ChannelLimits {
+  readonly partnerReferenceNo: number;
+  /** The original reference as a refund carries it (OVO: 32). */
+  readonly refundOriginalPartnerReferenceNo: number;
+  readonly partnerRefundNo: number;
+}
+
+/**
+ * A channel as DOKU offers it: its code and every SNAP operation of its payments. Adding a channel
+ * is adding one of these to the registry; nothing else in the library branches on channels.
+ */
+export interface ChannelSpec<PaymentInput = unknown, PaymentResponse = unknown> {
+  /** Our name (the API's `channel`), e.g. `DANA`. */
+  readonly channel: string;
+  /** DOKU's code, e.g. `EMONEY_DANA_SNAP` (`additionalInfo.channel`). */
+  readonly dokuChannel: string;
+  readonly payment: SnapOperationSpec<PaymentInput, PaymentResponse>;
+  readonly status: SnapOperationSpec<CheckStatusInput, CheckStatusResponse>;
+  /** Absent: the channel cannot refund. */
+  readonly refund?: SnapOperationSpec<RefundInput, RefundResponse>;
+  readonly notification: NotificationSpec;
+  readonly limits: ChannelLimits;
+  /** A reported `latestTransactionStatus` as a final state; undefined while it is not final. */
+  paymentState(latestTransactionStatus: string | undefined): SnapPaymentState | undefined;
+}
+
+/** A channel of any payment input and answer, as a registry holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyChannelSpec = ChannelSpec<any, any>;

@@ -1,0 +1,39 @@
+import {
+  buildJumpAppPaymentBody,
+  DEBIT_PAYMENT_PATH,
+  JumpAppPaymentInput,
+  JumpAppPaymentResponse,
+} from '../operations/jump-app-payment';
+import type { ChannelLimits, ChannelSpec } from './channel-spec';
+import { deviceHeaders } from './customer-headers';
+import { DEBIT_NOTIFICATION, debitPaymentState, debitRefund, debitStatus } from './debit';
+
+const DOKU_CHANNEL = 'EMONEY_DANA_SNAP';
+const LIMITS: ChannelLimits = {
+  partnerReferenceNo: 64,
+  refundOriginalPartnerReferenceNo: 64,
+  partnerRefundNo: 64,
+};
+
+/**
+ * DANA without binding ("jump app"): the customer is sent to DANA's checkout and DOKU notifies the
+ * outcome. Payment and refund carry the customer's device (X-DEVICE-ID, X-IP-ADDRESS); no
+ * customer token anywhere.
+ */
+export const DANA: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse> = {
+  channel: 'DANA',
+  dokuChannel: DOKU_CHANNEL,
+  payment: {
+    name: 'dana_payment',
+    method: 'POST',
+    path: DEBIT_PAYMENT_PATH,
+    serviceCode: '54',
+    body: (input) => buildJumpAppPaymentBody(DOKU_CHANNEL, input, LIMITS.partnerReferenceNo),
+    headers: deviceHeaders,
+  },
+  status: debitStatus(DOKU_CHANNEL, LIMITS),
+  refund: debitRefund(DOKU_CHANNEL, LIMITS, deviceHeaders),
+  notification: DEBIT_NOTIFICATION,
+  limits: LIMITS,
+  paymentState: debitPaymentState,
+};

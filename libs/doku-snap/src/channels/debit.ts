@@ -1,0 +1,83 @@
+import {
+  buildDebitRefundBody,
+  DEBIT_REFUND_PATH,
+  RefundInput,
+  RefundResponse,
+} from '../operations/debit-refund';
+import {
+  buildDebitStatusBody,
+  CheckStatusInput,
+  CheckStatusResponse,
+  DEBIT_STATUS_PATH,
+} from '../operations/debit-status';
+import type {
+  ChannelLimits,
+  CustomerContext,
+  NotificationSpec,
+  SnapOperationSpec,
+  SnapPaymentState,
+} from './channel-spec';
+import { noCustomerHeaders } from './customer-headers';
+
+/**
+ * What the direct-debit family of channels (e-wallets and bank debit) shares: status, refund and
+ * notification under `/direct-debit/core` and `/orders/v1.0/debit`, told apart by DOKU's code.
+ */
+
+export const DEBIT_NOTIFICATION: NotificationSpec = {
+  path: '/v1.0/debit/notify',
+  serviceCode: '56',
+  // What DOKU's SDK validator lets through in a notification.
+  statuses: ['00', '03', '04', '05', '06'],
+};
+
+/**
+ * SNAP's latestTransactionStatus: 00 success, 04 refunded (it was paid first), 05 cancelled,
+ * 06 failed; 01 initiated, 02 paying, 03 pending, 07 not found are not final.
+ */
+export function debitPaymentState(latest: string | undefined): SnapPaymentState | undefined {
+  switch (latest) {
+    case '00':
+    case '04':
+      return 'PAID';
+    case '05':
+      return 'CANCELLED';
+    case '06':
+      return 'FAILED';
+    default:
+      return undefined;
+  }
+}
+
+export function debitStatus(
+  dokuChannel: string,
+  limits: ChannelLimits,
+): SnapOperationSpec<CheckStatusInput, CheckStatusResponse> {
+  return {
+    name: 'check_status',
+    method: 'POST',
+    path: DEBIT_STATUS_PATH,
+    serviceCode: '55',
+    body: (input) => buildDebitStatusBody(dokuChannel, input, limits.partnerReferenceNo),
+    headers: noCustomerHeaders,
+  };
+}
+
+export function debitRefund(
+  dokuChannel: string,
+  limits: ChannelLimits,
+  headers: (customer: CustomerContext) => Record<string, string>,
+): SnapOperationSpec<RefundInput, RefundResponse> {
+  return {
+    name: 'refund',
+    method: 'POST',
+    path: DEBIT_REFUND_PATH,
+    serviceCode: '58',
+    body: (input) =>
+      buildDebitRefundBody(dokuChannel, input, {
+        originalPartnerReferenceNo: limits.refundOriginalPartnerReferenceNo,
+        partnerRefundNo: limits.partnerRefundNo,
+      }),
+    headers,
+  };
+}

@@ -1,0 +1,50 @@
+import { DokuSnapError } from '../errors';
+import type { AnyChannelSpec } from './channel-spec';
+import { DANA } from './dana';
+
+/** A channel name no registered spec has. */
+export class UnknownChannelError extends DokuSnapError {
+  constructor(readonly channel: string) {
+    super(`unknown channel ${JSON.stringify(channel)}`);
+  }
+}
+
+type AnyChannel = AnyChannelSpec;
+
+/** The channels a process knows, by their name. */
+export class ChannelRegistry {
+  private readonly byName = new Map<string, AnyChannel>();
+
+  constructor(specs: readonly AnyChannel[] = []) {
+    for (const spec of specs) this.register(spec);
+  }
+
+  /** Two specs under one name would make one of them unreachable: refused. */
+  register(spec: AnyChannel): this {
+    if (this.byName.has(spec.channel))
+      throw new DokuSnapError(`channel ${spec.channel} registered twice`);
+    this.byName.set(spec.channel, spec);
+    return this;
+  }
+
+  has(channel: string): boolean {
+    return this.byName.has(channel);
+  }
+
+  get(channel: string): AnyChannel {
+    const spec = this.byName.get(channel);
+    if (!spec) throw new UnknownChannelError(channel);
+    return spec;
+  }
+
+  all(): AnyChannel[] {
+    return [...this.byName.values()];
+  }
+}
+
+/** Every channel this library speaks. */
+export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA];
+
+export function defaultChannelRegistry(): ChannelRegistry {
+  return new ChannelRegistry(SNAP_CHANNELS);
+}
