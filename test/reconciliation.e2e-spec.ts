@@ -3,7 +3,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapTimestamp, systemClock } from '@app/doku-snap';
 import { PaymentsRepository } from '@app/persistence';
-import { PaymentStatusService } from '../apps/payments/src/payments/payment-status.service';
+import { PaymentStatusService } from '../apps/payments/src/settlement/payment-status.service';
 import {
   RECONCILE_PAYMENTS_JOB,
   RECONCILIATION_QUEUE,

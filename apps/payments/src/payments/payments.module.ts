@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
-import { PaymentStatusService } from './payment-status.service';
+import { SettlementModule } from '../settlement/settlement.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
 /** The payments API: create, read, find, ask DOKU's status. */
 @Module({
-  imports: [IdempotencyModule],
+  imports: [IdempotencyModule, SettlementModule],
   controllers: [PaymentsController],
-  providers: [PaymentsService, PaymentStatusService],
+  providers: [PaymentsService],
 })
 export class PaymentsModule {}

@@ -21,7 +21,7 @@ import { DokuGateway } from '../doku/doku-gateway';
 import { ExternalIdService } from '../doku/external-id.service';
 import type { HttpResult } from '../idempotency/idempotency.service';
 import { CreatePaymentDto } from './dto/create-payment.dto';
-import { PaymentStatusService } from './payment-status.service';
+import { PaymentStatusService } from '../settlement/payment-status.service';
 import { PaymentView, toPaymentView } from './payment.view';
 
 @Injectable()

@@ -1,6 +1,6 @@
 import { parseSnapTimestamp } from '@app/doku-snap';
 import type { PaymentEntity } from '@app/persistence';
-import type { StatusCheckOutcome } from '../payments/payment-status.service';
+import type { StatusCheckOutcome } from '../settlement/payment-status.service';
 
 export interface ExpiryDeadline {
   atMs: number;

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PaymentStatusService } from '../payments/payment-status.service';
+import { SettlementModule } from '../settlement/settlement.module';
 import {
   DEFAULT_RECONCILIATION_OPTIONS,
   RECONCILIATION_OPTIONS,
@@ -28,13 +28,8 @@ export class ReconciliationWorkersModule {
   static forRoot(given: Partial<ReconciliationOptions> = {}): DynamicModule {
     return {
       module: ReconciliationWorkersModule,
-      providers: [
-        options(given),
-        // Its own instance (stateless): the payments API's module is not loaded in the worker role.
-        PaymentStatusService,
-        ReconciliationService,
-        ReconciliationWorker,
-      ],
+      imports: [SettlementModule],
+      providers: [options(given), ReconciliationService, ReconciliationWorker],
       exports: [ReconciliationService],
     };
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/doku-snap';
 import { PaymentEntity, PaymentsRepository } from '@app/persistence';
 import { CLOCK } from '../config/tokens';
-import { PaymentStatusService } from '../payments/payment-status.service';
+import { PaymentStatusService } from '../settlement/payment-status.service';
 import { checkShowsUnpaid, expiryDeadline } from './expiry';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.options';
 
