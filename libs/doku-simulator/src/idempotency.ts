@@ -8,7 +8,7 @@ interface Seen {
 
 /**
  * X-EXTERNAL-IDs seen per client and Jakarta day, with the answer each got, so that a resend with
- * the same id and bytes replays that answer and any other reuse is a conflict (doku-snap.md §7).
+ * the same id and bytes replays that answer and any other reuse is a conflict.
  * Only the current and previous day are kept: older ids can no longer collide.
  */
 export class ExternalIdRegistry {

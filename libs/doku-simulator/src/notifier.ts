@@ -41,7 +41,7 @@ const DELIVERY_HISTORY = 1_000;
 const BODY_SNIPPET = 2_000;
 
 /**
- * Delivers payment notifications the way DOKU does (doku-snap.md §5.3): a token request to the
+ * Delivers payment notifications the way DOKU does: a token request to the
  * merchant signed with DOKU's key, then the signed notification with that token; when the
  * merchant does not answer 2xx, retries on the configured schedule, counted from the first attempt.
  */

@@ -49,7 +49,7 @@ export class SnapOperations {
         nowMs,
         requireDeviceId: settings.requireDeviceId,
       });
-      // Only authenticated calls reach the X-EXTERNAL-ID registry (doku-snap.md §7).
+      // Only authenticated calls reach the X-EXTERNAL-ID registry (unique per client and Jakarta day).
       const day = jakartaDay(nowMs);
       const seen = state.externalIds.find(day, call.clientId, call.externalId);
       if (seen) {

@@ -1,4 +1,4 @@
-import { B2B_TOKEN_PATH } from '@app/doku-snap';
+import { B2B_TOKEN_PATH, DEBIT_NOTIFICATION } from '@app/doku-snap';
 import { SimulatorError } from './errors';
 import type { SettingsUpdate, SimulatorSettings } from './types';
 
@@ -8,7 +8,7 @@ export const DOKU_RETRY_DELAYS_MS = [30 * 60_000, 6 * 3_600_000, 12 * 3_600_000]
 export function defaultSettings(publicBaseUrl: string): SimulatorSettings {
   return {
     merchantTokenPath: B2B_TOKEN_PATH,
-    merchantNotifyPath: '/v1.0/debit/notify',
+    merchantNotifyPath: DEBIT_NOTIFICATION.path,
     notificationForm: 'HMAC',
     notificationRetryDelaysMs: [...DOKU_RETRY_DELAYS_MS],
     tokenTtlSeconds: 900,

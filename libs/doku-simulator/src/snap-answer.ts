@@ -51,7 +51,7 @@ export class SnapReject extends Error {
   }
 }
 
-// The generic SNAP case codes (doku-snap.md §6), one constructor each.
+// SNAP's generic case codes (HTTP status + service code + case code), one constructor each.
 export const reject = {
   badRequest: (why?: string) =>
     new SnapReject(400, '00', why ? `Bad Request. ${why}` : 'Bad Request'),

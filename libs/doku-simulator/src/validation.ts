@@ -92,7 +92,7 @@ export interface DanaPaymentRequest {
   orderTitle?: string;
 }
 
-/** §5.2. urlParam must be an array (pitfall P17): an object is a format error, not accepted. */
+/** The DANA payment body. urlParam must be an array: an object is a format error, not accepted. */
 export function validateDanaPayment(body: Json): DanaPaymentRequest {
   const partnerReferenceNo = requiredString(body, 'partnerReferenceNo', 'partnerReferenceNo', 64);
   const amount = requiredAmount(body, 'amount');
@@ -135,7 +135,7 @@ export interface CheckStatusRequest {
   originalExternalId?: string;
 }
 
-/** §5.4. serviceCode must be "55" (pitfall P14: SNAP's original 54 is refused by DOKU). */
+/** The check status body. serviceCode must be "55": SNAP's code of the original payment (54) is refused. */
 export function validateCheckStatus(body: Json): CheckStatusRequest {
   const originalPartnerReferenceNo = requiredString(
     body,
@@ -173,7 +173,7 @@ export interface RefundRequest {
   reason?: string;
 }
 
-/** §5.5. */
+/** The refund body. */
 export function validateRefund(body: Json): RefundRequest {
   const originalPartnerReferenceNo = requiredString(
     body,

@@ -54,7 +54,7 @@ export interface TokenRequestContext {
   nowMs: number;
 }
 
-/** §5.1: X-CLIENT-KEY, X-TIMESTAMP and SHA256withRSA over `clientId|timestamp` (merchant key). */
+/** The B2B token request: X-CLIENT-KEY, X-TIMESTAMP and SHA256withRSA over `clientId|timestamp` (merchant key). */
 export function verifyTokenRequest(req: IncomingSnap, ctx: TokenRequestContext): void {
   const clientKey = required(req.headers, 'x-client-key', 'X-CLIENT-KEY');
   const timestamp = required(req.headers, 'x-timestamp', 'X-TIMESTAMP');
@@ -82,7 +82,7 @@ export interface VerifiedCall {
 }
 
 /**
- * §3.1 and §4.2, in this order: mandatory headers and their formats (400xx02 / 400xx01), the
+ * A transactional call, checked in this order: mandatory headers and their formats (400xx02 / 400xx01), the
  * partner (401xx00), the bearer token (401xx01 invalid or expired / 401xx03 never issued), the
  * timestamp window and the HMAC over the raw bytes received (401xx00).
  */

@@ -28,6 +28,9 @@ export function IsSnapTimestamp(options?: ValidationOptions): PropertyDecorator 
 /** Printable ASCII: what DOKU takes in a reference such as partnerReferenceNo. */
 export const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
+/** Visible ASCII, no space: what an id sent to DOKU may hold, such as partnerRefundNo. */
+export const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
 /**
  * Text a person wrote (an order title, a refund reason): any characters but control characters,
  * which PostgreSQL refuses (NUL) or DOKU has no use for.

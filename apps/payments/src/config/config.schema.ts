@@ -40,8 +40,8 @@ const text = (max = 100_000) =>
     .optional();
 
 /**
- * Every environment variable the service reads, with its default. Names are the contract's
- * (service contract §1) plus tuning knobs. Rules that tie variables together are in
+ * Every environment variable the service reads, with its default: the names internal callers and
+ * operators rely on, plus tuning knobs. Rules that tie variables together are in
  * config.rules.ts, so that every problem is reported in one go.
  */
 export const envSchema = z.object({

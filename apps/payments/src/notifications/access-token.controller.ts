@@ -14,7 +14,7 @@ export const TOKEN_PATH = '/authorization/v1/access-token/b2b';
 
 const errors = snapErrors(ServiceCode.B2B_TOKEN);
 
-/** DOKU asks us for a bearer token before it sends a notification (doku-snap.md §5.3.1). */
+/** DOKU asks us for a bearer token (RSA-signed `clientId|X-TIMESTAMP`) before it notifies. */
 @ApiExcludeController()
 @Controller()
 @UseFilters(new SnapExceptionFilter(ServiceCode.B2B_TOKEN))

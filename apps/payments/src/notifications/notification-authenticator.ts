@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   Clock,
+  DEBIT_NOTIFICATION,
   ServiceCode,
   SignatureForm,
   SnapCredentials,
@@ -13,7 +14,8 @@ import { NotificationTokenService } from './notification-token.service';
 import { snapErrors } from './snap-error';
 import { checkTimestampWindow } from './timestamp-window';
 
-export const NOTIFY_PATH = '/v1.0/debit/notify';
+/** Where DOKU posts debit notifications (DANA's and every e-wallet's). */
+export const NOTIFY_PATH = DEBIT_NOTIFICATION.path;
 
 const errors = snapErrors(ServiceCode.DEBIT_NOTIFY);
 const BEARER_RE = /^Bearer ([\x21-\x7e]{1,2048})$/;
@@ -27,7 +29,7 @@ export interface AuthenticatedNotification {
 }
 
 /**
- * Believes only DOKU (doku-snap.md §5.3.4): a bearer token we issued and that has not expired,
+ * Believes only DOKU: a bearer token we issued and that has not expired,
  * a recent X-TIMESTAMP, and an X-SIGNATURE over the raw bytes in either documented form.
  * Throws the SNAP refusal otherwise: 401 4015601 for the token, 401 4015600 for the timestamp
  * window and the signature, 400 4005601/4005602 for headers that are malformed or missing.

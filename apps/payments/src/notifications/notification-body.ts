@@ -1,22 +1,17 @@
+import { AMOUNT_VALUE_RE, CURRENCY_RE, DEBIT_NOTIFICATION } from '@app/doku-snap';
 import { controlCharactersAsSpaces, hasControlCharacters } from '../common/control-characters';
 import type { SnapErrors } from './snap-error';
 
-/** The `latestTransactionStatus` values DOKU sends in a notification (Node SDK validator). */
-export const NOTIFIED_STATUSES = ['00', '03', '04', '05', '06'] as const;
-export type NotifiedStatus = (typeof NOTIFIED_STATUSES)[number];
-
-/** The fields of DOKU's payment notification (doku-snap.md §5.3.2) this service acts on. */
+/** The fields of DOKU's payment notification this service acts on. */
 export interface PaymentNotification {
   originalPartnerReferenceNo: string;
   originalReferenceNo: string | null;
   originalExternalId: string | null;
-  latestTransactionStatus: NotifiedStatus;
+  latestTransactionStatus: string;
   transactionStatusDesc: string | null;
   amount: { value: string; currency: string };
 }
 
-const SNAP_MONEY_RE = /^[0-9]{1,16}\.[0-9]{2}$/;
-const CURRENCY_RE = /^[A-Z]{3}$/;
 const DESCRIPTION_MAX = 255;
 
 type Fields = Record<string, unknown>;
@@ -36,7 +31,7 @@ export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): P
 
   const status = body.latestTransactionStatus;
   if (isAbsent(status)) throw errors.invalidMandatoryField('latestTransactionStatus');
-  if (!NOTIFIED_STATUSES.includes(status as NotifiedStatus)) {
+  if (!DEBIT_NOTIFICATION.statuses.includes(status as string)) {
     throw errors.invalidFieldFormat('latestTransactionStatus');
   }
   const description = body.transactionStatusDesc;
@@ -44,7 +39,7 @@ export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): P
     originalPartnerReferenceNo: requiredText(body, 'originalPartnerReferenceNo', 64, errors),
     originalReferenceNo: optionalText(body, 'originalReferenceNo', 64, errors),
     originalExternalId: optionalText(body, 'originalExternalId', 64, errors),
-    latestTransactionStatus: status as NotifiedStatus,
+    latestTransactionStatus: status as string,
     // Free text for people: kept when usable, never a reason to refuse the fact.
     transactionStatusDesc:
       typeof description === 'string'
@@ -60,7 +55,7 @@ function amountOf(body: Fields, errors: SnapErrors): { value: string; currency: 
   if (!isObject(amount)) throw errors.invalidFieldFormat('amount');
   const { value, currency } = amount;
   if (isAbsent(value)) throw errors.invalidMandatoryField('amount.value');
-  if (typeof value !== 'string' || !SNAP_MONEY_RE.test(value))
+  if (typeof value !== 'string' || !AMOUNT_VALUE_RE.test(value))
     throw errors.invalidFieldFormat('amount.value');
   if (isAbsent(currency)) throw errors.invalidMandatoryField('amount.currency');
   if (typeof currency !== 'string' || !CURRENCY_RE.test(currency))

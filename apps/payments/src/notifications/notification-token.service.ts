@@ -3,7 +3,7 @@ import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto'
 import { Clock, SnapCredentials } from '@app/doku-snap';
 import { CLOCK, SNAP_CREDENTIALS } from '../config/tokens';
 
-/** What DOKU is told: SNAP's B2B token lifetime (doku-snap.md §5.1). */
+/** What DOKU is told: SNAP's B2B token lifetime, 900 s. */
 export const NOTIFICATION_TOKEN_TTL_SECONDS = 900;
 
 // Fixed labels: the MAC key is derived from the client secret, never the secret itself, so the

@@ -12,7 +12,7 @@ import { NotifyController } from './notify.controller';
 import { SnapError, snapErrors } from './snap-error';
 
 /**
- * The endpoints DOKU calls (service contract §3): its token request and its payment
+ * The endpoints DOKU calls: its token request and its payment
  * notification. Not behind the internal API key: DOKU authenticates with its own signatures.
  */
 @Module({

@@ -14,9 +14,9 @@ const errors = snapErrors(ServiceCode.DEBIT_NOTIFY);
 const ACKNOWLEDGED: SnapErrorBody = { responseCode: '2005600', responseMessage: 'Successful' };
 
 /**
- * DOKU's payment notification (doku-snap.md §5.3.2). Authenticated, recorded and applied, then
+ * DOKU's payment notification (POST, a bearer token we issued, X-SIGNATURE). Authenticated, recorded and applied, then
  * acknowledged with 2005600 so DOKU stops retrying; a repeat is acknowledged the same way. A
- * notification for an unknown order is recorded and answered 404 4045601 (service contract §3).
+ * notification for an unknown order is recorded and answered 404 4045601 (SNAP's not found).
  */
 @ApiExcludeController()
 @Controller()

@@ -23,7 +23,7 @@ export class SnapError extends Error {
   }
 }
 
-/** The SNAP generic cases (doku-snap.md §6) for one service code. */
+/** SNAP's generic cases (HTTP status + service code + case code) for one service code. */
 export function snapErrors(service: string) {
   return {
     badRequest: () => new SnapError(400, `400${service}00`, 'Bad Request'),

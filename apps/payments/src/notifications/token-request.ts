@@ -20,7 +20,7 @@ export interface TokenRequestPolicy {
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 /**
- * DOKU asking for a token (doku-snap.md §5.3.1): `X-CLIENT-KEY` is our client id, `X-SIGNATURE`
+ * DOKU asking for a token before it notifies: `X-CLIENT-KEY` is our client id, `X-SIGNATURE`
  * is SHA256withRSA over `clientId|X-TIMESTAMP` with DOKU's key, the timestamp is recent, and the
  * body asks for client credentials. Throws the SNAP refusal otherwise.
  */

@@ -8,9 +8,10 @@ export interface SnapAmount {
 }
 
 export const AMOUNT_VALUE_RE = /^[0-9]{1,16}\.[0-9]{2}$/;
-const CURRENCY_RE = /^[A-Z]{3}$/;
+export const CURRENCY_RE = /^[A-Z]{3}$/;
 const IPV4_RE = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const DEVICE_ID_RE = /^[A-Za-z0-9]{1,64}$/;
+/** What DOKU takes in X-DEVICE-ID: letters and digits, no symbols. */
+export const DEVICE_ID_RE = /^[A-Za-z0-9]{1,64}$/;
 
 export function requireString(field: string, value: unknown, min: number, max: number): string {
   if (typeof value !== 'string') throw new SnapValidationError(field, 'must be a string');

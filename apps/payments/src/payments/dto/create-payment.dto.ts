@@ -14,6 +14,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { DEVICE_ID_RE } from '@app/doku-snap';
 import { MoneyDto } from '../../common/money.dto';
 import { IsFreeText, IsSnapTimestamp, PRINTABLE_ASCII } from '../../common/validators';
 
@@ -50,7 +51,7 @@ export class CreatePaymentDto {
     description: "Customer's device id: 1-64 letters and digits.",
   })
   @IsString()
-  @Matches(/^[A-Za-z0-9]{1,64}$/, { message: 'deviceId must be 1-64 letters and digits' })
+  @Matches(DEVICE_ID_RE, { message: 'deviceId must be 1-64 letters and digits' })
   deviceId: string;
 
   @ApiPropertyOptional({ example: '203.0.113.7', description: "Customer's IPv4 address." })

@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText } from '../../common/validators';
+import { IsFreeText, VISIBLE_ASCII } from '../../common/validators';
 
 export class CreateRefundDto {
   @ApiProperty({
@@ -38,6 +38,6 @@ export class CreateRefundDto {
   @IsOptional()
   @IsString()
   @Length(1, 64)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'partnerRefundNo must be visible ASCII without spaces' })
+  @Matches(VISIBLE_ASCII, { message: 'partnerRefundNo must be visible ASCII without spaces' })
   partnerRefundNo?: string;
 }
