@@ -342,3 +342,56 @@ describe('refunds', () => {
     await expect(acceptance.accept(newRefund(p.id, '1000.00'), outbox)).resolves.toBeDefined();
   });
 });
+
+describe('refund status history', () => {
+  const outbox = { queue: 'refunds', name: 'refund', jobId: (id: string) => `refund-${id}` };
+  const prepare = () => '{"refund":"bytes"}';
+  let n = 0;
+  const accepted = async () => {
+    const p = await payments.create(newPayment({ amountValue: '1000.00' }), drawId, claim);
+    await payments.changeStatus(p.id, { to: 'PAID', source: 'notification' });
+    return acceptance.accept(
+      { paymentId: p.id, amountValue: '400.00', currency: 'IDR', partnerRefundNo: `RH-${n++}` },
+      outbox,
+    );
+  };
+  const history = async (id: string) =>
+    (await refunds.statusHistory(id)).map((c) => [c.fromStatus, c.toStatus, c.source, c.detail]);
+
+  it('records each change with what made it, in the statement that made it; a resend adds none', async () => {
+    const { refund } = await accepted();
+    await refundClaims.claim(refund.id, prepare, drawId, claim);
+    await refundClaims.claim(refund.id, prepare, drawId, claim);
+    await refunds.markSucceeded(refund.id, 'DOKU-RF-9');
+    await refunds.markSucceeded(refund.id, 'DOKU-RF-9');
+    expect(await history(refund.id)).toEqual([
+      [null, 'PENDING', 'api', null],
+      ['PENDING', 'PROCESSING', 'worker', null],
+      ['PROCESSING', 'SUCCEEDED', 'doku_refund', { refundNo: 'DOKU-RF-9' }],
+    ]);
+  });
+
+  it("a request fixed at accept, claimed in one statement, then found done in DOKU's history", async () => {
+    const { refund } = await accepted();
+    await refunds.fixRequest(refund.id, '{"fixed":1}', drawId(), claim);
+    await refundClaims.claim(refund.id, prepare, drawId, claim);
+    await refunds.markSucceeded(refund.id, null, 'doku_status');
+    expect(await history(refund.id)).toEqual([
+      [null, 'PENDING', 'api', null],
+      ['PENDING', 'PROCESSING', 'worker', null],
+      ['PROCESSING', 'SUCCEEDED', 'doku_status', {}],
+    ]);
+  });
+
+  it("a refusal records DOKU's code", async () => {
+    const { refund } = await accepted();
+    await refundClaims.claim(refund.id, prepare, drawId, claim);
+    await refunds.markFailed(refund.id, '4045813', 'Invalid Amount');
+    expect((await history(refund.id)).at(-1)).toEqual([
+      'PROCESSING',
+      'FAILED',
+      'doku_refund',
+      { failureCode: '4045813' },
+    ]);
+  });
+});

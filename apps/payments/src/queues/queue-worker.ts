@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -64,4 +64,37 @@ export function startQueueWorker(
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** What a queue's worker provider declares: its queue, its slots, and how it handles a job. */
+export interface QueueWorkerSpec {
+  queue: string;
+  concurrency: number;
+  handle: (job: Job) => Promise<unknown>;
+}
+
+/** A provider that runs one queue's workers for as long as the process runs. */
+export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected readonly logger = new Logger(this.constructor.name);
+  private workers?: QueueWorkers;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  protected abstract workerSpec(): QueueWorkerSpec;
+
+  onApplicationBootstrap(): void {
+    const spec = this.workerSpec();
+    this.workers = startQueueWorker(spec.queue, spec.handle, this.config, {
+      concurrency: spec.concurrency,
+      metrics: this.metrics,
+      logger: this.logger,
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers?.close();
+  }
 }

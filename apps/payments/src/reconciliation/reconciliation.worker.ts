@@ -1,16 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
-import { QueueWorkers, startQueueWorker } from '../queues/queue-worker';
+import { QueueWorkerHost, QueueWorkerSpec } from '../queues/queue-worker';
 import { ReconciliationRun, ReconciliationService } from './reconciliation.service';
 
 /**
@@ -19,26 +13,17 @@ import { ReconciliationRun, ReconciliationService } from './reconciliation.servi
  * loses nothing: the next scheduled run tries again.
  */
 @Injectable()
-export class ReconciliationWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('ReconciliationWorker');
-  private worker?: QueueWorkers;
-
+export class ReconciliationWorker extends QueueWorkerHost {
   constructor(
     private readonly reconciliation: ReconciliationService,
-    private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(RECONCILIATION_QUEUE, (job) => this.process(job), this.config, {
-      concurrency: 1,
-      metrics: this.metrics,
-      logger: this.logger,
-    });
+    metrics: MetricsService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    super(metrics, config);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  protected workerSpec(): QueueWorkerSpec {
+    return { queue: RECONCILIATION_QUEUE, concurrency: 1, handle: (job) => this.process(job) };
   }
 
   async process(job: Job): Promise<ReconciliationRun | undefined> {

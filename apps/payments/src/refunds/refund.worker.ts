@@ -1,43 +1,32 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { REFUND_JOB, REFUND_SWEEP_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { QueueWorkers, startQueueWorker } from '../queues/queue-worker';
+import { QueueWorkerHost, QueueWorkerSpec } from '../queues/queue-worker';
 import { RefundExecutor } from './refund-executor.service';
 import { RefundJobData } from './refund-jobs';
 import { RefundSweeper } from './refund.sweeper';
 
 /** The refunds queue's worker (ROLE worker or all): refund jobs and the sweeper's runs. */
 @Injectable()
-export class RefundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('RefundWorker');
-  private worker?: QueueWorkers;
-
+export class RefundWorker extends QueueWorkerHost {
   constructor(
     private readonly executor: RefundExecutor,
     private readonly sweeper: RefundSweeper,
-    private readonly metrics: MetricsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.worker = startQueueWorker(REFUNDS_QUEUE, (job) => this.process(job), this.config, {
-      concurrency: this.config.refundConcurrency,
-      metrics: this.metrics,
-      logger: this.logger,
-    });
+    metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
+  ) {
+    super(metrics, appConfig);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+  protected workerSpec(): QueueWorkerSpec {
+    return {
+      queue: REFUNDS_QUEUE,
+      concurrency: this.appConfig.refundConcurrency,
+      handle: (job) => this.process(job),
+    };
   }
 
   private async process(job: Job): Promise<unknown> {

@@ -77,6 +77,17 @@ export function refundStatements(refundAs: (alias: string) => string, payment: s
   const lockOpen = (ids: string, extra = '') =>
     `SELECT r.id, r.status FROM refunds r WHERE r.id = ANY(${ids}) AND r.${OPEN} ${extra}
   ORDER BY r.id FOR UPDATE`;
+  /** `claimed`: the open refunds among `ids` taken for a call, each attempt counted. */
+  const claimOpen = (ids: string, extra: string) => `prev AS (
+  ${lockOpen(ids, extra)}
+), claimed AS (
+  UPDATE refunds r SET status = 'PROCESSING', processing_started_at = now(),
+    attempts = r.attempts + 1, updated_at = now()
+  FROM prev WHERE r.id = prev.id
+  RETURNING ${refundAs('r')}, prev.status AS was
+), change AS (
+  ${refundChangeRows('claimed', `'worker'`)}
+)`;
   return {
     /** Refunds of distinct payments, together: one row lock and one commit per payment. */
     accept: {
@@ -160,31 +171,13 @@ SELECT * FROM claimed`,
     claimFixed: {
       name: 'refund-claim-fixed',
       text: `
-WITH prev AS (
-  ${lockOpen('$1::uuid[]', 'AND r.external_id IS NOT NULL AND r.request_body IS NOT NULL')}
-), claimed AS (
-  UPDATE refunds r SET status = 'PROCESSING', processing_started_at = now(),
-    attempts = r.attempts + 1, updated_at = now()
-  FROM prev WHERE r.id = prev.id
-  RETURNING ${refundAs('r')}, prev.status AS was
-), change AS (
-  ${refundChangeRows('claimed', `'worker'`)}
-)
+WITH ${claimOpen('$1::uuid[]', 'AND r.external_id IS NOT NULL AND r.request_body IS NOT NULL')}
 SELECT claimed.*, ${payment} FROM claimed JOIN payments p ON p.id = claimed.payment_id`,
     },
     reclaim: {
       name: 'refund-reclaim',
       text: `
-WITH prev AS (
-  ${lockOpen('ARRAY[$1::uuid]', 'AND r.external_id IS NOT NULL')}
-), claimed AS (
-  UPDATE refunds r SET status = 'PROCESSING', processing_started_at = now(),
-    attempts = r.attempts + 1, updated_at = now()
-  FROM prev WHERE r.id = prev.id
-  RETURNING ${refundAs('r')}, prev.status AS was
-), change AS (
-  ${refundChangeRows('claimed', `'worker'`)}
-)
+WITH ${claimOpen('ARRAY[$1::uuid]', 'AND r.external_id IS NOT NULL')}
 SELECT * FROM claimed`,
     },
     succeeded: {
