@@ -75,6 +75,10 @@ describe('health', () => {
       error: { database: { status: 'down' } },
       info: { redis: { status: 'up' } },
     });
+    // Which dependency and why, in plain words.
+    expect(down.res.body.error.database.message).toMatch(
+      /^PostgreSQL: (connection refused|connection lost)$/,
+    );
     expect(down.ms).toBeLessThan(5_000);
     expect((await h.http.get('/health/live')).status).toBe(200);
     // The internal API fails cleanly meanwhile: a 5xx with the error shape, no stack.
@@ -94,6 +98,9 @@ describe('health', () => {
       error: { redis: { status: 'down' } },
       info: { database: { status: 'up' } },
     });
+    expect(down.res.body.error.redis.message).toMatch(
+      /^Redis: (connection refused|connection lost)$/,
+    );
 
     const started = Date.now();
     const metrics = await h.http.get('/metrics');
@@ -115,7 +122,7 @@ describe('health when a dependency hangs rather than refuses', () => {
     const down = await readinessBecomes(503);
     expect(down.res.body.error.database).toMatchObject({
       status: 'down',
-      message: 'timeout of 2000ms exceeded',
+      message: 'PostgreSQL: no answer within 2 s',
     });
     expect(down.ms).toBeLessThan(4_000);
     await pg.up();

@@ -31,7 +31,6 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
   app.flushLogs();
   app.useGlobalFilters(errors);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   if (servesApi(runtime.config.role)) {
     const document = SwaggerModule.createDocument(
       app,

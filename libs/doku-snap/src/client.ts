@@ -182,8 +182,20 @@ export class DokuSnapClient {
     return this.sendOnce<T>({ ...prepared, externalId: renewed }, await this.tokens.get());
   }
 
-  async close(): Promise<void> {
-    await this.transport.close();
+  /**
+   * Closes the connections once the calls in flight are answered; with `withinMs`, cuts what is
+   * still in flight after that long (its callers see a network error: an outcome left open, which
+   * a resend of the same bytes or DOKU's status settles).
+   */
+  async close(withinMs?: number): Promise<void> {
+    if (withinMs === undefined) return this.transport.close();
+    let timer: NodeJS.Timeout | undefined;
+    const cut = new Promise<'cut'>(
+      (resolve) => (timer = setTimeout(() => resolve('cut'), withinMs)),
+    );
+    const closed = await Promise.race([this.transport.close().then(() => 'closed' as const), cut]);
+    clearTimeout(timer);
+    if (closed === 'cut') await this.transport.destroy();
   }
 
   private async sendOnce<T>(

@@ -8,3 +8,4 @@ export * from './repositories/payments.repository';
 export * from './repositories/refunds.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/notifications.repository';
+export { poolOf } from './repositories/prepared';

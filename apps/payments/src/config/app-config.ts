@@ -38,6 +38,8 @@ export interface AppConfig {
   /** Which proxies in front may set X-Forwarded-For (Fastify's trustProxy); undefined: none. */
   trustProxy?: boolean | number | string;
   simulatorPublicUrl?: string;
+  shutdownGraceMs: number;
+  latePaymentPolicy: 'refund' | 'accept';
 }
 
 export class ConfigError extends Error {
@@ -108,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throttle: { limit: e.THROTTLE_LIMIT, ttlMs: e.THROTTLE_TTL_MS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
     simulatorPublicUrl: e.SIMULATOR_PUBLIC_URL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    latePaymentPolicy: e.LATE_PAYMENT_POLICY,
   };
 }
 

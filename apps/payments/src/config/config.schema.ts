@@ -124,6 +124,19 @@ export const envSchema = z.object({
       error: 'must be true, false, a hop count, or comma-separated addresses or subnets',
     })
     .optional(),
+  /**
+   * How long a stop (SIGTERM, SIGINT) may take: jobs in hand finish or are released and
+   * connections close within it, whatever is down; past it the process exits all the same.
+   */
+  SHUTDOWN_GRACE_MS: integer(1_000, 600_000, 25_000),
+  /**
+   * What happens to money DOKU reports paid on a payment the books have closed (expired, failed,
+   * cancelled): `refund` it through the refund pipeline, or `accept` it (the payment becomes PAID).
+   * Either way the payment is marked for a person's attention.
+   */
+  LATE_PAYMENT_POLICY: z
+    .enum(['refund', 'accept'], { error: 'must be refund or accept' })
+    .default('refund'),
   /** Public base URL the simulator puts in its payment links (embedded mode). */
   SIMULATOR_PUBLIC_URL: url(['http:', 'https:']).optional(),
 });

@@ -7,9 +7,11 @@ import {
   NotificationsRepository,
   OutboxRepository,
   PaymentsRepository,
+  poolOf,
   RefundsRepository,
   runMigrations,
 } from '@app/persistence';
+import { DatabaseWatch } from '../common/dependency-watch';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
 import { ensureDatabase } from './ensure-database';
@@ -18,16 +20,19 @@ import { ensureDatabase } from './ensure-database';
 @Global()
 @Module({
   providers: [
+    DatabaseWatch,
     {
       provide: DATA_SOURCE,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
+      inject: [APP_CONFIG, DatabaseWatch],
+      useFactory: async (config: AppConfig, watch: DatabaseWatch) => {
         if (config.migrationsRun) await ensureDatabase(config.databaseUrl);
         const dataSource = createDataSource({
           url: config.databaseUrl,
           poolSize: config.databasePoolSize,
         });
         await dataSource.initialize();
+        // An idle pooled connection the server drops: said once per outage, never thrown.
+        poolOf(dataSource).on('error', (err) => watch.failed(err));
         if (config.migrationsRun) {
           const applied = await runMigrations(dataSource);
           if (applied.length > 0)
@@ -68,6 +73,7 @@ import { ensureDatabase } from './ensure-database';
     },
   ],
   exports: [
+    DatabaseWatch,
     DATA_SOURCE,
     ExternalIdRegistry,
     PaymentsRepository,

@@ -8,6 +8,8 @@ import { DokuGateway } from './doku-gateway';
 import { ExternalIdService } from './external-id.service';
 import { PaymentStatusInquiry } from './payment-status.inquiry';
 
+const CUT_CALLS_AFTER_MS = 1_000;
+
 /**
  * The core every role loads: the SNAP client (one token cache, one connection pool), the gateway
  * every DOKU call goes through, X-EXTERNAL-ID reservations, and the log line and metrics of each
@@ -49,7 +51,12 @@ export class DokuModule implements OnApplicationShutdown {
     new Logger('Doku').log(`DOKU base URL ${config.doku.baseUrl}, client ${client.clientId}`);
   }
 
+  /**
+   * Runs once HTTP has drained and the workers have finished or released their jobs: a call still
+   * in flight belongs to a released job, and is cut after a moment (its refund is resent, the
+   * same bytes, by whoever takes the job).
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.client.close();
+    await this.client.close(CUT_CALLS_AFTER_MS);
   }
 }

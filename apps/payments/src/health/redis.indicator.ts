@@ -3,8 +3,10 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { RedisWatch } from '../common/dependency-watch';
 import { redisOptionsFromUrl } from '../queues/redis-connection';
 import { HEALTH_CHECK_TIMEOUT_MS } from './health.constants';
+import { probe } from './probe';
 
 /**
  * Redis answers PING on a connection of its own, set to fail fast: no offline queue (a command
@@ -18,6 +20,7 @@ export class RedisHealthIndicator implements OnModuleInit, OnApplicationShutdown
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly redis: RedisWatch,
   ) {
     this.client = new Redis({
       ...redisOptionsFromUrl(config.redisUrl),
@@ -27,8 +30,10 @@ export class RedisHealthIndicator implements OnModuleInit, OnApplicationShutdown
       lazyConnect: true,
       connectionName: 'doku-payments:health',
     });
-    // Connection errors are what the check reports; without a listener ioredis prints each one.
-    this.client.on('error', () => undefined);
+    // Its reconnections are the process' view of Redis: down at the first error, back when a
+    // connection is ready again (every BullMQ client's errors go to the same watch).
+    this.client.on('error', (err) => redis.failed(err));
+    this.client.on('ready', () => redis.recovered());
   }
 
   /**
@@ -49,11 +54,6 @@ export class RedisHealthIndicator implements OnModuleInit, OnApplicationShutdown
   }
 
   check() {
-    return this.health
-      .check('redis')
-      .attempt(async () => {
-        await this.client.ping();
-      })
-      .withTimeout(HEALTH_CHECK_TIMEOUT_MS);
+    return this.health.check('redis').attempt(() => probe('Redis', () => this.client.ping()));
   }
 }

@@ -8,6 +8,7 @@ import {
 import { OutboxRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { DatabaseWatch } from '../common/dependency-watch';
 import { ENQUEUE_TIMEOUT_MS } from '../queues/deadline';
 import { OutboxDispatch } from './outbox-dispatch';
 
@@ -31,6 +32,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly dispatchers: OutboxDispatch,
+    private readonly database: DatabaseWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,8 +54,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = this.relayOnce()
-      .then((n) => n > 0 && this.logger.log(`relayed ${n} queued job(s) to Redis`))
-      .catch((err: Error) => this.logger.warn(`outbox relay failed: ${err.message}`))
+      .then((n) => {
+        // Each round reads PostgreSQL: the heartbeat that says it is back after an outage.
+        this.database.recovered();
+        if (n > 0) this.logger.log(`relayed ${n} queued job(s) to Redis`);
+      })
+      .catch((err: Error) => this.database.failed(err))
       .finally(() => (this.running = undefined));
     await this.running;
   }

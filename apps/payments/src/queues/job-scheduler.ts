@@ -1,5 +1,6 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { DependencyWatch } from '../common/dependency-watch';
 
 const RETRY_MS = 5_000;
 const RECHECK_MS = 60_000;
@@ -20,8 +21,11 @@ export function keepJobScheduled(
   logger: Logger,
   retryMs = RETRY_MS,
   recheckMs = RECHECK_MS,
+  redis?: DependencyWatch,
 ): () => void {
   let stopped = false;
+  // Said once; while Redis stays away the watch says it, not every retry.
+  let waitingSaid = false;
   let timer: NodeJS.Timeout | undefined;
   const later = (run: () => void, ms: number): void => {
     if (stopped) return;
@@ -38,13 +42,17 @@ export function keepJobScheduled(
         attempt();
       })
       // Redis away: the next check will tell.
-      .catch(() => later(recheck, recheckMs));
+      .catch((err: Error) => {
+        redis?.failed(err);
+        later(recheck, recheckMs);
+      });
   };
   const attempt = (): void => {
-    const late = setTimeout(
-      () => logger.warn(`${schedulerId} not scheduled yet: waiting for Redis`),
-      retryMs,
-    );
+    const late = setTimeout(() => {
+      if (waitingSaid) return;
+      waitingSaid = true;
+      logger.warn(`${schedulerId} not scheduled yet: waiting for Redis`);
+    }, retryMs);
     late.unref();
     queue
       .upsertJobScheduler(
@@ -57,10 +65,16 @@ export function keepJobScheduled(
       )
       .then(() => {
         logger.log(`${schedulerId} scheduled every ${everyMs} ms`);
+        waitingSaid = false;
         later(recheck, recheckMs);
       })
       .catch((err: Error) => {
-        logger.warn(`${schedulerId} not scheduled: ${err.message}; trying again in ${retryMs} ms`);
+        if (!waitingSaid || !redis)
+          logger.warn(
+            `${schedulerId} not scheduled: ${err.message}; trying again every ${retryMs} ms`,
+          );
+        waitingSaid = true;
+        redis?.failed(err);
         later(attempt, retryMs);
       })
       .finally(() => clearTimeout(late));
@@ -83,11 +97,21 @@ export interface PeriodicJob {
 export abstract class KeptJobSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
   private stopSchedule?: () => void;
 
+  constructor(private readonly redis?: DependencyWatch) {}
+
   protected abstract periodicJob(): PeriodicJob;
 
   onApplicationBootstrap(): void {
     const job = this.periodicJob();
-    this.stopSchedule = keepJobScheduled(job.queue, job.name, job.everyMs, new Logger(job.name));
+    this.stopSchedule = keepJobScheduled(
+      job.queue,
+      job.name,
+      job.everyMs,
+      new Logger(job.name),
+      RETRY_MS,
+      RECHECK_MS,
+      this.redis,
+    );
   }
 
   onApplicationShutdown(): void {

@@ -1,5 +1,7 @@
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DependencyWatch } from '../common/dependency-watch';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { redisOptionsFromUrl } from './redis-connection';
@@ -8,6 +10,8 @@ export interface QueueWorkerOptions {
   concurrency: number;
   metrics: MetricsService;
   logger: Logger;
+  /** Where connection errors go (logged once per outage, not once per retry). */
+  redis?: DependencyWatch;
 }
 
 /**
@@ -20,8 +24,13 @@ const SLOTS_PER_WORKER = 10;
 
 /** The BullMQ Workers of one queue: `concurrency` slots in all. */
 export interface QueueWorkers {
-  /** Waits for the jobs in hand, then stops fetching. */
-  close(): Promise<void>;
+  /**
+   * Stops fetching and waits for the jobs in hand, `withinMs` at most (Redis may be away, and a
+   * job's completion be unrecordable): then closes without them, and says which. A job left so
+   * keeps its lock until it lapses, and another worker takes it (every handler may run twice).
+   * Answers the ids of the jobs released.
+   */
+  close(withinMs?: number): Promise<string[]>;
 }
 
 /**
@@ -34,7 +43,7 @@ export function startQueueWorker(
   queue: string,
   handler: (job: Job) => Promise<unknown>,
   config: AppConfig,
-  { concurrency, metrics, logger }: QueueWorkerOptions,
+  { concurrency, metrics, logger, redis }: QueueWorkerOptions,
 ): QueueWorkers {
   const workers: Worker[] = [];
   for (let left = concurrency; left > 0; left -= SLOTS_PER_WORKER) {
@@ -56,14 +65,50 @@ export function startQueueWorker(
         final ? 'job failed' : 'job will retry',
       );
     });
-    worker.on('error', (err) => logger.warn(`${queue} worker: ${err.message}`));
+    worker.on('error', (err) =>
+      redis ? redis.failed(err) : logger.warn(`${queue} worker: ${err.message}`),
+    );
     workers.push(worker);
   }
+  const inHand = () => workers.flatMap((w) => jobsInHand(w));
   return {
-    close: async () => {
-      await Promise.all(workers.map((w) => w.close()));
+    close: async (withinMs = Infinity) => {
+      const started = Date.now();
+      let closed = false;
+      void Promise.all(workers.map((w) => w.close())).then(() => (closed = true));
+      // Waits for the jobs in hand; with none, only for the fetch loop, which waits for Redis.
+      while (!closed) {
+        const waited = Date.now() - started;
+        const holding = inHand().length > 0;
+        if (waited >= withinMs || (!holding && waited >= IDLE_CLOSE_MS)) break;
+        await sleep(CLOSE_POLL_MS);
+      }
+      if (closed) return [];
+      const released = inHand();
+      if (released.length > 0)
+        logger.warn(
+          { queue, released },
+          `${queue}: ${released.length} job(s) in hand not finished within the stop's grace; released`,
+        );
+      // A forced close does not wait for the jobs; it may still wait for Redis: bounded too.
+      await Promise.race([Promise.all(workers.map((w) => w.close(true))), sleep(IDLE_CLOSE_MS)]);
+      return released;
     },
   };
+}
+
+/** A worker with no job in hand is closed after this long at most (its fetch may wait for Redis). */
+const IDLE_CLOSE_MS = 1_000;
+const CLOSE_POLL_MS = 50;
+
+/**
+ * The ids of the jobs a worker holds locks for: BullMQ 6's lock manager tracks them, unexposed
+ * (the one place this service reads a BullMQ internal; an upgrade that moves it shows here).
+ */
+function jobsInHand(worker: Worker): string[] {
+  const locks = (worker as unknown as { lockManager?: { getTrackedJobIds?(): string[] } })
+    .lockManager;
+  return locks?.getTrackedJobIds?.() ?? [];
 }
 
 /** What a queue's worker provider declares: its queue, its slots, and how it handles a job. */
@@ -73,6 +118,9 @@ export interface QueueWorkerSpec {
   handle: (job: Job) => Promise<unknown>;
 }
 
+/** Of the stop's grace, what workers may take to finish their jobs (the rest is for closing). */
+const WORKERS_SHARE_OF_GRACE = 0.6;
+
 /** A provider that runs one queue's workers for as long as the process runs. */
 export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   protected readonly logger = new Logger(this.constructor.name);
@@ -81,6 +129,7 @@ export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnAppli
   constructor(
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly redis?: DependencyWatch,
   ) {}
 
   protected abstract workerSpec(): QueueWorkerSpec;
@@ -91,10 +140,11 @@ export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnAppli
       concurrency: spec.concurrency,
       metrics: this.metrics,
       logger: this.logger,
+      redis: this.redis,
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.workers?.close();
+    await this.workers?.close(this.config.shutdownGraceMs * WORKERS_SHARE_OF_GRACE);
   }
 }

@@ -2,9 +2,15 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { RedisWatch } from '../common/dependency-watch';
+import { ObservedQueue } from './observed-queue';
+import { QueueConnections } from './queue-connections';
 import { ALL_QUEUES } from './queue-names';
 import { QueueDepthCollector } from './queue-depth.collector';
 import { redisOptionsFromUrl } from './redis-connection';
+
+// Read when the queues' providers are declared, below.
+BullModule.queueClass = ObservedQueue;
 
 /**
  * BullMQ on Redis, every key under BULLMQ_PREFIX. Completed jobs are kept for a bounded time and
@@ -40,7 +46,7 @@ import { redisOptionsFromUrl } from './redis-connection';
       })),
     ),
   ],
-  providers: [QueueDepthCollector],
-  exports: [BullModule],
+  providers: [QueueDepthCollector, RedisWatch, QueueConnections],
+  exports: [BullModule, RedisWatch],
 })
 export class QueuesModule {}

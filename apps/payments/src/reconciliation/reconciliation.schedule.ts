@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { RedisWatch } from '../common/dependency-watch';
 import { KeptJobSchedule, PeriodicJob } from '../queues/job-scheduler';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.options';
@@ -14,8 +15,9 @@ export class ReconciliationSchedule extends KeptJobSchedule {
   constructor(
     @InjectQueue(RECONCILIATION_QUEUE) private readonly queue: Queue,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
+    redis: RedisWatch,
   ) {
-    super();
+    super(redis);
   }
 
   protected periodicJob(): PeriodicJob {

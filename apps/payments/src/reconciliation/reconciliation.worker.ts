@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { RedisWatch } from '../common/dependency-watch';
 import { MetricsService } from '../metrics/metrics.service';
 import { RECONCILE_PAYMENTS_JOB, RECONCILIATION_QUEUE } from '../queues/queue-names';
 import { QueueWorkerHost, QueueWorkerSpec } from '../queues/queue-worker';
@@ -18,8 +19,9 @@ export class ReconciliationWorker extends QueueWorkerHost {
     private readonly reconciliation: ReconciliationService,
     metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
+    redis: RedisWatch,
   ) {
-    super(metrics, config);
+    super(metrics, config, redis);
   }
 
   protected workerSpec(): QueueWorkerSpec {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { RedisWatch } from '../common/dependency-watch';
 import { KeptJobSchedule, PeriodicJob } from '../queues/job-scheduler';
 import { REFUND_SWEEP_JOB } from '../queues/queue-names';
 import { RefundQueue } from './refund-queue';
@@ -11,8 +12,9 @@ export class RefundSweepSchedule extends KeptJobSchedule {
   constructor(
     private readonly queue: RefundQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    redis: RedisWatch,
   ) {
-    super();
+    super(redis);
   }
 
   protected periodicJob(): PeriodicJob {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
+import { RedisWatch } from '../common/dependency-watch';
 import { MetricsService } from '../metrics/metrics.service';
 import { REFUND_JOB, REFUND_SWEEP_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 import { QueueWorkerHost, QueueWorkerSpec } from '../queues/queue-worker';
@@ -17,8 +18,9 @@ export class RefundWorker extends QueueWorkerHost {
     private readonly sweeper: RefundSweeper,
     metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly appConfig: AppConfig,
+    redis: RedisWatch,
   ) {
-    super(metrics, appConfig);
+    super(metrics, appConfig, redis);
   }
 
   protected workerSpec(): QueueWorkerSpec {

@@ -26,7 +26,10 @@ export class TransportError extends DokuSnapError {
 
 export interface HttpTransport {
   send(request: HttpRequest): Promise<HttpResponse>;
+  /** Closes the connections once the requests in flight are answered. */
   close(): Promise<void>;
+  /** Closes the connections now: requests in flight fail as network errors. */
+  destroy(): Promise<void>;
 }
 
 export interface UndiciTransportOptions {
@@ -85,6 +88,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Htt
       });
     },
     close: () => agent.close(),
+    destroy: () => agent.destroy(),
   };
 }
 

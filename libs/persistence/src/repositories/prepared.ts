@@ -24,9 +24,17 @@ export async function runPrepared<R extends QueryResultRow = Record<string, unkn
   statement: PreparedStatement,
   values: unknown[],
 ): Promise<R[]> {
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const pool = poolOf(dataSource);
   const result = await pool.query<R>({ name: statement.name, text: statement.text, values });
   return result.rows;
+}
+
+/**
+ * The pg pool under a TypeORM data source (TypeORM keeps it unexposed, as `driver.master`): the one
+ * place this code reads it, for named prepared statements, the pool's error events and its size.
+ */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 /**
