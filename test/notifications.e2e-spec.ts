@@ -591,7 +591,7 @@ describe('only DOKU is believed', () => {
     );
   });
 
-  it('a signed notification with another amount or currency is recorded AMOUNT_MISMATCH, acknowledged, payment unchanged', async () => {
+  it('a signed notification with another amount or currency is recorded AMOUNT_MISMATCH, acknowledged, and marked for attention', async () => {
     const p = await createPayment();
     const token = await tokenFromUs();
     const mismatchesBefore = await discrepancies(h, 'notification', 'amount_mismatch');
@@ -604,16 +604,33 @@ describe('only DOKU is believed', () => {
       expect((await notify(body, notifyHeaders(body, { token, form: 'RSA' }))).status).toBe(200);
     });
     expect(counts).toEqual({ amount_mismatch: 1, duplicate: 1 });
-    expect(await getPayment(p.id)).toMatchObject({ status: 'PENDING', paidAt: null });
+    // Never paid on another amount. DOKU holds 1500.00 for it: under the default policy (refund)
+    // the order is FAILED and that money goes back; a person is told.
+    expect(await getPayment(p.id)).toMatchObject({
+      status: 'FAILED',
+      failureCode: 'AMOUNT_MISMATCH',
+      paidAt: null,
+      attention: {
+        reason: 'amount_mismatch',
+        detail: expect.objectContaining({
+          action: 'refund',
+          reported: expect.objectContaining({ amount: { value: '1500.00', currency: 'IDR' } }),
+        }),
+      },
+    });
     expect(await notificationRows(p.partnerReferenceNo)).toEqual([
       expect.objectContaining({ outcome: 'AMOUNT_MISMATCH', repeats: 1, payment_id: p.id }),
     ]);
-    expect(await statusChanges(p.id)).toHaveLength(1);
+    expect(await statusChanges(p.id)).toHaveLength(2);
 
     const other = await createPayment();
     const usd = notificationBody(other, '00', { value: '15000.00', currency: 'USD' });
     expect((await notify(usd, notifyHeaders(usd, { token }))).status).toBe(200);
-    expect(await getPayment(other.id)).toMatchObject({ status: 'PENDING' });
+    // Another currency: no refund can return it; a person decides.
+    expect(await getPayment(other.id)).toMatchObject({
+      status: 'PENDING',
+      attention: { reason: 'amount_mismatch', detail: expect.objectContaining({ action: 'none' }) },
+    });
     expect(await notificationRows(other.partnerReferenceNo)).toEqual([
       expect.objectContaining({ outcome: 'AMOUNT_MISMATCH' }),
     ]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
 import { dokuAnswersOnce, paymentByReference } from './support/flows';
+import { waitFor } from './support/wait';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import { discrepancies } from './support/metrics';
 
@@ -172,6 +173,50 @@ describe('POST /v1/payments', () => {
     ).toBe(1);
   });
 
+  it('an outcome left unknown without an Idempotency-Key resumes with a plain retry of the same request', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    const body = paymentBody();
+    const first = await create(body);
+    expect(first.status).toBe(503);
+    expect(first.body.code).toBe('DOKU_OUTCOME_UNKNOWN');
+    expect(first.body.message).toMatch(/send the same request again/);
+    const pending = await paymentByReference(h, body.partnerReferenceNo);
+    expect(pending).toMatchObject({ status: 'PENDING', redirectUrl: null });
+
+    // Another body for the order is still a duplicate, and says which payment holds it.
+    const other = await create({ ...body, orderTitle: 'something else' });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({
+      code: 'DUPLICATE_PARTNER_REFERENCE_NO',
+      details: [expect.objectContaining({ paymentId: pending.id })],
+    });
+    const retry = await create(body);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toMatchObject({ id: pending.id, status: 'PENDING' });
+    expect(retry.body.redirectUrl).toBeTruthy();
+    // The same bytes under the same X-EXTERNAL-ID each time: DOKU holds one payment.
+    const sent = dokuPaymentsReceived(body.partnerReferenceNo as string);
+    expect(new Set(sent.map((e) => e.headers['x-external-id'])).size).toBe(1);
+    expect(
+      h.sim.control.payments().filter((p) => p.partnerReferenceNo === body.partnerReferenceNo),
+    ).toHaveLength(1);
+    // Done: the same request again is a duplicate, not a second submission.
+    expect((await create(body)).body.code).toBe('DUPLICATE_PARTNER_REFERENCE_NO');
+  });
+
+  it('the same request while the first is still with DOKU is 409 PAYMENT_IN_PROGRESS', async () => {
+    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'delay', delayMs: 600 });
+    const body = paymentBody();
+    const firstP = create(body).then((r) => r);
+    await waitFor(() =>
+      dokuPaymentsReceived(body.partnerReferenceNo as string).length ? true : undefined,
+    );
+    const during = await create(body);
+    expect(during.status).toBe(409);
+    expect(during.body.code).toBe('PAYMENT_IN_PROGRESS');
+    expect((await firstP).status).toBe(201);
+  });
+
   it('a duplicate partnerReferenceNo is 409', async () => {
     const body = paymentBody();
     expect((await create(body)).status).toBe(201);
@@ -279,7 +324,7 @@ describe('POST /v1/payments/:id/status-check', () => {
     expect((await counted()) - before).toBe(1);
   });
 
-  it('DOKU reporting another amount paid: the payment stays PENDING, counted for alerting', async () => {
+  it('DOKU reporting another amount paid: never PAID, counted for alerting, marked for attention', async () => {
     const created = await create(paymentBody());
     await h.sim.control.completePayment(created.body.partnerReferenceNo, '00', {
       value: '1.00',
@@ -288,7 +333,14 @@ describe('POST /v1/payments/:id/status-check', () => {
     const counted = () => discrepancies(h, 'status_check', 'amount_mismatch');
     const before = await counted();
     const checked = await h.http.post(`/v1/payments/${created.body.id}/status-check`).set(h.auth);
-    expect(checked.body).toMatchObject({ id: created.body.id, status: 'PENDING', paidAt: null });
+    // Under the default policy (refund) the order is FAILED and the 1.00 DOKU took goes back.
+    expect(checked.body).toMatchObject({
+      id: created.body.id,
+      status: 'FAILED',
+      failureCode: 'AMOUNT_MISMATCH',
+      paidAt: null,
+      attention: { reason: 'amount_mismatch' },
+    });
     expect((await counted()) - before).toBe(1);
   });
 

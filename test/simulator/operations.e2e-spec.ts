@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DokuSnapClient } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
+import { waitFor } from '../support/wait';
 import { clientFor } from './support';
 import {
   prepareDana,
@@ -49,6 +50,31 @@ describe('DOKU simulator: what libs/doku-snap sends', () => {
   afterAll(async () => {
     await client.close();
     await sim.close();
+  });
+
+  it('takes no payment after its validUpTo: the customer finds it expired', async () => {
+    const validUpTo = new Date(Date.now() + 1_000);
+    const payment = await client.send(
+      prepareDana(client, {
+        partnerReferenceNo: 'LATE-1',
+        amount: { value: '1000.00', currency: 'IDR' },
+        returnUrl: 'https://merchant.example/return',
+        validUpTo: validUpTo.toISOString().slice(0, 19) + 'Z',
+        ...DEVICE,
+      }),
+    );
+    expect(payment.httpStatus).toBe(200);
+    await waitFor(() => (Date.now() > validUpTo.getTime() + 1_000 ? true : undefined));
+    await expect(sim.control.completePayment('LATE-1', '00')).rejects.toThrow(/expired/);
+    const page = await fetch(payment.body!.webRedirectUrl!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=pay',
+    });
+    expect(page.status).toBe(409);
+    expect(sim.control.payment('LATE-1')).toMatchObject({ latestTransactionStatus: '03' });
+    // Cancelling or failing an expired payment stays possible.
+    await sim.control.completePayment('LATE-1', '05');
   });
 
   it('token, payment, status, refund and status again all succeed', async () => {

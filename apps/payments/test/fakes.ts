@@ -32,6 +32,12 @@ export function fakePayment(over: Partial<PaymentEntity> = {}): PaymentEntity {
     idempotencyKey: null,
     paidAt: null,
     lastStatusCheckAt: null,
+    lastStatusCheck: null,
+    submittingUntil: null,
+    dokuPaidAmount: null,
+    attentionReason: null,
+    attentionSince: null,
+    attentionDetail: null,
     createdAt: now,
     updatedAt: now,
     ...over,
@@ -58,6 +64,8 @@ export function fakeRefund(over: Partial<RefundEntity> = {}): RefundEntity {
     createdAt: now,
     updatedAt: now,
     completedAt: null,
+    attentionReason: null,
+    attentionSince: null,
     ...over,
   };
 }
@@ -136,6 +144,7 @@ export function fakes() {
         conflict: false,
       })),
       markStatusChecked: vi.fn().mockResolvedValue(undefined),
+      endSubmission: vi.fn().mockResolvedValue(undefined),
       claimForReconciliation: vi.fn().mockResolvedValue([]),
     },
     refunds: {
@@ -150,6 +159,7 @@ export function fakes() {
     gateway: { call: vi.fn() },
     inquiry: { ask: vi.fn() },
     statuses: { check: vi.fn() },
+    late: { reportedPaid: vi.fn().mockResolvedValue({ reason: 'none', action: 'none' }) },
     externalIds: {
       draw: () => '300000000000000000001',
       today: () => ({ partnerId: 'BRN-TEST', jakartaDay: '2026-12-01' }),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DANA, jakartaDay, snapTimestamp } from '@app/doku-snap';
+import { DANA, jakartaDay, parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
 import { SimulatorError } from './errors';
 import type { SimulatorKeys } from './keys';
 import { fromMinor, toMinor } from './money';
@@ -135,6 +135,9 @@ export class SnapOperations {
         ...(input.orderTitle !== undefined ? { orderTitle: input.orderTitle } : {}),
         status: '03',
         createdAtMs: nowMs,
+        ...(input.validUpTo !== undefined
+          ? { validUpToMs: parseSnapTimestamp(input.validUpTo)! }
+          : {}),
         refunds: [],
         refundedMinor: 0n,
       };
@@ -260,8 +263,16 @@ export class SnapOperations {
         `payment ${partnerReferenceNo} is already ${STATUS_DESC[payment.status]}`,
       );
     }
+    const nowMs = this.deps.now();
+    // DOKU takes no payment after its validUpTo: a late customer finds the checkout closed.
+    if (status === '00' && payment.validUpToMs !== undefined && nowMs > payment.validUpToMs) {
+      throw new SimulatorError(
+        409,
+        `payment ${partnerReferenceNo} expired at ${snapTimestamp(payment.validUpToMs)}: it can no longer be paid`,
+      );
+    }
     payment.status = status;
-    if (status === '00') payment.paidTime = snapTimestamp(this.deps.now());
+    if (status === '00') payment.paidTime = snapTimestamp(nowMs);
     return payment;
   }
 }

@@ -199,6 +199,8 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
     const status = actionOf((await readBody(req)).toString('utf8'));
     if (!status) return sendHtml(res, 400, renderPaymentPage(payment, 'Unknown action'));
     if (payment.status === '03') {
+      if (status === '00' && payment.validUpToMs !== undefined && deps.now() > payment.validUpToMs)
+        return sendHtml(res, 409, renderPaymentPage(payment, 'This payment has expired.'));
       // The state changes now; the notification goes out in the background, as with DOKU.
       deps.control.completePayment(payment.partnerReferenceNo, status).catch((err: unknown) => {
         console.error('doku-simulator: notification failed', err);

@@ -35,6 +35,8 @@ export interface Payment {
   orderTitle?: string;
   status: PaymentStatus;
   createdAtMs: number;
+  /** Its validUpTo: after it, the customer can no longer pay (DANA's checkout closes). */
+  validUpToMs?: number;
   paidTime?: string;
   refunds: Refund[];
   refundedMinor: bigint;

@@ -90,6 +90,7 @@ export interface DanaPaymentRequest {
   amount: SnapAmount;
   returnUrl: string;
   orderTitle?: string;
+  validUpTo?: string;
 }
 
 /** The DANA payment body. urlParam must be an array: an object is a format error, not accepted. */
@@ -126,7 +127,13 @@ export function validateDanaPayment(body: Json): DanaPaymentRequest {
   if (deepLinkCheckout !== undefined && typeof deepLinkCheckout !== 'boolean') {
     throw reject.format('additionalInfo.supportDeepLinkCheckoutUrl');
   }
-  return { partnerReferenceNo, amount, returnUrl, ...(orderTitle ? { orderTitle } : {}) };
+  return {
+    partnerReferenceNo,
+    amount,
+    returnUrl,
+    ...(orderTitle ? { orderTitle } : {}),
+    ...(validUpTo !== undefined ? { validUpTo } : {}),
+  };
 }
 
 export interface CheckStatusRequest {

@@ -75,7 +75,7 @@ export function dokuOutcomeUnknown(subject: Record<string, unknown>, why: string
   return new ApiError(
     503,
     'DOKU_OUTCOME_UNKNOWN',
-    "DOKU's answer leaves the outcome open. The payment stays PENDING until its status is known; retry with the same Idempotency-Key to resume it, or read it later.",
+    "DOKU's answer leaves the outcome open. The payment stays PENDING until its status is known: send the same request again (the same body, and the same Idempotency-Key if it had one) to resume it, or read it later.",
     [{ message: why, ...subject }],
   );
 }

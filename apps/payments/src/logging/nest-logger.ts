@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Level, Logger } from 'pino';
 import { requestInScope } from './request-log';
+import { workInScope } from './work-context';
 
 /**
  * Nest's logger (`new Logger(context)` everywhere in the service) writing through pino: the
@@ -34,6 +35,8 @@ export class NestPinoLogger implements LoggerService {
     if (!this.root.isLevelEnabled(level)) return;
     const req = requestInScope();
     const fields: Record<string, unknown> = req ? { req } : {};
+    const work = workInScope();
+    if (work) for (const key in work) if (work[key] !== undefined) fields[key] = work[key];
     let rest = params;
     if (params.length > 0) {
       fields.context = params[params.length - 1];

@@ -47,6 +47,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Alert on any increase too: money DOKU took that the books could not take as it came. */
+  readonly paymentsMarkedForAttention = new Counter({
+    name: 'payments_marked_for_attention_total',
+    help: 'Payments marked for a person: DOKU reports paid after the books closed them, or another amount, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly refundsFinal = new Counter({
     name: 'refunds_final_total',
     help: 'Refunds that reached a final status, by status',

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ServiceCode } from '@app/doku-snap';
 import { MetricsService } from '../metrics/metrics.service';
+import { SettlementModule } from '../settlement/settlement.module';
 import { AccessTokenController, TOKEN_PATH } from './access-token.controller';
 import { markDokuRoutes } from './doku-body';
 import { NOTIFY_PATH, NotificationAuthenticator } from './notification-authenticator';
@@ -16,6 +17,7 @@ import { SnapError, snapErrors } from './snap-error';
  * notification. Not behind the internal API key: DOKU authenticates with its own signatures.
  */
 @Module({
+  imports: [SettlementModule],
   controllers: [AccessTokenController, NotifyController],
   providers: [NotificationTokenService, NotificationAuthenticator, NotificationsService],
   exports: [NotificationTokenService],

@@ -10,6 +10,7 @@ import {
 import { CLOCK, DATA_SOURCE } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { Channels } from '../channels/channels';
+import { LatePayments } from '../settlement/late-payments';
 import { sameMoney } from '../common/money';
 import { PaymentNotification } from './notification-body';
 
@@ -41,6 +42,7 @@ export class NotificationsService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly channels: Channels,
+    private readonly late: LatePayments,
   ) {}
 
   async receive(
@@ -76,6 +78,25 @@ export class NotificationsService {
         outcome = await this.apply(manager, payment, notification, recorded.id, context);
         if (outcome !== precheck) await this.notifications.settleIn(manager, recorded.id, outcome);
       }
+      // Paid, but not as the books can take it (after they closed it, or another amount): money
+      // DOKU holds, marked for a person and handled by the late-payment policy, in this same
+      // transaction as the fact.
+      if (
+        payment &&
+        (outcome === 'CONFLICT' || outcome === 'AMOUNT_MISMATCH') &&
+        this.stateOf(payment, notification) === 'PAID'
+      )
+        await this.late.reportedPaid(
+          payment,
+          {
+            source: 'notification',
+            amount: notification.amount,
+            latestTransactionStatus: notification.latestTransactionStatus,
+            referenceNo: notification.originalReferenceNo,
+            paidAt: new Date(this.clock.now()),
+          },
+          manager,
+        );
       return { notificationId: recorded.id, outcome, duplicate: false };
     });
     this.log(notification, payment, receipt, context);

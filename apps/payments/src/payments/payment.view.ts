@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PaymentEntity } from '@app/persistence';
+import { AttentionView, attentionView } from '../common/attention.view';
 import { isoOrNull } from '../common/iso-time';
 import { MoneyDto } from '../common/money.dto';
 import { RefundView, toRefundView } from '../refunds/refund.view';
+
+export class LastStatusCheckView {
+  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's response code" })
+  responseCode: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'latestTransactionStatus: 00 paid, 03 pending, 05 cancelled, 06 failed ...',
+  })
+  transactionStatus: string | null;
+  @ApiProperty() at: string;
+}
 
 export class PaymentView {
   @ApiProperty() id: string;
@@ -24,6 +37,18 @@ export class PaymentView {
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;
   @ApiPropertyOptional({ type: [RefundView] }) refunds?: RefundView[];
   @ApiPropertyOptional({ type: String, nullable: true }) paidAt: string | null;
+  @ApiPropertyOptional({
+    type: LastStatusCheckView,
+    nullable: true,
+    description: "What DOKU said at the payment's last status check",
+  })
+  lastStatusCheck: LastStatusCheckView | null;
+  @ApiPropertyOptional({
+    type: AttentionView,
+    nullable: true,
+    description: 'Set while a person must look at the payment (GET /v1/payments?attention=true)',
+  })
+  attention: AttentionView | null;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
@@ -45,6 +70,8 @@ export function toPaymentView(
     failureCode: p.failureCode,
     failureMessage: p.failureMessage,
     paidAt: isoOrNull(p.paidAt),
+    lastStatusCheck: p.lastStatusCheck ?? null,
+    attention: attentionView(p.attentionReason, p.attentionSince, p.attentionDetail),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

@@ -20,6 +20,8 @@ import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { FindPaymentsQuery } from './dto/find-payments.query';
 import { PaymentsService } from './payments.service';
+import { ResolvePaymentDto } from './dto/resolve-payment.dto';
+import { PaymentHistoryView } from './payment-history.view';
 import { PaymentView } from './payment.view';
 
 @ApiTags('payments')
@@ -57,9 +59,33 @@ export class PaymentsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "Find payments by the order's reference" })
+  @ApiOperation({
+    summary: "Find payments by the order's reference, or list those a person must look at",
+  })
   find(@Query() query: FindPaymentsQuery): Promise<{ items: PaymentView[] }> {
-    return this.payments.findByPartnerReferenceNo(query.partnerReferenceNo);
+    return this.payments.find(query);
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every status change of the payment, with its source and detail' })
+  @ApiResponse({ status: 200, type: PaymentHistoryView })
+  history(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentHistoryView> {
+    return this.payments.history(id);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Resolve a payment marked for attention: refund what DOKU took, or accept it as PAID (recorded with who and why)',
+  })
+  @ApiResponse({ status: 200, type: PaymentView })
+  resolve(
+    @Param('id', new UuidParamPipe('id')) id: string,
+    @Body() dto: ResolvePaymentDto,
+    @Req() req: AuthenticatedRequest,
+  ): Promise<PaymentView> {
+    return this.payments.resolve(id, dto, req.caller!);
   }
 
   @Get(':id')

@@ -28,6 +28,7 @@ function service(answer: unknown) {
     f.channels,
     f.externalIds as never,
     f.statuses as never,
+    f.late as never,
     { doku: { paymentAttempts: 3 } } as AppConfig,
   );
   return { payments, f };

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
 import {
   parseSnapTimestamp,
   prepareRequest,
@@ -21,8 +22,15 @@ import { DokuGateway } from '../doku/doku-gateway';
 import { ExternalIdService } from '../doku/external-id.service';
 import type { HttpResult } from '../idempotency/idempotency.service';
 import { CreatePaymentDto } from './dto/create-payment.dto';
+import { LatePayments } from '../settlement/late-payments';
 import { PaymentStatusService } from '../settlement/payment-status.service';
+import { FindPaymentsQuery } from './dto/find-payments.query';
+import { ResolvePaymentDto } from './dto/resolve-payment.dto';
+import { PaymentHistoryView, toHistoryView } from './payment-history.view';
 import { PaymentView, toPaymentView } from './payment.view';
+
+/** Marked payments listed at once: a person's worklist, never long. */
+const ATTENTION_PAGE = 100;
 
 @Injectable()
 export class PaymentsService {
@@ -34,35 +42,29 @@ export class PaymentsService {
     private readonly channels: Channels,
     private readonly externalIds: ExternalIdService,
     private readonly statuses: PaymentStatusService,
+    private readonly late: LatePayments,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // Every send of the payment request, with room for the pauses between them and a token.
+    this.submitLeaseMs = config.doku.paymentAttempts * (config.doku.timeoutMs + 1_000) + 5_000;
+  }
+
+  private readonly submitLeaseMs: number;
 
   /**
-   * Records the payment and its X-EXTERNAL-ID, then asks DOKU for the DANA checkout. A retry with
-   * the same Idempotency-Key after an unknown outcome resumes the same payment (same id, same bytes).
+   * Records the payment and its X-EXTERNAL-ID, then asks DOKU for the checkout. The same order
+   * again with the same body resumes the payment when its outcome was left open (same id, same
+   * bytes, same X-EXTERNAL-ID): under the same Idempotency-Key, or as a plain retry once the first
+   * submission is over. Anything else under an existing order is a duplicate.
    */
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
-    const { channelInput, requestBody } = this.buildRequest(channel, dto);
-    // Only a retry under an Idempotency-Key can resume an existing payment; without one, the
-    // unique constraint alone answers a duplicate (one round trip less on the hot path).
-    const existing =
-      idempotencyKey === undefined
-        ? null
-        : await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
-    if (existing) {
-      if (
-        idempotencyKey !== undefined &&
-        existing.idempotencyKey === idempotencyKey &&
-        existing.requestBody === requestBody
-      ) {
-        return this.resume(existing);
-      }
-      throw duplicate();
-    }
+    const request = this.buildRequest(channel, dto);
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
+      const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
+      if (existing) return this.again(existing, request, idempotencyKey);
       throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
     let payment: PaymentEntity;
@@ -74,18 +76,49 @@ export class PaymentsService {
           amountValue: dto.amount.value,
           currency: dto.amount.currency,
           validUpTo: dto.validUpTo ?? null,
-          channelInput,
-          requestBody,
+          channelInput: request.channelInput,
+          requestBody: request.requestBody,
           idempotencyKey: idempotencyKey ?? null,
+          submitLeaseMs: this.submitLeaseMs,
         },
         this.externalIds.draw,
         this.externalIds.today(),
       );
     } catch (err) {
-      if (err instanceof DuplicateKeyError) throw duplicate();
-      throw err;
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
+      if (!existing) throw err;
+      return this.again(existing, request, idempotencyKey);
     }
     return this.submit(payment);
+  }
+
+  /**
+   * The order exists: resumed when it is the same request and its outcome was left open (or the
+   * same Idempotency-Key asks again); 409 otherwise, naming the payment.
+   */
+  private again(
+    existing: PaymentEntity,
+    request: { channelInput: Record<string, unknown>; requestBody: string },
+    idempotencyKey?: string,
+  ): Promise<HttpResult> {
+    const sameRequest =
+      existing.requestBody === request.requestBody &&
+      isDeepStrictEqual(existing.channelInput, request.channelInput);
+    if (!sameRequest) throw duplicate(existing.id);
+    // Under its own key the idempotency lock says no one else runs it.
+    if (idempotencyKey !== undefined && existing.idempotencyKey === idempotencyKey)
+      return this.resume(existing);
+    const open = existing.status === 'PENDING' && !existing.redirectUrl;
+    if (!open) throw duplicate(existing.id);
+    if (existing.submittingUntil && existing.submittingUntil.getTime() > Date.now())
+      throw new ApiError(
+        409,
+        'PAYMENT_IN_PROGRESS',
+        'The first request for this order is still being sent to DOKU; send it again in a moment to get its answer.',
+        [{ field: 'partnerReferenceNo', message: 'in progress', paymentId: existing.id }],
+      );
+    return this.resume(existing);
   }
 
   async get(id: string): Promise<PaymentView> {
@@ -94,9 +127,39 @@ export class PaymentsService {
     return toPaymentView(payment, { withRefunds: true });
   }
 
-  async findByPartnerReferenceNo(partnerReferenceNo: string): Promise<{ items: PaymentView[] }> {
-    const payment = await this.payments.findByPartnerReferenceNo(partnerReferenceNo);
+  async find(query: FindPaymentsQuery): Promise<{ items: PaymentView[] }> {
+    if (query.attention === 'true') {
+      const marked = await this.payments.findUnderAttention(ATTENTION_PAGE);
+      return {
+        items: marked
+          .filter(
+            (p) => !query.partnerReferenceNo || p.partnerReferenceNo === query.partnerReferenceNo,
+          )
+          .map((p) => toPaymentView(p)),
+      };
+    }
+    if (query.partnerReferenceNo === undefined)
+      throw validationFailed([
+        { field: 'partnerReferenceNo', message: 'give partnerReferenceNo or attention=true' },
+      ]);
+    const payment = await this.payments.findByPartnerReferenceNo(query.partnerReferenceNo);
     return { items: payment ? [toPaymentView(payment)] : [] };
+  }
+
+  async history(id: string): Promise<PaymentHistoryView> {
+    const payment = await this.payments.findById(id);
+    if (!payment) throw notFound('payment');
+    return toHistoryView(await this.payments.statusHistory(id));
+  }
+
+  /** A person's decision about a payment marked for attention, recorded with who and why. */
+  async resolve(id: string, dto: ResolvePaymentDto, caller: string): Promise<PaymentView> {
+    const resolved = await this.late.resolve(id, dto.action, caller, dto.reason);
+    this.logger.warn(
+      { paymentId: id, action: dto.action, by: caller },
+      'payment resolved by an operator',
+    );
+    return toPaymentView(resolved);
   }
 
   async checkStatus(id: string): Promise<PaymentView> {
@@ -202,21 +265,23 @@ export class PaymentsService {
         throw dokuRejection(outcome.result, subject);
       default:
         // No clear answer after the resends, or a 409 that is no replay (DOKU already holds a
-        // payment under this reference: our own earlier, timed-out send): only its status can tell.
+        // payment under this reference: our own earlier, timed-out send): only its status can
+        // tell, or a resend of the same bytes, which a plain retry of the order may make now.
         this.logger.warn(
           { paymentId: payment.id, reason: outcome.reason },
           'payment outcome unknown; left PENDING for status checks',
         );
+        await this.payments.endSubmission(payment.id);
         throw dokuOutcomeUnknown(subject, outcome.reason);
     }
   }
 }
 
-function duplicate(): ApiError {
+function duplicate(paymentId: string): ApiError {
   return new ApiError(
     409,
     'DUPLICATE_PARTNER_REFERENCE_NO',
-    'A payment with this partnerReferenceNo already exists.',
-    [{ field: 'partnerReferenceNo', message: 'already used' }],
+    `A payment with this partnerReferenceNo already exists: ${paymentId}.`,
+    [{ field: 'partnerReferenceNo', message: 'already used', paymentId }],
   );
 }

@@ -2,6 +2,8 @@
 export const REFUNDS_QUEUE = 'refunds';
 export const REFUND_JOB = 'refund';
 export const REFUND_SWEEP_JOB = 'refund-sweep';
+/** Money DOKU took on a payment the books closed, refunded (LATE_PAYMENT_POLICY=refund). */
+export const LATE_PAYMENT_REFUND_JOB = 'late-payment-refund';
 
 export const RECONCILIATION_QUEUE = 'reconciliation';
 export const RECONCILE_PAYMENTS_JOB = 'reconcile-payments';

@@ -2,6 +2,7 @@ import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/c
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DependencyWatch } from '../common/dependency-watch';
+import { runWork, WorkFields } from '../logging/work-context';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { redisOptionsFromUrl } from './redis-connection';
@@ -116,6 +117,8 @@ export interface QueueWorkerSpec {
   queue: string;
   concurrency: number;
   handle: (job: Job) => Promise<unknown>;
+  /** What a job is about, on every line its work writes (ids from its data). */
+  describe?: (job: Job) => WorkFields;
 }
 
 /** Of the stop's grace, what workers may take to finish their jobs (the rest is for closing). */
@@ -136,7 +139,9 @@ export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnAppli
 
   onApplicationBootstrap(): void {
     const spec = this.workerSpec();
-    this.workers = startQueueWorker(spec.queue, spec.handle, this.config, {
+    const handle = (job: Job) =>
+      runWork({ jobId: job.id, ...spec.describe?.(job) }, () => spec.handle(job));
+    this.workers = startQueueWorker(spec.queue, handle, this.config, {
       concurrency: spec.concurrency,
       metrics: this.metrics,
       logger: this.logger,

@@ -7,6 +7,7 @@ const paid = {
   currency: 'IDR',
   amountValue: '10000.00',
   refundCommittedAmount: '7500.00',
+  dokuPaidAmount: null,
 };
 const outbox = { queue: 'refunds', name: 'refund', jobId: (id: string) => `refund-${id}` };
 const input = { paymentId: 'p1', amountValue: '2500.00', currency: 'IDR', partnerRefundNo: 'R1' };
@@ -19,6 +20,19 @@ describe('why a payment does not take a refund', () => {
     ['more than is left', paid, '2500.01', 'EXCEEDS_REFUNDABLE'],
   ])('%s', (_why, payment, amountValue, reason) => {
     expect(refusalOf({ currency: 'IDR', amountValue }, payment)).toMatchObject({ reason });
+  });
+
+  it('a payment closed but paid at DOKU refunds up to what DOKU took', () => {
+    const late = {
+      ...paid,
+      status: 'EXPIRED',
+      refundCommittedAmount: '0.00',
+      dokuPaidAmount: '9000.00',
+    };
+    expect(refusalOf({ currency: 'IDR', amountValue: '9000.00' }, late)).toBeUndefined();
+    expect(refusalOf({ currency: 'IDR', amountValue: '9000.01' }, late)?.refundable).toBe(
+      '9000.00',
+    );
   });
 
   it('says what is left; all of it is still taken', () => {

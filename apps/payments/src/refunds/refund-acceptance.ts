@@ -10,6 +10,8 @@ export interface RefundToAccept {
   currency: string;
   reason?: string | null;
   partnerRefundNo: string;
+  /** The request that asked for it, carried into its job: every line of its work names it. */
+  requestId?: string;
 }
 
 /** Where the refund's job goes once accepted: its outbox row names it. */
@@ -58,7 +60,9 @@ export class RefundAcceptance {
           queue: outbox.queue,
           jobName: outbox.name,
           jobId: outbox.jobId(id),
-          jobData: { refundId: id },
+          jobData: input.requestId
+            ? { refundId: id, requestId: input.requestId }
+            : { refundId: id },
         },
         randomUUID(),
       );
@@ -76,10 +80,14 @@ export function refusalOf(
   payment: RefundablePayment | undefined,
 ): RefundRefusedError | undefined {
   if (!payment) return new RefundRefusedError('PAYMENT_NOT_FOUND');
-  if (payment.status !== 'PAID') return new RefundRefusedError('PAYMENT_NOT_PAID');
+  // As the accept statement says: PAID, or money DOKU took that the books could not take.
+  if (payment.status !== 'PAID' && payment.dokuPaidAmount === null)
+    return new RefundRefusedError('PAYMENT_NOT_PAID');
   if (payment.currency !== input.currency) return new RefundRefusedError('CURRENCY_MISMATCH');
+  const paid = toMinorUnits(payment.amountValue);
+  const took = payment.dokuPaidAmount === null ? paid : toMinorUnits(payment.dokuPaidAmount);
   const refundable = fromMinorUnits(
-    toMinorUnits(payment.amountValue) - toMinorUnits(payment.refundCommittedAmount),
+    (took < paid ? took : paid) - toMinorUnits(payment.refundCommittedAmount),
   );
   if (compareMoney(input.amountValue, refundable) > 0)
     return new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);

@@ -7,6 +7,7 @@ import { dokuAnswer } from '../doku/doku-failure';
 import { DokuGateway, GatewayOutcome } from '../doku/doku-gateway';
 import { ExternalIdService } from '../doku/external-id.service';
 import { PaymentStatusInquiry, statusBody } from '../doku/payment-status.inquiry';
+import { noteWork } from '../logging/work-context';
 import { MetricsService } from '../metrics/metrics.service';
 import { RefundClaims } from './refund-claims';
 import { refundRequestBody } from './refund-request';
@@ -56,6 +57,7 @@ export class RefundExecutor {
     }
     if (claim.state === 'final') return claim.refund.status;
     const { refund, payment } = claim;
+    noteWork({ paymentId: payment.id });
 
     // An earlier call may have reached DOKU: if DOKU lists this refund as done, settle it without
     // a call. Not knowing is fine: the resend below is idempotent at DOKU.

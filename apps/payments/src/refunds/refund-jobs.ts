@@ -6,6 +6,8 @@ export const refundJobId = (refundId: string) => `refund-${refundId}`;
 
 export interface RefundJobData {
   refundId: string;
+  /** The API request that asked for the refund (no secret): its work's lines carry it. */
+  requestId?: string;
 }
 
 /** Retries back off exponentially with jitter; a failed job is kept for operators. */

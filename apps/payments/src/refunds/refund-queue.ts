@@ -1,11 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import type { OutboxJobEntity } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import { ENQUEUE_TIMEOUT_MS, withTimeout } from '../queues/deadline';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { refundJobId, refundJobOptions } from './refund-jobs';
+import { RefundJobData, refundJobId, refundJobOptions } from './refund-jobs';
 
 /** Puts refund jobs into Redis; fails fast (and leaves the outbox row) when Redis is away. */
 @Injectable()
@@ -15,10 +16,19 @@ export class RefundQueue {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async enqueue(refundId: string): Promise<void> {
-    const jobId = refundJobId(refundId);
+  async enqueue(refundId: string, requestId?: string): Promise<void> {
+    const data: RefundJobData = requestId ? { refundId, requestId } : { refundId };
+    await this.add(REFUND_JOB, refundJobId(refundId), data);
+  }
+
+  /** A job the outbox owes this queue (a refund, a late payment's refund), as it was written. */
+  relay(job: OutboxJobEntity): Promise<void> {
+    return this.add(job.name, job.jobId, job.data);
+  }
+
+  private async add(name: string, jobId: string, data: object): Promise<void> {
     await withTimeout(
-      this.queue.add(REFUND_JOB, { refundId }, refundJobOptions(this.config, jobId)),
+      this.queue.add(name, data, refundJobOptions(this.config, jobId)),
       ENQUEUE_TIMEOUT_MS,
       'queue',
     );

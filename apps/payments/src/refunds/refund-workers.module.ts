@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LatePaymentRefund } from './late-payment-refund';
 import { RefundClaims } from './refund-claims';
 import { RefundExecutor } from './refund-executor.service';
 import { RefundSweepSchedule } from './refund-sweep.schedule';
@@ -9,7 +10,14 @@ import { RefundsModule } from './refunds.module';
 /** The refunds queue's worker: refunds taken to DOKU, and the sweeper that revives stale ones. */
 @Module({
   imports: [RefundsModule],
-  providers: [RefundClaims, RefundExecutor, RefundSweeper, RefundSweepSchedule, RefundWorker],
+  providers: [
+    RefundClaims,
+    RefundExecutor,
+    RefundSweeper,
+    RefundSweepSchedule,
+    RefundWorker,
+    LatePaymentRefund,
+  ],
   exports: [RefundExecutor, RefundSweeper],
 })
 export class RefundWorkersModule {}

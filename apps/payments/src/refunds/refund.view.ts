@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RefundEntity } from '@app/persistence';
+import { AttentionView, attentionView } from '../common/attention.view';
 import { isoOrNull } from '../common/iso-time';
 import { MoneyDto } from '../common/money.dto';
 
@@ -18,6 +19,12 @@ export class RefundView {
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) completedAt: string | null;
+  @ApiPropertyOptional({
+    type: AttentionView,
+    nullable: true,
+    description: 'Set while a person must look at the refund (GET /v1/refunds?attention=true)',
+  })
+  attention: AttentionView | null;
 }
 
 export function toRefundView(r: RefundEntity): RefundView {
@@ -35,5 +42,6 @@ export function toRefundView(r: RefundEntity): RefundView {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     completedAt: isoOrNull(r.completedAt),
+    attention: attentionView(r.attentionReason, r.attentionSince),
   };
 }

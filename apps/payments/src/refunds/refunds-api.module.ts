@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
-import { RefundAcceptance } from './refund-acceptance';
 import { RefundsController } from './refunds.controller';
 import { RefundsModule } from './refunds.module';
 import { RefundsService } from './refunds.service';
@@ -9,6 +8,6 @@ import { RefundsService } from './refunds.service';
 @Module({
   imports: [RefundsModule, IdempotencyModule],
   controllers: [RefundsController],
-  providers: [RefundsService, RefundAcceptance],
+  providers: [RefundsService],
 })
 export class RefundsApiModule {}

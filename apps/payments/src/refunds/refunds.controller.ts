@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Headers, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
@@ -7,6 +18,7 @@ import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { RefundView } from './refund.view';
 import { CreateRefundDto } from './dto/create-refund.dto';
+import { FindRefundsQuery } from './dto/find-refunds.query';
 import { RefundsService } from './refunds.service';
 
 @ApiTags('refunds')
@@ -41,10 +53,17 @@ export class RefundsController {
         paymentId,
         dto,
         idempotencyKey === undefined ? undefined : { caller, key: idempotencyKey },
+        req.id,
       ),
     );
     res.status(result.status);
     return result.body;
+  }
+
+  @Get('refunds')
+  @ApiOperation({ summary: 'Refunds a person must look at (attention=true), oldest first' })
+  find(@Query() query: FindRefundsQuery): Promise<{ items: RefundView[] }> {
+    return this.refunds.underAttention(query);
   }
 
   @Get('refunds/:id')

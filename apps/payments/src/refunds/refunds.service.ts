@@ -1,35 +1,20 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  AcceptedRefund,
-  DuplicateKeyError,
-  OutboxRepository,
-  RefundsRepository,
-} from '@app/persistence';
-import { Channels } from '../channels/channels';
-import { ApiError, notFound } from '../common/api-error';
-import { ExternalIdService } from '../doku/external-id.service';
+import { DuplicateKeyError, RefundsRepository } from '@app/persistence';
+import { ApiError, notFound, validationFailed } from '../common/api-error';
 import type { HttpResult } from '../idempotency/idempotency.service';
-import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 import { CreateRefundDto } from './dto/create-refund.dto';
-import { RefundAcceptance, RefundRefusedError } from './refund-acceptance';
-import { refundJobId } from './refund-jobs';
-import { RefundQueue } from './refund-queue';
-import { refundRequestBody } from './refund-request';
+import { FindRefundsQuery } from './dto/find-refunds.query';
+import { RefundRefusedError } from './refund-acceptance';
+import { RefundIntake } from './refund-intake';
 import { RefundView, toRefundView } from './refund.view';
 
-/** Accepts refunds: recorded with their job in PostgreSQL first, then handed to the queue. */
+/** The refund API: refunds requested (through the intake) and read. */
 @Injectable()
 export class RefundsService {
-  private readonly logger = new Logger('Refunds');
-
   constructor(
     private readonly refunds: RefundsRepository,
-    private readonly acceptance: RefundAcceptance,
-    private readonly outbox: OutboxRepository,
-    private readonly queue: RefundQueue,
-    private readonly channels: Channels,
-    private readonly externalIds: ExternalIdService,
+    private readonly intake: RefundIntake,
   ) {}
 
   /**
@@ -40,6 +25,7 @@ export class RefundsService {
     paymentId: string,
     dto: CreateRefundDto,
     idempotency?: IdempotentCall,
+    requestId?: string,
   ): Promise<HttpResult> {
     const derived = dto.partnerRefundNo === undefined && idempotency !== undefined;
     const partnerRefundNo =
@@ -47,16 +33,14 @@ export class RefundsService {
       (idempotency ? partnerRefundNoOf(idempotency) : `RFD-${randomUUID().replace(/-/g, '')}`);
     let accepted;
     try {
-      accepted = await this.acceptance.accept(
-        {
-          paymentId,
-          amountValue: dto.amount.value,
-          currency: dto.amount.currency,
-          reason: dto.reason ?? null,
-          partnerRefundNo,
-        },
-        { queue: REFUNDS_QUEUE, name: REFUND_JOB, jobId: refundJobId },
-      );
+      accepted = await this.intake.take({
+        paymentId,
+        amountValue: dto.amount.value,
+        currency: dto.amount.currency,
+        reason: dto.reason ?? null,
+        partnerRefundNo,
+        requestId,
+      });
     } catch (err) {
       if (derived && (err instanceof DuplicateKeyError || err instanceof RefundRefusedError)) {
         // This call's key may have accepted it before, its answer lost (the key's completion
@@ -67,50 +51,13 @@ export class RefundsService {
       }
       throw refusal(err);
     }
-    await this.fixRequest(accepted);
-    await this.dispatch(accepted);
     return { status: 202, body: toRefundView(accepted.refund) };
   }
 
-  /**
-   * Fixes the refund's DOKU request (bytes and X-EXTERNAL-ID) before its job is queued: the
-   * worker then claims and reads it in one statement. Best effort: the worker fixes it otherwise.
-   */
-  private async fixRequest({ refund, payment }: AcceptedRefund): Promise<void> {
-    try {
-      await this.refunds.fixRequest(
-        refund.id,
-        refundRequestBody(this.channels.get(payment.channel).spec, refund, payment),
-        this.externalIds.draw(),
-        this.externalIds.today(),
-      );
-    } catch (err) {
-      this.logger.warn(
-        { refundId: refund.id, reason: (err as Error).message },
-        'refund request not fixed at accept; its worker fixes it',
-      );
-    }
-  }
-
-  /** Accepted all the same when either step fails: the outbox relay queues the job later. */
-  private async dispatch({ refund, outboxJobId }: AcceptedRefund): Promise<void> {
-    try {
-      await this.queue.enqueue(refund.id);
-    } catch (err) {
-      this.logger.warn(
-        { refundId: refund.id, reason: (err as Error).message },
-        'refund accepted, queue unavailable; left to the outbox relay',
-      );
-      return;
-    }
-    try {
-      await this.outbox.markDispatched(outboxJobId);
-    } catch (err) {
-      this.logger.warn(
-        { refundId: refund.id, reason: (err as Error).message },
-        'refund queued, its outbox row not marked; the relay will queue it again (a no-op)',
-      );
-    }
+  async underAttention(query: FindRefundsQuery): Promise<{ items: RefundView[] }> {
+    if (query.attention !== 'true')
+      throw validationFailed([{ field: 'attention', message: 'attention must be true' }]);
+    return { items: (await this.refunds.findUnderAttention(100)).map(toRefundView) };
   }
 
   async get(id: string): Promise<RefundView> {

@@ -12,6 +12,7 @@ function service(answer: unknown) {
       f.payments as never,
       f.channels,
       f.metrics,
+      f.late as never,
     ),
     f,
   };
@@ -41,7 +42,10 @@ describe('PaymentStatusService.check', () => {
       }),
     );
     expect(outcome).toMatchObject({ changed: true, reported: { state: 'PAID' } });
-    expect(f.payments.markStatusChecked).toHaveBeenCalledWith('p1');
+    expect(f.payments.markStatusChecked).toHaveBeenCalledWith('p1', {
+      responseCode: null,
+      transactionStatus: '00',
+    });
   });
 
   it('never marks paid with another amount: counted as a discrepancy', async () => {
@@ -51,6 +55,14 @@ describe('PaymentStatusService.check', () => {
     expect(await statuses.check(fakePayment(), 'reconciliation')).toMatchObject({ changed: false });
     expect(f.payments.changeStatus).not.toHaveBeenCalled();
     expect(await discrepancies(f)).toEqual([['amount_mismatch', 1]]);
+    // DOKU holds money for it: the late-payment policy takes it from there.
+    expect(f.late.reportedPaid).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'p1' }),
+      expect.objectContaining({
+        source: 'reconciliation',
+        amount: { value: '1.00', currency: 'IDR' },
+      }),
+    );
   });
 
   it('a final status contradicted is counted, not applied', async () => {
@@ -63,6 +75,19 @@ describe('PaymentStatusService.check', () => {
     });
     await statuses.check(fakePayment(), 'status_check');
     expect(await discrepancies(f)).toEqual([['final_status_conflict', 1]]);
+    // Reported failed, not paid: no money to return.
+    expect(f.late.reportedPaid).not.toHaveBeenCalled();
+  });
+
+  it('records what DOKU said: its code and the transaction status', async () => {
+    const { statuses, f } = service(
+      done({ responseCode: '2005500', latestTransactionStatus: '03' }),
+    );
+    await statuses.check(fakePayment(), 'status_check');
+    expect(f.payments.markStatusChecked).toHaveBeenCalledWith('p1', {
+      responseCode: null,
+      transactionStatus: '03',
+    });
   });
 
   it('Transaction Not Found (404xx01) is notFound; another 404 is not', async () => {

@@ -14,6 +14,7 @@ import {
   statusBody,
 } from '../doku/payment-status.inquiry';
 import { MetricsService } from '../metrics/metrics.service';
+import { LatePayments } from './late-payments';
 
 export interface StatusCheckOutcome {
   payment: PaymentEntity;
@@ -36,6 +37,7 @@ export class PaymentStatusService {
     private readonly payments: PaymentsRepository,
     private readonly channels: Channels,
     private readonly metrics: MetricsService,
+    private readonly late: LatePayments,
   ) {}
 
   async check(payment: PaymentEntity, source: StatusChangeSource): Promise<StatusCheckOutcome> {
@@ -43,8 +45,16 @@ export class PaymentStatusService {
     const unchanged = { payment, answer, changed: false, notFound: false };
     // Nothing was sent without a token: the payment was not checked.
     if (answer.kind === 'unavailable' && answer.token) return unchanged;
-    await this.payments.markStatusChecked(payment.id);
     const body = statusBody(answer);
+    await this.payments.markStatusChecked(
+      payment.id,
+      answer.result
+        ? {
+            responseCode: answer.result.responseCode ?? null,
+            transactionStatus: body?.latestTransactionStatus ?? null,
+          }
+        : undefined,
+    );
     if (!body) return { ...unchanged, notFound: reportsNotFound(answer) };
 
     const state = this.channels
@@ -54,12 +64,20 @@ export class PaymentStatusService {
     const target = state as PaymentStatus | undefined;
     if (!target) return { ...unchanged, reported };
     const paidValue = body.transAmount?.value;
+    const paid = (amount: { value: string; currency: string }) => ({
+      source,
+      amount,
+      latestTransactionStatus: body.latestTransactionStatus!,
+      referenceNo: body.originalReferenceNo ?? null,
+      paidAt: body.paidTime ? dateOrNull(body.paidTime) : null,
+    });
     if (target === 'PAID' && paidValue !== undefined && paidValue !== payment.amountValue) {
       this.logger.warn(
         { paymentId: payment.id, expected: payment.amountValue, reported: paidValue },
         'status check reports another amount; not marking paid',
       );
       this.metrics.paymentDiscrepancies.inc({ source, kind: 'amount_mismatch' });
+      await this.late.reportedPaid(payment, paid(body.transAmount!));
       return { ...unchanged, reported };
     }
     const failed = target === 'FAILED' || target === 'CANCELLED';
@@ -81,6 +99,12 @@ export class PaymentStatusService {
         'status check contradicts a final status',
       );
       this.metrics.paymentDiscrepancies.inc({ source, kind: 'final_status_conflict' });
+      // Money DOKU took on a payment the books closed must not be stuck.
+      if (target === 'PAID')
+        await this.late.reportedPaid(
+          applied.payment,
+          paid(body.transAmount ?? { value: payment.amountValue, currency: payment.currency }),
+        );
     }
     return {
       payment: applied.payment,

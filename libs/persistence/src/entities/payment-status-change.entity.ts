@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export type StatusChangeSource =
-  'api' | 'doku_payment' | 'notification' | 'status_check' | 'reconciliation';
+  'api' | 'doku_payment' | 'notification' | 'status_check' | 'reconciliation' | 'operator';
 
 /** The history of a payment's status: what changed it, when, and on what evidence. */
 @Entity({ name: 'payment_status_changes' })

@@ -30,6 +30,7 @@ export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
   `"refund_committed_amount" >= "refunded_amount" AND "refund_committed_amount" <= "amount_value"`,
 )
 @Index('payments_pending_created_idx', ['createdAt'], { where: `status = 'PENDING'` })
+@Index('payments_attention_idx', ['attentionSince'], { where: `attention_reason IS NOT NULL` })
 export class PaymentEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -106,8 +107,49 @@ export class PaymentEntity {
   @Column({ name: 'paid_at', type: 'timestamptz', nullable: true })
   paidAt: Date | null;
 
+  /**
+   * Until when the request that created the payment may still be submitting it to DOKU: a plain
+   * retry of the same order meanwhile is refused (409), after it resumes the payment. Ended at
+   * once when the submission leaves the outcome unknown.
+   */
+  @Column({ name: 'submitting_until', type: 'timestamptz', nullable: true })
+  submittingUntil: Date | null;
+
+  /** When the payment was last claimed for or given a status check (reconciliation's lease). */
   @Column({ name: 'last_status_check_at', type: 'timestamptz', nullable: true })
   lastStatusCheckAt: Date | null;
+
+  /** What DOKU said at the last status check that got an answer: code, status, time. */
+  @Column({ name: 'last_status_check', type: 'jsonb', nullable: true })
+  lastStatusCheck: {
+    responseCode: string | null;
+    transactionStatus: string | null;
+    at: string;
+  } | null;
+
+  /**
+   * What DOKU reports paid when the books could not take it as it came (paid after the payment
+   * was closed, or another amount): refunds of the payment may return up to it.
+   */
+  @Column({
+    name: 'doku_paid_amount',
+    type: 'numeric',
+    precision: 18,
+    scale: 2,
+    nullable: true,
+  })
+  dokuPaidAmount: string | null;
+
+  /** Why a person must look at the payment (null: nothing to look at). */
+  @Column({ name: 'attention_reason', type: 'varchar', length: 32, nullable: true })
+  attentionReason: string | null;
+
+  @Column({ name: 'attention_since', type: 'timestamptz', nullable: true })
+  attentionSince: Date | null;
+
+  /** What was reported, what the policy did, and once resolved, who resolved it and why. */
+  @Column({ name: 'attention_detail', type: 'jsonb', nullable: true })
+  attentionDetail: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -20,6 +20,7 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 @Index('refunds_open_idx', ['status', 'updatedAt'], {
   where: `status IN ('PENDING', 'PROCESSING')`,
 })
+@Index('refunds_attention_idx', ['attentionSince'], { where: `attention_reason IS NOT NULL` })
 export class RefundEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -80,4 +81,11 @@ export class RefundEntity {
 
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt: Date | null;
+
+  /** Why a person must look at the refund (its calls ran out while it is open); null: nothing. */
+  @Column({ name: 'attention_reason', type: 'varchar', length: 32, nullable: true })
+  attentionReason: string | null;
+
+  @Column({ name: 'attention_since', type: 'timestamptz', nullable: true })
+  attentionSince: Date | null;
 }

@@ -2,6 +2,7 @@ import { Initial1764000000000 } from './1764000000000-initial';
 import { RefundCommittedAmount1764200000000 } from './1764200000000-refund-committed-amount';
 import { ChannelInput1765000000000 } from './1765000000000-channel-input';
 import { RefundStatusChanges1765000000001 } from './1765000000001-refund-status-changes';
+import { Attention1765000000002 } from './1765000000002-attention';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -10,4 +11,5 @@ export const MIGRATIONS: Function[] = [
   RefundCommittedAmount1764200000000,
   ChannelInput1765000000000,
   RefundStatusChanges1765000000001,
+  Attention1765000000002,
 ];

@@ -1,4 +1,4 @@
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { OutboxJobEntity } from '../entities';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runPrepared } from './prepared';
@@ -57,6 +57,21 @@ export class OutboxRepository {
       }
       return dispatched;
     });
+  }
+
+  /**
+   * Owes a job to a queue, inside the caller's transaction: it exists exactly when the change that
+   * owes it commits. A job id already owed is owed once.
+   */
+  async addIn(
+    manager: EntityManager,
+    job: { queue: string; name: string; jobId: string; data: Record<string, unknown> },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO outbox_jobs (queue, name, job_id, data) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (job_id) DO NOTHING`,
+      [job.queue, job.name, job.jobId, JSON.stringify(job.data)],
+    );
   }
 
   /** Once per accepted refund, after its job reached the queue. */

@@ -30,6 +30,8 @@ export interface NewPayment {
   /** The exact bytes that will be sent to DOKU. */
   requestBody: string;
   idempotencyKey?: string | null;
+  /** How long its first submission to DOKU may take (see PaymentEntity.submittingUntil). */
+  submitLeaseMs: number;
 }
 
 export interface StatusChange {
@@ -111,6 +113,7 @@ export class PaymentsRepository {
           channelInput,
           requestBody: input.requestBody,
           idempotencyKey: input.idempotencyKey ?? null,
+          submitLeaseMs: input.submitLeaseMs,
         });
       } catch (err) {
         if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerReferenceNo');
@@ -133,6 +136,11 @@ export class PaymentsRepository {
     return this.rows.findOneBy({ partnerReferenceNo });
   }
 
+  /** The submission left DOKU's outcome open: a retry of the same order may resume it now. */
+  async endSubmission(id: string): Promise<void> {
+    await this.rows.update({ id }, { submittingUntil: () => 'now()' });
+  }
+
   /** Keeps what DOKU answered to the payment request (redirect and reference). */
   async recordDokuAnswer(
     id: string,
@@ -152,8 +160,101 @@ export class PaymentsRepository {
     return payment;
   }
 
-  async markStatusChecked(id: string): Promise<void> {
-    await this.rows.update({ id }, { lastStatusCheckAt: () => 'now()' });
+  /**
+   * Stamps the status check (reconciliation's lease) and, when DOKU answered, what it said: its
+   * response code and the transaction status it reported.
+   */
+  async markStatusChecked(
+    id: string,
+    answer?: { responseCode: string | null; transactionStatus: string | null },
+  ): Promise<void> {
+    if (!answer) {
+      await this.rows.update({ id }, { lastStatusCheckAt: () => 'now()' });
+      return;
+    }
+    await this.dataSource.query(
+      `UPDATE payments SET last_status_check_at = now(),
+         last_status_check = jsonb_build_object('responseCode', $2::text, 'transactionStatus', $3::text,
+           'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+       WHERE id = $1`,
+      [id, answer.responseCode, answer.transactionStatus],
+    );
+  }
+
+  /**
+   * A payment the books closed becomes PAID (DOKU took the money and it is accepted), with its
+   * history row. Undefined when it was not closed (PAID already, or PENDING: a plain change).
+   */
+  async reopenAsPaid(
+    id: string,
+    change: {
+      source: StatusChangeSource;
+      detail: Record<string, unknown>;
+      paidAt?: Date | null;
+      referenceNo?: string | null;
+    },
+    manager?: EntityManager,
+  ): Promise<PaymentEntity | undefined> {
+    const [row] = await this.runIn(manager, this.sql.reopenAsPaid, [
+      id,
+      change.paidAt ?? null,
+      change.referenceNo || null,
+      change.source,
+      JSON.stringify(change.detail),
+    ]);
+    return row && entityFromRow(this.rows, row);
+  }
+
+  /** Marks the payment for a person's attention; `dokuPaidAmount` what DOKU reports paid. */
+  async markAttention(
+    id: string,
+    reason: string,
+    detail: Record<string, unknown>,
+    dokuPaidAmount: string | null,
+    manager?: EntityManager,
+  ): Promise<PaymentEntity> {
+    const [row] = await this.runIn(manager, this.sql.markAttention, [
+      id,
+      reason,
+      JSON.stringify(detail),
+      dokuPaidAmount,
+    ]);
+    if (!row) throw new Error(`payment ${id} vanished`);
+    return entityFromRow(this.rows, row);
+  }
+
+  /** Clears the mark with `resolution` (who, why, what); undefined when there was none. */
+  async resolveAttention(
+    id: string,
+    resolution: Record<string, unknown>,
+    manager?: EntityManager,
+  ): Promise<PaymentEntity | undefined> {
+    const [row] = await this.runIn(manager, this.sql.resolveAttention, [
+      id,
+      JSON.stringify(resolution),
+    ]);
+    return row && entityFromRow(this.rows, row);
+  }
+
+  /** What a person must look at, the oldest mark first. */
+  findUnderAttention(limit: number): Promise<PaymentEntity[]> {
+    return this.rows
+      .createQueryBuilder('p')
+      .where('p.attention_reason IS NOT NULL')
+      .orderBy('p.attention_since', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** A statement inside the caller's transaction, or prepared on the pool. */
+  private async runIn(
+    manager: EntityManager | undefined,
+    statement: { name: string; text: string },
+    values: unknown[],
+  ): Promise<Record<string, unknown>[]> {
+    return manager
+      ? ((await manager.query(statement.text, values)) as Record<string, unknown>[])
+      : runPrepared(this.dataSource, statement, values);
   }
 
   /** Moves a payment's status and records the change with its source, in one statement. */
@@ -161,7 +262,7 @@ export class PaymentsRepository {
     return this.statusChanged(
       id,
       change,
-      await runPrepared(this.dataSource, this.sql.changeStatus, changeParams(id, change)),
+      await this.runIn(undefined, this.sql.changeStatus, changeParams(id, change)),
     );
   }
 
@@ -174,10 +275,7 @@ export class PaymentsRepository {
     return this.statusChanged(
       id,
       change,
-      (await manager.query(this.sql.changeStatus.text, changeParams(id, change))) as Record<
-        string,
-        unknown
-      >[],
+      await this.runIn(manager, this.sql.changeStatus, changeParams(id, change)),
     );
   }
 

@@ -39,6 +39,8 @@ export interface RefundablePayment {
   currency: string;
   amountValue: string;
   refundCommittedAmount: string;
+  /** What DOKU reported paid when the books could not take it as it came. */
+  dokuPaidAmount: string | null;
 }
 
 export interface RefundWithPayment {
@@ -143,6 +145,7 @@ export class RefundsRepository {
         currency: row.currency as string,
         amountValue: row.amount_value as string,
         refundCommittedAmount: row.refund_committed_amount as string,
+        dokuPaidAmount: row.doku_paid_amount as string | null,
       }
     );
   }
@@ -248,6 +251,25 @@ export class RefundsRepository {
     if (rows.length === 1)
       return { refund: entityFromRow(this.refundRows, rows[0]), changed: true };
     return { refund: await this.refundRows.findOneByOrFail({ id: refundId }), changed: false };
+  }
+
+  /** An open refund a person must look at (its calls ran out); cleared when it settles. */
+  async markAttention(refundId: string, reason: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE refunds SET attention_reason = $2, attention_since = coalesce(attention_since, now())
+       WHERE id = $1 AND status IN ('PENDING', 'PROCESSING')`,
+      [refundId, reason],
+    );
+  }
+
+  /** What a person must look at, the oldest mark first. */
+  findUnderAttention(limit: number): Promise<RefundEntity[]> {
+    return this.refundRows
+      .createQueryBuilder('r')
+      .where('r.attention_reason IS NOT NULL')
+      .orderBy('r.attention_since', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   /** Keeps the last retryable problem visible to operators while the refund is still open. */

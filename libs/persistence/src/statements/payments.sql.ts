@@ -17,6 +17,8 @@ export interface PaymentCreateItem {
   channelInput: string;
   requestBody: string;
   idempotencyKey: string | null;
+  /** How long its first submission to DOKU may take: a retry meanwhile does not resume it. */
+  submitLeaseMs: number;
 }
 
 export const CREATE_INPUT = statementInput<PaymentCreateItem>({
@@ -32,6 +34,7 @@ export const CREATE_INPUT = statementInput<PaymentCreateItem>({
   channelInput: 'channel_input jsonb',
   requestBody: 'request_body text',
   idempotencyKey: 'idempotency_key text',
+  submitLeaseMs: 'submit_lease_ms int',
 });
 
 /** What recording DOKU's answer writes for one payment (null: keep what is stored). */
@@ -51,7 +54,7 @@ export const ANSWER_INPUT = statementInput<PaymentAnswerItem>({
 
 /** The statements of a payment's life, given its columns as `alias.column AS "column"`. */
 export function paymentStatements(paymentAs: (alias: string) => string) {
-  const stored = CREATE_INPUT.names(['partner_id', 'jakarta_day']);
+  const stored = CREATE_INPUT.names(['partner_id', 'jakarta_day', 'submit_lease_ms']);
   return {
     /**
      * Payments created together, one row each: their X-EXTERNAL-IDs, the payments and their first
@@ -69,11 +72,11 @@ WITH input AS (
   ON CONFLICT DO NOTHING
   RETURNING partner_id, jakarta_day, external_id
 ), pay AS (
-  INSERT INTO payments (${stored}, status)
+  INSERT INTO payments (${stored}, status, submitting_until)
   SELECT ${stored
     .split(', ')
     .map((c) => `i.${c}`)
-    .join(', ')}, 'PENDING'
+    .join(', ')}, 'PENDING', now() + make_interval(secs => i.submit_lease_ms / 1000.0)
   FROM input i
   JOIN ext USING (partner_id, jakarta_day, external_id)
   RETURNING ${paymentAs('payments')}, NULL::varchar AS was
@@ -120,6 +123,58 @@ UNION ALL
 SELECT false, c.*, c.status FROM current c WHERE NOT EXISTS (SELECT 1 FROM moved)`,
     },
     /**
+     * A payment the books had closed (EXPIRED, FAILED, CANCELLED) becomes PAID: DOKU took the
+     * money, and the late-payment policy (or an operator) accepts it. Recorded with its source.
+     */
+    reopenAsPaid: {
+      name: 'payment-reopen-as-paid',
+      text: `
+WITH current AS (
+  SELECT id, status FROM payments WHERE id = $1::uuid FOR UPDATE
+), moved AS (
+  UPDATE payments p SET status = 'PAID', paid_at = coalesce($2::timestamptz, now()),
+    reference_no = coalesce(p.reference_no, $3::text), failure_code = NULL, failure_message = NULL,
+    updated_at = now()
+  FROM current c
+  WHERE p.id = c.id AND c.status IN ('EXPIRED', 'FAILED', 'CANCELLED')
+  RETURNING ${paymentAs('p')}, c.status AS was
+), change AS (
+  ${paymentChangeRows('moved', '$4::text', '$5::jsonb')}
+)
+SELECT * FROM moved`,
+    },
+    /**
+     * Marks a payment for a person's attention (the first time's `since` kept), with what DOKU
+     * reported paid when it is set.
+     */
+    markAttention: {
+      name: 'payment-mark-attention',
+      text: `UPDATE payments SET attention_reason = $2, attention_since = coalesce(attention_since, now()),
+  attention_detail = $3::jsonb, doku_paid_amount = coalesce($4::numeric, doku_paid_amount),
+  updated_at = now()
+WHERE id = $1::uuid
+RETURNING ${paymentAs('payments')}`,
+    },
+    /**
+     * A person resolved what the payment was marked for: the mark cleared, the resolution kept in
+     * its detail and, with who and why, in the history.
+     */
+    resolveAttention: {
+      name: 'payment-resolve-attention',
+      text: `
+WITH resolved AS (
+  UPDATE payments SET attention_reason = NULL,
+    attention_detail = coalesce(attention_detail, '{}'::jsonb) || jsonb_build_object('resolution', $2::jsonb),
+    updated_at = now()
+  WHERE id = $1::uuid AND attention_reason IS NOT NULL
+  RETURNING ${paymentAs('payments')}
+), change AS (
+  INSERT INTO payment_status_changes (payment_id, from_status, to_status, source, detail)
+  SELECT id, status, status, 'operator', $2::jsonb FROM resolved
+)
+SELECT * FROM resolved`,
+    },
+    /**
      * Claims up to $3 PENDING payments created at or before $1 and not claimed or checked in the
      * last $2 seconds, stamping last_status_check_at (a lease on the database's clock), never-checked
      * first. SKIP LOCKED keeps concurrent claims from waiting on, or taking, the same rows.
@@ -129,7 +184,7 @@ SELECT false, c.*, c.status FROM current c WHERE NOT EXISTS (SELECT 1 FROM moved
       text: `UPDATE payments SET last_status_check_at = now()
 WHERE id IN (
   SELECT id FROM payments
-  WHERE status = 'PENDING'
+  WHERE status = 'PENDING' AND attention_reason IS NULL
     AND created_at <= $1
     AND (last_status_check_at IS NULL OR last_status_check_at <= now() - make_interval(secs => $2))
   ORDER BY last_status_check_at ASC NULLS FIRST, created_at ASC

@@ -99,8 +99,12 @@ WITH input AS (
   UPDATE payments p
   SET refund_committed_amount = p.refund_committed_amount + i.amount_value, updated_at = now()
   FROM input i
-  WHERE p.id = i.payment_id AND p.status = 'PAID' AND p.currency = i.currency
-    AND p.refund_committed_amount + i.amount_value <= p.amount_value
+  WHERE p.id = i.payment_id AND p.currency = i.currency
+    -- PAID, or money DOKU took that the books could not take as it came (paid late, another
+    -- amount): refunds return at most what was paid.
+    AND (p.status = 'PAID' OR p.doku_paid_amount IS NOT NULL)
+    AND p.refund_committed_amount + i.amount_value
+      <= least(p.amount_value, coalesce(p.doku_paid_amount, p.amount_value))
   RETURNING i.id AS refund_id, p.partner_reference_no, p.external_id, p.channel
 ), refund AS (
   -- Only the refund whose amount the payment took: were two of one payment in the statement,
@@ -123,7 +127,8 @@ FROM refund JOIN payment ON payment.refund_id = refund.id`,
     /** What decides whether a payment takes a refund. */
     refundablePayment: {
       name: 'refund-refundable-payment',
-      text: `SELECT status, currency, amount_value, refund_committed_amount FROM payments WHERE id = $1`,
+      text: `SELECT status, currency, amount_value, refund_committed_amount, doku_paid_amount
+FROM payments WHERE id = $1`,
     },
     withPayment: {
       name: 'refund-with-payment',
@@ -189,7 +194,7 @@ WITH input AS (
   ${lockOpen('$1::uuid[]')}
 ), refund AS (
   UPDATE refunds r SET status = 'SUCCEEDED', refund_no = i.refund_no, failure_code = NULL,
-    failure_message = NULL, completed_at = now(), updated_at = now()
+    failure_message = NULL, completed_at = now(), updated_at = now(), attention_reason = NULL
   FROM input i JOIN prev ON prev.id = i.id
   WHERE r.id = i.id
   RETURNING ${refundAs('r')}, prev.status AS was, i.source
@@ -212,7 +217,7 @@ WITH prev AS (
   ${lockOpen('ARRAY[$1::uuid]')}
 ), refund AS (
   UPDATE refunds r SET status = 'FAILED', failure_code = $2, failure_message = $3,
-    completed_at = now(), updated_at = now()
+    completed_at = now(), updated_at = now(), attention_reason = NULL
   FROM prev WHERE r.id = prev.id
   RETURNING ${refundAs('r')}, prev.status AS was
 ), change AS (

@@ -9,6 +9,7 @@ export const newPayment = (over: Partial<NewPayment> = {}): NewPayment => ({
   currency: 'IDR',
   channelInput: { returnUrl: 'https://merchant.example/return', deviceId: 'device1' },
   requestBody: '{}',
+  submitLeaseMs: 30_000,
   ...over,
 });
 
