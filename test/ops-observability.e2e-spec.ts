@@ -294,11 +294,26 @@ describe('/metrics after an end-to-end run', () => {
     expect(series('queue_jobs', { queue: 'refunds', state: 'completed' })).toHaveLength(1);
     expect(series('queue_jobs', { queue: 'reconciliation', state: 'waiting' })).toHaveLength(1);
     expect(
-      value(series('queue_jobs_total', { queue: 'refunds', outcome: 'completed' })[0]),
+      value(
+        series('queue_jobs_total', { queue: 'refunds', job: 'refund', outcome: 'completed' })[0],
+      ),
     ).toBeGreaterThanOrEqual(1);
+    // The sweeper's scheduled runs are counted apart from the refunds.
+    expect(series('queue_jobs_total', { queue: 'refunds', job: 'refund-sweep' })).not.toHaveLength(
+      0,
+    );
     expect(value(series('refunds_final_total', { status: 'SUCCEEDED' })[0])).toBe(1);
     expect(series('doku_notifications_total', {})).not.toHaveLength(0);
     expect(value(series('doku_notifications_total', { outcome: 'unauthorized' })[0])).toBe(1);
+  });
+
+  it('shows the books an alert needs: PENDING payments, open refunds, attention, outbox, pool', () => {
+    const plain = (name: string) => metricsText.split('\n').filter((l) => l.startsWith(`${name} `));
+    expect(value(plain('payments_pending')[0])).toBeGreaterThanOrEqual(0);
+    expect(value(plain('refunds_oldest_open_age_seconds')[0])).toBeGreaterThanOrEqual(0);
+    expect(value(series('needing_attention', { kind: 'payment' })[0])).toBe(0);
+    expect(value(plain('outbox_backlog')[0])).toBeGreaterThanOrEqual(0);
+    expect(value(series('database_pool_connections', { state: 'total' })[0])).toBeGreaterThan(0);
   });
 
   it('has no ids or secrets in any label', () => {

@@ -3,6 +3,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { snapTimestamp, systemClock } from '@app/doku-snap';
 import { PaymentsRepository } from '@app/persistence';
+import { MetricsService } from '../apps/payments/src/metrics/metrics.service';
 import { PaymentStatusService } from '../apps/payments/src/settlement/payment-status.service';
 import {
   RECONCILE_PAYMENTS_JOB,
@@ -201,6 +202,7 @@ describe('bounded and safe with several workers', () => {
       h.app.get(PaymentStatusService, { strict: false }),
       { ...DEFAULT_RECONCILIATION_OPTIONS, batchSize: 2 },
       systemClock,
+      h.app.get(MetricsService),
     );
     const now = Date.now() + 2 * MINUTE;
     expect(await small.runOnce(now)).toMatchObject({ claimed: 2 });

@@ -14,6 +14,7 @@ import {
 import { DatabaseWatch } from '../common/dependency-watch';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
+import { BooksCollector } from './books.collector';
 import { ensureDatabase } from './ensure-database';
 
 /** One PostgreSQL pool for the process, migrated at start unless MIGRATIONS_RUN=false. */
@@ -21,6 +22,7 @@ import { ensureDatabase } from './ensure-database';
 @Module({
   providers: [
     DatabaseWatch,
+    BooksCollector,
     {
       provide: DATA_SOURCE,
       inject: [APP_CONFIG, DatabaseWatch],

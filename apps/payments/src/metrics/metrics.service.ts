@@ -64,8 +64,64 @@ export class MetricsService {
 
   readonly jobOutcomes = new Counter({
     name: 'queue_jobs_total',
-    help: 'Queue jobs processed, by queue and outcome',
-    labelNames: ['queue', 'outcome'] as const,
+    help: "Queue jobs processed, by queue, job (a refund apart from the sweeper's runs) and outcome",
+    labelNames: ['queue', 'job', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Read from PostgreSQL at each scrape (what is owed, what a person must see). */
+  readonly books = {
+    pendingPayments: new Gauge({
+      name: 'payments_pending',
+      help: 'Payments PENDING now',
+      registers: [this.registry],
+    }),
+    openRefunds: new Gauge({
+      name: 'refunds_open',
+      help: 'Refunds not settled yet, by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+    }),
+    oldestOpenRefund: new Gauge({
+      name: 'refunds_oldest_open_age_seconds',
+      help: 'Age of the oldest refund not settled yet (0: none open)',
+      registers: [this.registry],
+    }),
+    needingAttention: new Gauge({
+      name: 'needing_attention',
+      help: 'Payments and refunds a person must look at (GET /v1/payments?attention=true), by kind',
+      labelNames: ['kind'] as const,
+      registers: [this.registry],
+    }),
+    outboxBacklog: new Gauge({
+      name: 'outbox_backlog',
+      help: 'Jobs committed in PostgreSQL and not yet in their queue (Redis away, or a relay behind)',
+      registers: [this.registry],
+    }),
+    collectFailures: new Counter({
+      name: 'books_collect_failures_total',
+      help: 'Scrapes that could not read the gauges kept in PostgreSQL',
+      registers: [this.registry],
+    }),
+  };
+
+  readonly databasePool = new Gauge({
+    name: 'database_pool_connections',
+    help: 'Connections of the PostgreSQL pool: total, idle, and requests waiting for one',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconciledPayments = new Counter({
+    name: 'reconciliation_payments_total',
+    help: 'Payments looked at by reconciliation runs, by verdict (settled, expired, pending, error)',
+    labelNames: ['verdict'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconciliationRuns = new Counter({
+    name: 'reconciliation_runs_total',
+    help: 'Reconciliation runs that claimed at least one payment',
     registers: [this.registry],
   });
 

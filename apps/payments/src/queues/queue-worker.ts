@@ -56,11 +56,17 @@ export function startQueueWorker(
       stalledInterval: Math.max(1_000, Math.floor(config.workerLockMs / 2)),
       maxStalledCount: 5,
     });
-    worker.on('completed', () => metrics.jobOutcomes.inc({ queue, outcome: 'completed' }));
+    worker.on('completed', (job) =>
+      metrics.jobOutcomes.inc({ queue, job: job.name, outcome: 'completed' }),
+    );
     worker.on('failed', (job, err) => {
       const final =
         err instanceof UnrecoverableError || !job || job.attemptsMade >= (job.opts.attempts ?? 1);
-      metrics.jobOutcomes.inc({ queue, outcome: final ? 'failed' : 'retried' });
+      metrics.jobOutcomes.inc({
+        queue,
+        job: job?.name ?? 'unknown',
+        outcome: final ? 'failed' : 'retried',
+      });
       logger.warn(
         { jobId: job?.id, attemptsMade: job?.attemptsMade, reason: err.message },
         final ? 'job failed' : 'job will retry',

@@ -18,6 +18,7 @@ function reconcile(check: Record<string, unknown>, nowMs: number) {
     f.statuses as never,
     DEFAULT_RECONCILIATION_OPTIONS,
     systemClock,
+    f.metrics,
   );
   return { run: service.runOnce(nowMs), f };
 }
@@ -32,6 +33,8 @@ describe('ReconciliationService', () => {
       afterDeadline,
     );
     expect(await run).toMatchObject({ expired: 1 });
+    const verdicts = (await f.metrics.reconciledPayments.get()).values;
+    expect(verdicts.map((v) => [v.labels.verdict, v.value])).toEqual([['expired', 1]]);
     expect(f.payments.changeStatus).toHaveBeenCalledWith(
       'p1',
       expect.objectContaining({

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '@app/doku-snap';
 import { PaymentEntity, PaymentsRepository } from '@app/persistence';
 import { CLOCK } from '../config/tokens';
+import { MetricsService } from '../metrics/metrics.service';
 import { PaymentStatusService } from '../settlement/payment-status.service';
 import { checkShowsUnpaid, expiryDeadline } from './expiry';
 import { RECONCILIATION_OPTIONS, ReconciliationOptions } from './reconciliation.options';
@@ -30,6 +31,7 @@ export class ReconciliationService {
     private readonly statuses: PaymentStatusService,
     @Inject(RECONCILIATION_OPTIONS) private readonly options: ReconciliationOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -57,8 +59,12 @@ export class ReconciliationService {
     for (const verdict of verdicts) {
       if (verdict === 'error') run.errors++;
       else run[verdict]++;
+      this.metrics.reconciledPayments.inc({ verdict });
     }
-    if (run.claimed > 0) this.logger.log(run, 'reconciliation run');
+    if (run.claimed > 0) {
+      this.metrics.reconciliationRuns.inc();
+      this.logger.log(run, 'reconciliation run');
+    }
     return run;
   }
 
@@ -89,7 +95,16 @@ export class ReconciliationService {
         },
       });
       // Not changed: a notification settled it between the check and now, which is fine.
-      return result.changed ? 'expired' : 'settled';
+      if (!result.changed) return 'settled';
+      this.logger.log(
+        {
+          paymentId: payment.id,
+          deadline: new Date(deadline.atMs).toISOString(),
+          reason: deadline.reason,
+        },
+        'payment expired: past its deadline, and DOKU reports it unpaid',
+      );
+      return 'expired';
     } catch (err) {
       this.logger.error({ paymentId: payment.id, err }, 'reconciliation of a payment failed');
       return 'error';
