@@ -1,18 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-
 /** Probes and scrapes come every few seconds: logging each would drown the log. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
-/** What every line of a request says about it. Never its headers: they carry credentials. */
-interface RequestSummary {
-  id: string;
-  method: string;
-  url: string;
-}
-
-const currentRequest = new AsyncLocalStorage<RequestSummary>();
+import { logContext, RequestSummary } from './log-context';
 
 function summaryOf(request: FastifyRequest): RequestSummary {
   return { id: request.id, method: request.method, url: request.url };
@@ -27,7 +18,7 @@ function summaryOf(request: FastifyRequest): RequestSummary {
 export function requestInScope(): RequestSummary | undefined {
   // For code that is not handed the request; the hooks below are, and read it from there (a
   // client's abort, for one, is not reported inside the request's scope).
-  return currentRequest.getStore();
+  return logContext.getStore()?.req;
 }
 
 /**
@@ -36,7 +27,7 @@ export function requestInScope(): RequestSummary | undefined {
  */
 export function logRequests(fastify: FastifyInstance, root: Logger): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    currentRequest.run(summaryOf(request), done);
+    logContext.run({ req: summaryOf(request) }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;

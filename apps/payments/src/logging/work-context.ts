@@ -1,24 +1,22 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { logContext, WorkFields } from './log-context';
+
+export type { WorkFields } from './log-context';
 
 /**
  * What a piece of background work is about (a refund, its payment, the request that asked for it,
  * the job): every line written while doing it carries these fields, as a request's lines carry
- * its id. Ids only, never secrets.
+ * its id.
  */
-export type WorkFields = Record<string, string | undefined>;
-
-const currentWork = new AsyncLocalStorage<WorkFields>();
-
 export function runWork<T>(fields: WorkFields, work: () => T): T {
-  return currentWork.run({ ...fields }, work);
+  return logContext.run({ work: { ...fields } }, work);
 }
 
 /** Adds what the work learnt on the way (the payment of a refund, once claimed). */
 export function noteWork(fields: WorkFields): void {
-  const store = currentWork.getStore();
-  if (store) Object.assign(store, fields);
+  const work = logContext.getStore()?.work;
+  if (work) Object.assign(work, fields);
 }
 
 export function workInScope(): WorkFields | undefined {
-  return currentWork.getStore();
+  return logContext.getStore()?.work;
 }
