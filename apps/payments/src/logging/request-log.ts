@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { logContext, RequestSummary } from './log-context';
+
 /** Probes and scrapes come every few seconds: logging each would drown the log. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
-
-import { logContext, RequestSummary } from './log-context';
 
 function summaryOf(request: FastifyRequest): RequestSummary {
   return { id: request.id, method: request.method, url: request.url };
