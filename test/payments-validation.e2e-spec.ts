@@ -113,9 +113,12 @@ describe('bad input to POST /v1/payments', () => {
   });
 
   it('non-JSON content types and oversized bodies are 4xx', async () => {
-    expect((await post('partnerReferenceNo=x', 'application/x-www-form-urlencoded')).status).toBe(
-      400,
-    );
+    const form = await post('partnerReferenceNo=x', 'application/x-www-form-urlencoded');
+    expect(form.status).toBe(415);
+    expect(form.body).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringContaining('application/x-www-form-urlencoded'),
+    });
     const big = await post(paymentBody({ orderTitle: 'x'.repeat(100_000) }));
     expect(big.status).toBe(413);
     expectErrorShape(big.body);

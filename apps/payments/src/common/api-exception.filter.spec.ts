@@ -15,7 +15,11 @@ it('answers what the caller got wrong in its own status, and our own faults 500 
   const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413 });
   expect(filter.toResponse(tooLarge)).toEqual({
     status: 413,
-    body: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.', details: [] },
+    body: {
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'The request body is too large: at most 64 kb.',
+      details: [],
+    },
   });
   // An error of ours or of a library that happens to carry `status` is still our fault: a 500,
   // never the caller's 4xx, and its message stays out of the body.

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { BODY_LIMIT } from './body-limit';
 import { ApiError, ErrorBody } from './api-error';
 
 const CODES_BY_STATUS: Record<number, string> = {
@@ -59,7 +60,7 @@ function httpStatusOf(exception: unknown): number | undefined {
 }
 
 function safeMessage(exception: unknown, status: number): string {
-  if (status === 413) return 'The request body is too large.';
+  if (status === 413) return `The request body is too large: at most ${BODY_LIMIT / 1024} kb.`;
   if (status === 414) return 'The URL is too long.';
   if (status === 404) return 'No such route.';
   if (exception instanceof HttpException) {

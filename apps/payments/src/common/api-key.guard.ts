@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG } from '../config/tokens';
 import type { AppConfig } from '../config/app-config';
 import { ApiError } from './api-error';
@@ -24,7 +24,9 @@ export class ApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([\x21-\x7e]{1,512})$/.exec(header) : null;
+    // The scheme's name is case-insensitive (RFC 9110): bearer, Bearer, BEARER.
+    const match =
+      typeof header === 'string' ? /^bearer +([\x21-\x7e]{1,512})$/i.exec(header) : null;
     if (match) {
       const presented = digest(match[1]);
       let ok = false;
@@ -35,6 +37,10 @@ export class ApiKeyGuard implements CanActivate {
         return true;
       }
     }
+    context
+      .switchToHttp()
+      .getResponse<FastifyReply>()
+      .header('WWW-Authenticate', 'Bearer realm="doku-payments"');
     throw new ApiError(
       401,
       'UNAUTHORIZED',

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Matches } from 'class-validator';
+import { IsIn, IsString } from 'class-validator';
+import { IsAmountValue } from './validators';
 
 /** Money as callers send it: a decimal string with two decimals, never a number. */
 export class MoneyDto {
@@ -7,10 +8,7 @@ export class MoneyDto {
     example: '15000.00',
     description: 'Decimal string with exactly two decimals, greater than zero.',
   })
-  @IsString()
-  @Matches(/^(?!0+\.00$)(0|[1-9][0-9]{0,15})\.[0-9]{2}$/, {
-    message: 'value must be a positive amount with two decimals, e.g. "15000.00"',
-  })
+  @IsAmountValue()
   value: string;
 
   @ApiProperty({ example: 'IDR', enum: ['IDR'] })

@@ -7,10 +7,18 @@ import {
 import { acceptorFor } from './accepted-body';
 import { ErrorDetail, validationFailed } from './api-error';
 
+/**
+ * One message per field: "is required" when it is absent, else the first rule it breaks (a field
+ * breaking three rules reads as one problem, not three).
+ */
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const messages = Object.values(e.constraints ?? {});
+    const own =
+      messages.length === 0
+        ? []
+        : [{ field, message: e.value === undefined ? `${field} is required` : messages[0] }];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -25,7 +33,8 @@ export const VALIDATION_OPTIONS: ValidationPipeOptions = {
   forbidUnknownValues: true,
   transform: true,
   transformOptions: { enableImplicitConversion: false },
-  validationError: { target: false, value: false },
+  // The value is read to tell an absent field (never written into an answer).
+  validationError: { target: false, value: true },
   exceptionFactory: (errors) => validationFailed(flatten(errors)),
 };
 

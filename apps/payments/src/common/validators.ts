@@ -47,3 +47,31 @@ export function IsFreeText(): PropertyDecorator {
       },
     });
 }
+
+const AMOUNT_VALUE = /^(?!0+\.00$)(0|[1-9][0-9]{0,15})\.[0-9]{2}$/;
+
+/**
+ * Money as callers send it: a decimal string with two decimals, greater than zero, at most 16
+ * digits before the point (SNAP's limit). The message says which of those the value breaks.
+ */
+export function IsAmountValue(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAmountValue',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && AMOUNT_VALUE.test(value),
+        defaultMessage: (args) => {
+          const value: unknown = args?.value;
+          if (typeof value === 'number')
+            return 'value must be a string with two decimals, e.g. "15000.00", not a number';
+          if (typeof value === 'string' && /^[0-9]{17,}(\.[0-9]*)?$/.test(value))
+            return 'value must have at most 16 digits before the decimal point (9999999999999999.99 at most)';
+          if (typeof value === 'string' && /^0+(\.0+)?$/.test(value))
+            return 'value must be greater than zero';
+          return 'value must be a positive amount with two decimals, e.g. "15000.00"';
+        },
+      },
+    });
+}

@@ -1,6 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiExceptionFilter } from '../common/api-exception.filter';
+import { BODY_LIMIT } from '../common/body-limit';
 import type { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../logging/request-id';
 import { answerClientError } from './client-errors';
@@ -8,7 +9,6 @@ import { installBodyParsers } from './request-body';
 import { CLOSING_SERVER_OPTIONS } from './shutdown';
 
 /** Bytes; a larger body is refused (413) before it is read in full. */
-const BODY_LIMIT = 64 * 1024;
 
 const REQUEST_TIMEOUT_MS = 30_000;
 

@@ -42,24 +42,42 @@ describe('request bodies', () => {
   });
 
   it.each([
-    ['__proto__ at the top', '{"__proto__": {"isAdmin": true}}'],
-    ['constructor.prototype', '{"constructor": {"prototype": {"isAdmin": true}}}'],
-    ['a key deep down', '{"a": [{"b": {"prototype": 1}}]}'],
-    ['a key spelled with escapes', '{"\\u005f_proto__": {"isAdmin": true}}'],
-    ['malformed JSON', '{"a": '],
-  ])('refuses %s as not valid JSON', async (_name, text) => {
+    ['__proto__ at the top', '{"__proto__": {"isAdmin": true}}', '__proto__'],
+    ['constructor.prototype', '{"constructor": {"prototype": {"isAdmin": true}}}', 'prototype'],
+    ['a key deep down', '{"a": [{"b": {"prototype": 1}}]}', 'prototype'],
+    ['a key spelled with escapes', '{"\\u005f_proto__": {"isAdmin": true}}', '__proto__'],
+  ])('refuses %s as what it is, naming the key', async (_name, text, key) => {
     const res = await post('/api', text);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ message: `A key named ${key} is not accepted in a JSON body.` });
+  });
+
+  it('refuses malformed JSON as not valid JSON', async () => {
+    const res = await post('/api', '{"a": ');
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ message: 'The request body is not valid JSON.' });
   });
 
-  it('parses +json media types too, and leaves other types unparsed with their bytes', async () => {
+  it('refuses a key given twice in one object, rather than keeping the last', async () => {
+    const res = await post('/api', '{"amount":{"value":"1.00","currency":"IDR","value":"9.00"}}');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ message: 'The key value appears twice in one object.' });
+  });
+
+  it('parses +json media types too, and refuses a body of another type or of none, naming it (415)', async () => {
     const merge = await post('/api', '{"a":1}', {
       'content-type': 'application/merge-patch+json; charset=utf-8',
     });
     expect(merge.json()).toEqual({ body: { a: 1 }, raw: '{"a":1}' });
-    const text = await post('/api', 'a=1', { 'content-type': 'text/plain' });
-    expect(text.json()).toEqual({ body: null, raw: 'a=1' });
+    const text = await post('/api', 'a=1', { 'content-type': 'text/plain; charset=utf-8' });
+    expect(text.statusCode).toBe(415);
+    expect(text.json()).toEqual({
+      message: 'The body must be JSON (Content-Type: application/json), not text/plain.',
+    });
+    const none = await fastify.inject({ method: 'POST', url: '/api', payload: '{"a":1}' });
+    expect(none.statusCode).toBe(415);
+    // No body at all needs no type.
+    expect((await fastify.inject({ method: 'POST', url: '/api' })).statusCode).toBe(200);
   });
 
   it('takes an empty JSON body as an empty object, so validation can name the missing fields', async () => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error';
+import { duplicateKey } from './duplicate-keys';
 
 /** The body bytes as received: DOKU's signatures and our idempotency hashes are over them. */
 export type RequestWithRawBody = FastifyRequest & { rawBody?: Buffer };
@@ -15,8 +16,17 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Any of those names in the text, or an escape, which could spell one without its letters. */
 const MAYBE_FORBIDDEN = /__proto__|constructor|prototype|\\/;
 
+/** A key that could change an object's prototype: refused as what it is, naming it. */
+class ForbiddenKey extends ApiError {
+  constructor(key: string) {
+    super(400, 'FORBIDDEN_KEY', `A key named ${key} is not accepted in a JSON body.`, [
+      { field: key, message: `${key} is not accepted as a key` },
+    ]);
+  }
+}
+
 function refuseForbiddenKeys(key: string, value: unknown): unknown {
-  if (FORBIDDEN_KEYS.has(key)) throw notJson();
+  if (FORBIDDEN_KEYS.has(key)) throw new ForbiddenKey(key);
   return value;
 }
 
@@ -74,9 +84,18 @@ export function installBodyParsers(fastify: FastifyInstance): void {
       parsed = MAYBE_FORBIDDEN.test(text)
         ? JSON.parse(text, refuseForbiddenKeys)
         : JSON.parse(text);
-    } catch {
-      return done(notJson(), undefined);
+    } catch (err) {
+      return done(err instanceof ForbiddenKey ? err : notJson(), undefined);
     }
+    // JSON.parse keeps the last of a key given twice: such a body says two things at once.
+    const twice = duplicateKey(text);
+    if (twice !== undefined)
+      return done(
+        new ApiError(400, 'DUPLICATE_KEY', `The key ${twice} appears twice in one object.`, [
+          { field: twice, message: 'appears twice' },
+        ]),
+        undefined,
+      );
     done(null, parsed);
   };
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
@@ -90,7 +109,33 @@ export function installBodyParsers(fastify: FastifyInstance): void {
     { parseAs: 'buffer' },
     (request: RequestWithRawBody, body: Buffer, done) => {
       request.rawBody = body;
+      // A body the API would read as JSON, sent as something else (or as nothing said): named,
+      // rather than answered with every field missing.
+      if (!rawBodyOnly(request) && body.length > 0)
+        return done(unsupportedType(request.headers['content-type']), undefined);
       done(null, undefined);
     },
+  );
+  // Without a Content-Type, Fastify runs no parser: a body sent so is refused the same way.
+  fastify.addHook('preValidation', (request: RequestWithRawBody, _reply, done) => {
+    if (
+      request.headers['content-type'] === undefined &&
+      !rawBodyOnly(request) &&
+      Number(request.headers['content-length'] ?? 0) > 0
+    )
+      return done(unsupportedType(undefined));
+    done();
+  });
+}
+
+function unsupportedType(received: string | undefined): ApiError {
+  const type = received?.split(';')[0].trim().slice(0, 100);
+  return new ApiError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    type
+      ? `The body must be JSON (Content-Type: application/json), not ${type}.`
+      : 'The body must be JSON: send it with Content-Type: application/json.',
+    [{ field: 'Content-Type', message: type ? `${type} is not accepted` : 'is required' }],
   );
 }

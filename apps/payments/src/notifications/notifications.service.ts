@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { Clock, SignatureForm } from '@app/doku-snap';
+import { SignatureForm } from '@app/doku-snap';
 import {
   NotificationOutcome,
   NotificationsRepository,
   PaymentEntity,
   PaymentsRepository,
 } from '@app/persistence';
-import { CLOCK, DATA_SOURCE } from '../config/tokens';
+import { DATA_SOURCE } from '../config/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 import { Channels } from '../channels/channels';
 import { LatePayments } from '../settlement/late-payments';
@@ -39,7 +39,6 @@ export class NotificationsService {
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     private readonly notifications: NotificationsRepository,
     private readonly payments: PaymentsRepository,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: MetricsService,
     private readonly channels: Channels,
     private readonly late: LatePayments,
@@ -93,7 +92,8 @@ export class NotificationsService {
             amount: notification.amount,
             latestTransactionStatus: notification.latestTransactionStatus,
             referenceNo: notification.originalReferenceNo,
-            paidAt: new Date(this.clock.now()),
+            // No payment time in a notification: the database's clock, as for every change.
+            paidAt: null,
           },
           manager,
         );
@@ -137,8 +137,9 @@ export class NotificationsService {
         latestTransactionStatus: notification.latestTransactionStatus,
       },
       referenceNo: notification.originalReferenceNo,
-      // The notification carries no payment time: the moment DOKU told us is the closest we know.
-      paidAt: target === 'PAID' ? new Date(this.clock.now()) : null,
+      // The notification carries no payment time: the moment DOKU told us is the closest we know,
+      // on the database's clock, the one updatedAt is stamped with (paidAt never after it).
+      paidAt: null,
       ...(failed
         ? {
             failureCode: notification.latestTransactionStatus,

@@ -108,7 +108,9 @@ WITH current AS (
 ), moved AS (
   UPDATE payments p SET status = $2::text,
     reference_no = coalesce(p.reference_no, $3::text),
-    paid_at = CASE WHEN $2::text = 'PAID' THEN coalesce($4::timestamptz, now()) ELSE p.paid_at END,
+    -- DOKU's paid time when it gives one, never later than this change (clocks drift).
+    paid_at = CASE WHEN $2::text = 'PAID' THEN least(coalesce($4::timestamptz, now()), now())
+      ELSE p.paid_at END,
     failure_code = CASE WHEN $5::boolean THEN $6::text ELSE p.failure_code END,
     failure_message = CASE WHEN $5::boolean THEN $7::text ELSE p.failure_message END,
     updated_at = now()
@@ -132,7 +134,7 @@ SELECT false, c.*, c.status FROM current c WHERE NOT EXISTS (SELECT 1 FROM moved
 WITH current AS (
   SELECT id, status FROM payments WHERE id = $1::uuid FOR UPDATE
 ), moved AS (
-  UPDATE payments p SET status = 'PAID', paid_at = coalesce($2::timestamptz, now()),
+  UPDATE payments p SET status = 'PAID', paid_at = least(coalesce($2::timestamptz, now()), now()),
     reference_no = coalesce(p.reference_no, $3::text), failure_code = NULL, failure_message = NULL,
     updated_at = now()
   FROM current c
