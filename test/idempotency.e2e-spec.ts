@@ -33,11 +33,11 @@ it('a request running past its lock keeps its key: a retry meanwhile is 409, aft
   });
   await expect(retry).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
   await expect(retry).rejects.toBeInstanceOf(ApiError);
-  expect(await slow).toEqual({ status: 201, body: { id: 'first' } });
+  expect(await slow).toEqual({ status: 201, text: '{"id":"first"}', replayed: false });
   const after = await service.run('caller', 'slow-key', hash, async () => {
     runs++;
     return { status: 201, body: { id: 'third' } };
   });
-  expect(after).toEqual({ status: 201, body: { id: 'first' } });
+  expect(after).toEqual({ status: 201, text: '{"id":"first"}', replayed: true });
   expect(runs).toBe(1);
 });

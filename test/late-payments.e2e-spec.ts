@@ -202,6 +202,5 @@ describe('refunds a person must look at', () => {
     });
     const after = await h.http.get('/v1/refunds').query({ attention: 'true' }).set(h.auth);
     expect(after.body.items.map((r: { id: string }) => r.id)).not.toContain(accepted.body.id);
-    expect((await h.http.get('/v1/refunds').set(h.auth)).status).toBe(400);
   }, 60_000);
 });

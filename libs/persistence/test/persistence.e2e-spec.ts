@@ -371,11 +371,11 @@ describe('idempotency keys', () => {
     expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({ kind: 'started' });
     expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({ kind: 'in_flight' });
     expect(await repo.begin('caller', 'k1', 'b'.repeat(64), 60_000)).toEqual({ kind: 'mismatch' });
-    await repo.complete('caller', 'k1', 201, { id: 'x' });
+    await repo.complete('caller', 'k1', 201, '{"id":"x", "kept":"as sent"}');
     expect(await repo.begin('caller', 'k1', 'a'.repeat(64), 60_000)).toEqual({
       kind: 'replay',
       status: 201,
-      body: { id: 'x' },
+      text: '{"id":"x", "kept":"as sent"}',
     });
     expect(await repo.begin('other-caller', 'k1', 'b'.repeat(64), 60_000)).toEqual({
       kind: 'started',

@@ -95,7 +95,7 @@ function planFor(dto: Dto, schema: string | undefined): AcceptBody | undefined {
     // As class-transformer does: every nested instance is built before any rule runs, so that a
     // condition or rule reading another property sees the instance the pipe would show it.
     for (const p of nested) {
-      if (instance[p.name] === undefined) continue;
+      if (instance[p.name] === undefined || instance[p.name] === null) continue;
       const built = p.nested!(instance[p.name]);
       if (built === undefined) return undefined;
       instance[p.name] = built;
@@ -103,6 +103,8 @@ function planFor(dto: Dto, schema: string | undefined): AcceptBody | undefined {
     for (const p of properties) {
       const value = instance[p.name];
       if (!p.conditions.every((c) => (c.constraints[0] as Condition)(instance, value))) continue;
+      // class-validator refuses a null it was to validate as nested: the pipe says why.
+      if (p.nested && value === null) return undefined;
       if (!p.rules.every((rule) => passes(rule, instance, value, targetName))) return undefined;
     }
     return instance;

@@ -38,10 +38,17 @@ export const VALIDATION_OPTIONS: ValidationPipeOptions = {
   exceptionFactory: (errors) => validationFailed(flatten(errors)),
 };
 
-/** A body that passes its DTO's rules takes the fast path (accepted-body.ts); the rest, Nest's pipe. */
+/**
+ * A body that passes its DTO's rules takes the fast path (accepted-body.ts); the rest, Nest's pipe.
+ * A body that is not a JSON object is refused first: Nest's pipe would read `null` as `{}`, and a
+ * refund body of `null` must not mean "refund all that is left".
+ */
 class BodyValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw validationFailed([{ field: 'body', message: 'the body must be a JSON object' }]);
+      }
       const accepted = acceptorFor(metadata.metatype)?.(value);
       if (accepted) return accepted;
     }

@@ -75,3 +75,38 @@ export function IsAmountValue(): PropertyDecorator {
       },
     });
 }
+
+/** A caller's metadata: at most this many keys, each this long at most, values this long. */
+export const METADATA_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
+const METADATA_KEY = /^[A-Za-z0-9_.-]+$/;
+
+/** Why `value` is not metadata; undefined when it is. */
+export function metadataProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'metadata must be an object of string keys and string values';
+  const entries = Object.entries(value);
+  if (entries.length > METADATA_LIMITS.keys)
+    return `metadata holds at most ${METADATA_LIMITS.keys} keys`;
+  for (const [key, item] of entries) {
+    if (key.length > METADATA_LIMITS.keyLength || !METADATA_KEY.test(key))
+      return `metadata keys are 1-${METADATA_LIMITS.keyLength} letters, digits, _ . or - (not ${JSON.stringify(key.slice(0, 50))})`;
+    if (typeof item !== 'string') return `metadata.${key} must be a string`;
+    if (item.length > METADATA_LIMITS.valueLength || hasControlCharacters(item))
+      return `metadata.${key} must be at most ${METADATA_LIMITS.valueLength} characters, without control characters`;
+  }
+  return undefined;
+}
+
+/** The caller's own keys and values (stored and returned, never sent to DOKU). */
+export function IsMetadata(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isMetadata',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown) => metadataProblem(value) === undefined,
+        defaultMessage: (args) => metadataProblem(args?.value) ?? 'metadata is invalid',
+      },
+    });
+}

@@ -111,7 +111,8 @@ export function installBodyParsers(fastify: FastifyInstance): void {
       request.rawBody = body;
       // A body the API would read as JSON, sent as something else (or as nothing said): named,
       // rather than answered with every field missing.
-      if (!rawBodyOnly(request) && body.length > 0)
+      // A path no route serves is answered 404 whatever it was sent.
+      if (!rawBodyOnly(request) && !request.is404 && body.length > 0)
         return done(unsupportedType(request.headers['content-type']), undefined);
       done(null, undefined);
     },
@@ -121,6 +122,7 @@ export function installBodyParsers(fastify: FastifyInstance): void {
     if (
       request.headers['content-type'] === undefined &&
       !rawBodyOnly(request) &&
+      !request.is404 &&
       Number(request.headers['content-length'] ?? 0) > 0
     )
       return done(unsupportedType(undefined));

@@ -8,6 +8,13 @@ export interface HttpResult {
   body: unknown;
 }
 
+/** An answer as sent: its bytes, and whether they replay a first answer. */
+export interface HttpAnswer {
+  status: number;
+  text: string;
+  replayed: boolean;
+}
+
 /**
  * How long a claim on a key holds unrenewed before another request may take it over (its holder
  * presumed dead).
@@ -28,10 +35,14 @@ export class IdempotencyService {
 
   constructor(private readonly keys: IdempotencyRepository) {}
 
+  /**
+   * What makes two requests the same: method, path and the body as JSON, whatever its
+   * whitespace and key order (a body that is no JSON counts as its bytes).
+   */
   static requestHash(method: string, path: string, rawBody: Buffer | undefined): string {
     return createHash('sha256')
       .update(`${method} ${path}\n`)
-      .update(rawBody ?? Buffer.alloc(0))
+      .update(canonicalJson(rawBody))
       .digest('hex');
   }
 
@@ -40,8 +51,8 @@ export class IdempotencyService {
     key: string | undefined,
     requestHash: string,
     handler: () => Promise<HttpResult>,
-  ): Promise<HttpResult> {
-    if (key === undefined) return handler();
+  ): Promise<HttpAnswer> {
+    if (key === undefined) return answerOf(await handler());
     if (!KEY_RE.test(key)) {
       throw new ApiError(
         400,
@@ -51,7 +62,7 @@ export class IdempotencyService {
       );
     }
     const claim = await this.keys.begin(caller, key, requestHash, this.lockMs);
-    if (claim.kind === 'replay') return { status: claim.status, body: claim.body };
+    if (claim.kind === 'replay') return { status: claim.status, text: claim.text, replayed: true };
     if (claim.kind === 'mismatch') {
       throw new ApiError(
         422,
@@ -78,7 +89,7 @@ export class IdempotencyService {
       result = await handler();
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) {
-        await this.keys.complete(caller, key, err.status, err.toBody());
+        await this.keys.complete(caller, key, err.status, JSON.stringify(err.toBody()));
       } else {
         await this.keys.release(caller, key);
       }
@@ -86,8 +97,33 @@ export class IdempotencyService {
     } finally {
       clearInterval(renewal);
     }
-    if (result.status < 500) await this.keys.complete(caller, key, result.status, result.body);
+    const answer = answerOf(result);
+    if (result.status < 500) await this.keys.complete(caller, key, answer.status, answer.text);
     else await this.keys.release(caller, key);
-    return result;
+    return answer;
   }
+}
+
+/** The bytes every answer of the result is sent as, the first and its replays alike. */
+function answerOf(result: HttpResult): HttpAnswer {
+  return { status: result.status, text: JSON.stringify(result.body), replayed: false };
+}
+
+/** A JSON body with its keys sorted and no whitespace; anything else as its bytes. */
+function canonicalJson(rawBody: Buffer | undefined): Buffer | string {
+  if (!rawBody || rawBody.length === 0) return '';
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(rawBody.toString('utf8'))));
+  } catch {
+    return rawBody;
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort())
+    sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
+  return sorted;
 }

@@ -4,6 +4,7 @@ import { AttentionView, attentionView } from '../common/attention.view';
 import { isoOrNull } from '../common/iso-time';
 import { MoneyDto } from '../common/money.dto';
 import { RefundView, toRefundView } from '../refunds/refund.view';
+import { fullyRefunded, leftToRefund } from '../refunds/refundable';
 
 export class LastStatusCheckView {
   @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's response code" })
@@ -33,6 +34,22 @@ export class PaymentView {
   referenceNo: string | null;
   @ApiProperty({ description: 'X-EXTERNAL-ID of the payment request' }) externalId: string;
   @ApiProperty({ type: MoneyDto }) refundedAmount: MoneyDto;
+  @ApiProperty({
+    type: MoneyDto,
+    description: 'What refunds may still return (0 for a payment that takes none)',
+  })
+  refundableAmount: MoneyDto;
+  @ApiProperty({
+    description:
+      'All that was paid has been refunded (refunds SUCCEEDED, not just accepted): the payment stays PAID',
+  })
+  fullyRefunded: boolean;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Your own keys and values, as you gave them',
+  })
+  metadata: Record<string, string>;
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;
   @ApiPropertyOptional({ type: [RefundView] }) refunds?: RefundView[];
@@ -67,6 +84,9 @@ export function toPaymentView(
     referenceNo: p.referenceNo,
     externalId: p.externalId,
     refundedAmount: { value: p.refundedAmount, currency: p.currency },
+    refundableAmount: { value: leftToRefund(p) ?? '0.00', currency: p.currency },
+    fullyRefunded: fullyRefunded(p),
+    metadata: p.metadata,
     failureCode: p.failureCode,
     failureMessage: p.failureMessage,
     paidAt: isoOrNull(p.paidAt),

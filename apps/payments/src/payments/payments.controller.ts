@@ -14,7 +14,10 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { ListQuery, Page } from '../common/list';
+import { RefundView } from '../refunds/refund.view';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { sendAnswer } from '../http/answer';
 import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
@@ -51,19 +54,28 @@ export class PaymentsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);
-    const result = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
+    const answer = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
       this.payments.create(dto, idempotencyKey),
     );
-    res.status(result.status);
-    return result.body;
+    return sendAnswer(res, answer, (body) => `/v1/payments/${String(body.id)}`);
   }
 
   @Get()
   @ApiOperation({
-    summary: "Find payments by the order's reference, or list those a person must look at",
+    summary:
+      "Payments, newest first, a page at a time: by status, channel, creation time, the order's reference, a metadata key, or what a person must look at",
   })
-  find(@Query() query: FindPaymentsQuery): Promise<{ items: PaymentView[] }> {
+  find(@Query() query: FindPaymentsQuery): Promise<Page<PaymentView>> {
     return this.payments.find(query);
+  }
+
+  @Get(':id/refunds')
+  @ApiOperation({ summary: 'The refunds of a payment, newest first' })
+  refunds(
+    @Param('id', new UuidParamPipe('id')) id: string,
+    @Query() query: ListQuery,
+  ): Promise<Page<RefundView>> {
+    return this.payments.refundsOf(id, query);
   }
 
   @Get(':id/history')

@@ -24,6 +24,7 @@ function service(answer: unknown) {
   f.gateway.call.mockResolvedValue(answer);
   const payments = new PaymentsService(
     f.payments as never,
+    f.refunds as never,
     f.gateway as never,
     f.channels,
     f.externalIds as never,

@@ -6,9 +6,16 @@ import {
   restoreRequest,
   SnapValidationError,
 } from '@app/doku-snap';
-import { DuplicateKeyError, PaymentEntity, PaymentsRepository } from '@app/persistence';
+import {
+  DuplicateKeyError,
+  PaymentEntity,
+  PaymentsRepository,
+  RefundsRepository,
+} from '@app/persistence';
 import { Channels } from '../channels/channels';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
+import { createdWindow, ListQuery, Page, page } from '../common/list';
+import { RefundView, toRefundView } from '../refunds/refund.view';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import {
@@ -29,15 +36,13 @@ import { ResolvePaymentDto } from './dto/resolve-payment.dto';
 import { PaymentHistoryView, toHistoryView } from './payment-history.view';
 import { PaymentView, toPaymentView } from './payment.view';
 
-/** Marked payments listed at once: a person's worklist, never long. */
-const ATTENTION_PAGE = 100;
-
 @Injectable()
 export class PaymentsService {
   private readonly logger = new Logger('Payments');
 
   constructor(
     private readonly payments: PaymentsRepository,
+    private readonly refunds: RefundsRepository,
     private readonly gateway: DokuGateway,
     private readonly channels: Channels,
     private readonly externalIds: ExternalIdService,
@@ -64,7 +69,7 @@ export class PaymentsService {
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
-      if (existing) return this.again(existing, request, idempotencyKey);
+      if (existing) return this.again(existing, request, dto.metadata, idempotencyKey);
       throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
     let payment: PaymentEntity;
@@ -77,6 +82,7 @@ export class PaymentsService {
           currency: dto.amount.currency,
           validUpTo: dto.validUpTo ?? null,
           channelInput: request.channelInput,
+          metadata: dto.metadata,
           requestBody: request.requestBody,
           idempotencyKey: idempotencyKey ?? null,
           submitLeaseMs: this.submitLeaseMs,
@@ -88,7 +94,7 @@ export class PaymentsService {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
       if (!existing) throw err;
-      return this.again(existing, request, idempotencyKey);
+      return this.again(existing, request, dto.metadata, idempotencyKey);
     }
     return this.submit(payment);
   }
@@ -100,11 +106,13 @@ export class PaymentsService {
   private again(
     existing: PaymentEntity,
     request: { channelInput: Record<string, unknown>; requestBody: string },
+    metadata: Record<string, string> | undefined,
     idempotencyKey?: string,
   ): Promise<HttpResult> {
     const sameRequest =
       existing.requestBody === request.requestBody &&
-      isDeepStrictEqual(existing.channelInput, request.channelInput);
+      isDeepStrictEqual(existing.channelInput, request.channelInput) &&
+      isDeepStrictEqual(existing.metadata, metadata ?? {});
     if (!sameRequest) throw duplicate(existing.id);
     // Under its own key the idempotency lock says no one else runs it.
     if (idempotencyKey !== undefined && existing.idempotencyKey === idempotencyKey)
@@ -127,23 +135,39 @@ export class PaymentsService {
     return toPaymentView(payment, { withRefunds: true });
   }
 
-  async find(query: FindPaymentsQuery): Promise<{ items: PaymentView[] }> {
-    if (query.attention === 'true') {
-      const marked = await this.payments.findUnderAttention(ATTENTION_PAGE);
-      return {
-        items: marked
-          .filter(
-            (p) => !query.partnerReferenceNo || p.partnerReferenceNo === query.partnerReferenceNo,
-          )
-          .map((p) => toPaymentView(p)),
-      };
-    }
-    if (query.partnerReferenceNo === undefined)
-      throw validationFailed([
-        { field: 'partnerReferenceNo', message: 'give partnerReferenceNo or attention=true' },
-      ]);
-    const payment = await this.payments.findByPartnerReferenceNo(query.partnerReferenceNo);
-    return { items: payment ? [toPaymentView(payment)] : [] };
+  /** Payments matching the query, newest first, a page at a time. */
+  find(query: FindPaymentsQuery): Promise<Page<PaymentView>> {
+    const separator = query.metadata?.indexOf(':') ?? -1;
+    return page(
+      query,
+      (after, limit) =>
+        this.payments.list(
+          {
+            status: query.status,
+            channel: query.channel,
+            partnerReferenceNo: query.partnerReferenceNo,
+            ...createdWindow(query),
+            metadata:
+              query.metadata === undefined
+                ? undefined
+                : { [query.metadata.slice(0, separator)]: query.metadata.slice(separator + 1) },
+            attention: query.attention === 'true',
+          },
+          after,
+          limit,
+        ),
+      (p) => toPaymentView(p),
+    );
+  }
+
+  /** The refunds of a payment, newest first. */
+  async refundsOf(paymentId: string, query: ListQuery): Promise<Page<RefundView>> {
+    if (!(await this.payments.findById(paymentId))) throw notFound('payment');
+    return page(
+      query,
+      (after, limit) => this.refunds.list({ paymentId, ...createdWindow(query) }, after, limit),
+      toRefundView,
+    );
   }
 
   async history(id: string): Promise<PaymentHistoryView> {

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DuplicateKeyError, RefundsRepository } from '@app/persistence';
-import { fromMinorUnits, toMinorUnits } from '../common/money';
 import { RefundRefusedError } from './refund-acceptance';
 import { RefundIntake } from './refund-intake';
+import { leftToRefund } from './refundable';
 
 /** One payment's late money has one refund: its number comes from the payment. */
 const latePartnerRefundNo = (paymentId: string) => `LATE-${paymentId.replace(/-/g, '')}`;
@@ -24,14 +24,12 @@ export class LatePaymentRefund {
   async run(paymentId: string): Promise<string> {
     const payment = await this.refunds.refundablePayment(paymentId);
     if (!payment) return 'MISSING';
-    const paid = toMinorUnits(payment.amountValue);
-    const took = payment.dokuPaidAmount === null ? paid : toMinorUnits(payment.dokuPaidAmount);
-    const left = (took < paid ? took : paid) - toMinorUnits(payment.refundCommittedAmount);
-    if (left <= 0n) return 'NOTHING_LEFT';
+    const left = leftToRefund(payment);
+    if (left === undefined || left === '0.00') return 'NOTHING_LEFT';
     try {
       const { refund } = await this.intake.take({
         paymentId,
-        amountValue: fromMinorUnits(left),
+        amountValue: left,
         currency: payment.currency,
         reason: 'Paid at DOKU after the payment was closed, or another amount: returned',
         partnerRefundNo: latePartnerRefundNo(paymentId),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AcceptedRefund, RefundablePayment, RefundsRepository } from '@app/persistence';
-import { compareMoney, fromMinorUnits, toMinorUnits } from '../common/money';
+import { compareMoney } from '../common/money';
+import { leftToRefund } from './refundable';
 
 /** What the accept writes for one refund (its ids are drawn here). */
 export interface RefundToAccept {
@@ -10,6 +11,8 @@ export interface RefundToAccept {
   currency: string;
   reason?: string | null;
   partnerRefundNo: string;
+  /** The caller's own keys and values. */
+  metadata?: Record<string, string>;
   /** The request that asked for it, carried into its job: every line of its work names it. */
   requestId?: string;
 }
@@ -57,6 +60,7 @@ export class RefundAcceptance {
           amountValue: input.amountValue,
           currency: input.currency,
           reason: input.reason ?? null,
+          metadata: input.metadata,
           queue: outbox.queue,
           jobName: outbox.name,
           jobId: outbox.jobId(id),
@@ -80,15 +84,9 @@ export function refusalOf(
   payment: RefundablePayment | undefined,
 ): RefundRefusedError | undefined {
   if (!payment) return new RefundRefusedError('PAYMENT_NOT_FOUND');
-  // As the accept statement says: PAID, or money DOKU took that the books could not take.
-  if (payment.status !== 'PAID' && payment.dokuPaidAmount === null)
-    return new RefundRefusedError('PAYMENT_NOT_PAID');
+  const refundable = leftToRefund(payment);
+  if (refundable === undefined) return new RefundRefusedError('PAYMENT_NOT_PAID');
   if (payment.currency !== input.currency) return new RefundRefusedError('CURRENCY_MISMATCH');
-  const paid = toMinorUnits(payment.amountValue);
-  const took = payment.dokuPaidAmount === null ? paid : toMinorUnits(payment.dokuPaidAmount);
-  const refundable = fromMinorUnits(
-    (took < paid ? took : paid) - toMinorUnits(payment.refundCommittedAmount),
-  );
   if (compareMoney(input.amountValue, refundable) > 0)
     return new RefundRefusedError('EXCEEDS_REFUNDABLE', refundable);
   return undefined;

@@ -16,6 +16,12 @@ export class RefundView {
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;
   @ApiProperty({ description: 'Calls made to DOKU for this refund' }) attempts: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Your own keys and values, as you gave them',
+  })
+  metadata: Record<string, string>;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) completedAt: string | null;
@@ -39,6 +45,7 @@ export function toRefundView(r: RefundEntity): RefundView {
     failureCode: r.failureCode,
     failureMessage: r.failureMessage,
     attempts: r.attempts,
+    metadata: r.metadata,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
     completedAt: isoOrNull(r.completedAt),

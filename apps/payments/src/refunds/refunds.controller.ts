@@ -13,7 +13,9 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { Page } from '../common/list';
 import { IdempotencyService } from '../idempotency/idempotency.service';
+import { sendAnswer } from '../http/answer';
 import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { RefundView } from './refund.view';
@@ -48,7 +50,7 @@ export class RefundsController {
       req.rawBody,
     );
     const caller = req.caller!;
-    const result = await this.idempotency.run(caller, idempotencyKey, hash, () =>
+    const answer = await this.idempotency.run(caller, idempotencyKey, hash, () =>
       this.refunds.request(
         paymentId,
         dto,
@@ -56,14 +58,16 @@ export class RefundsController {
         req.id,
       ),
     );
-    res.status(result.status);
-    return result.body;
+    return sendAnswer(res, answer, (body) => `/v1/refunds/${String(body.id)}`);
   }
 
   @Get('refunds')
-  @ApiOperation({ summary: 'Refunds a person must look at (attention=true), oldest first' })
-  find(@Query() query: FindRefundsQuery): Promise<{ items: RefundView[] }> {
-    return this.refunds.underAttention(query);
+  @ApiOperation({
+    summary:
+      'Refunds, newest first, a page at a time: by status, payment, partnerRefundNo, creation time, or what a person must look at',
+  })
+  find(@Query() query: FindRefundsQuery): Promise<Page<RefundView>> {
+    return this.refunds.find(query);
   }
 
   @Get('refunds/:id')

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { DuplicateKeyError, RefundsRepository } from '@app/persistence';
-import { ApiError, notFound, validationFailed } from '../common/api-error';
+import { ApiError, notFound } from '../common/api-error';
+import { createdWindow, Page, page } from '../common/list';
 import type { HttpResult } from '../idempotency/idempotency.service';
 import { CreateRefundDto } from './dto/create-refund.dto';
 import { FindRefundsQuery } from './dto/find-refunds.query';
 import { RefundRefusedError } from './refund-acceptance';
 import { RefundIntake } from './refund-intake';
+import { leftToRefund } from './refundable';
 import { RefundView, toRefundView } from './refund.view';
 
 /** The refund API: refunds requested (through the intake) and read. */
@@ -33,12 +35,14 @@ export class RefundsService {
       (idempotency ? partnerRefundNoOf(idempotency) : `RFD-${randomUUID().replace(/-/g, '')}`);
     let accepted;
     try {
+      const amount = dto.amount ?? (await this.allThatIsLeft(paymentId));
       accepted = await this.intake.take({
         paymentId,
-        amountValue: dto.amount.value,
-        currency: dto.amount.currency,
+        amountValue: amount.value,
+        currency: amount.currency,
         reason: dto.reason ?? null,
         partnerRefundNo,
+        metadata: dto.metadata,
         requestId,
       });
     } catch (err) {
@@ -54,10 +58,33 @@ export class RefundsService {
     return { status: 202, body: toRefundView(accepted.refund) };
   }
 
-  async underAttention(query: FindRefundsQuery): Promise<{ items: RefundView[] }> {
-    if (query.attention !== 'true')
-      throw validationFailed([{ field: 'attention', message: 'attention must be true' }]);
-    return { items: (await this.refunds.findUnderAttention(100)).map(toRefundView) };
+  /** A refund without an amount returns all that is left (refused as the accept would). */
+  private async allThatIsLeft(paymentId: string): Promise<{ value: string; currency: string }> {
+    const payment = await this.refunds.refundablePayment(paymentId);
+    if (!payment) throw new RefundRefusedError('PAYMENT_NOT_FOUND');
+    const left = leftToRefund(payment);
+    if (left === undefined) throw new RefundRefusedError('PAYMENT_NOT_PAID');
+    if (left === '0.00') throw new RefundRefusedError('EXCEEDS_REFUNDABLE', left);
+    return { value: left, currency: payment.currency };
+  }
+
+  find(query: FindRefundsQuery): Promise<Page<RefundView>> {
+    return page(
+      query,
+      (after, limit) =>
+        this.refunds.list(
+          {
+            status: query.status,
+            paymentId: query.paymentId,
+            partnerRefundNo: query.partnerRefundNo,
+            ...createdWindow(query),
+            attention: query.attention === 'true',
+          },
+          after,
+          limit,
+        ),
+      toRefundView,
+    );
   }
 
   async get(id: string): Promise<RefundView> {

@@ -22,8 +22,9 @@ export class IdempotencyKeyEntity {
   @Column({ name: 'response_status', type: 'int', nullable: true })
   responseStatus: number | null;
 
-  @Column({ name: 'response_body', type: 'jsonb', nullable: true })
-  responseBody: unknown;
+  /** The first answer's bytes, exactly as sent: a replay sends them again. */
+  @Column({ name: 'response_body', type: 'text', nullable: true })
+  responseBody: string | null;
 
   /** An IN_FLIGHT key whose holder died is taken over after this. */
   @Column({ name: 'locked_until', type: 'timestamptz' })

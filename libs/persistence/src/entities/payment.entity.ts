@@ -30,6 +30,11 @@ export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
   `"refund_committed_amount" >= "refunded_amount" AND "refund_committed_amount" <= "amount_value"`,
 )
 @Index('payments_pending_created_idx', ['createdAt'], { where: `status = 'PENDING'` })
+// Lists, newest first (keyset on created_at, id); by status too. The GIN index of metadata is
+// made by the migration (TypeORM cannot say jsonb_path_ops).
+@Index('payments_created_idx', ['createdAt', 'id'])
+@Index('payments_status_created_idx', ['status', 'createdAt', 'id'])
+@Index('payments_metadata_idx', { synchronize: false })
 @Index('payments_attention_idx', ['attentionSince'], { where: `attention_reason IS NOT NULL` })
 export class PaymentEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -61,6 +66,10 @@ export class PaymentEntity {
    */
   @Column({ name: 'channel_input', type: 'jsonb', default: () => "'{}'" })
   channelInput: Record<string, unknown>;
+
+  /** The caller's own keys and values: stored and returned, never sent to DOKU. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata: Record<string, string>;
 
   /** X-EXTERNAL-ID of the payment request, reserved before it was sent. */
   @Column({ name: 'external_id', type: 'varchar', length: 36 })

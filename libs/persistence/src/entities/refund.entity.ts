@@ -20,6 +20,9 @@ export type RefundStatus = (typeof REFUND_STATUSES)[number];
 @Index('refunds_open_idx', ['status', 'updatedAt'], {
   where: `status IN ('PENDING', 'PROCESSING')`,
 })
+@Index('refunds_created_idx', ['createdAt', 'id'])
+@Index('refunds_status_created_idx', ['status', 'createdAt', 'id'])
+@Index('refunds_payment_created_idx', ['paymentId', 'createdAt', 'id'])
 @Index('refunds_attention_idx', ['attentionSince'], { where: `attention_reason IS NOT NULL` })
 export class RefundEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -48,6 +51,10 @@ export class RefundEntity {
 
   @Column({ type: 'varchar', length: 16 })
   status: RefundStatus;
+
+  /** The caller's own keys and values: stored and returned, never sent to DOKU. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  metadata: Record<string, string>;
 
   /** X-EXTERNAL-ID of the refund request, reserved before the first send and reused on resends. */
   @Column({ name: 'external_id', type: 'varchar', length: 36, nullable: true })

@@ -3,6 +3,7 @@ import { RefundCommittedAmount1764200000000 } from './1764200000000-refund-commi
 import { ChannelInput1765000000000 } from './1765000000000-channel-input';
 import { RefundStatusChanges1765000000001 } from './1765000000001-refund-status-changes';
 import { Attention1765000000002 } from './1765000000002-attention';
+import { ListsAndMetadata1765000000003 } from './1765000000003-lists-and-metadata';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -12,4 +13,5 @@ export const MIGRATIONS: Function[] = [
   ChannelInput1765000000000,
   RefundStatusChanges1765000000001,
   Attention1765000000002,
+  ListsAndMetadata1765000000003,
 ];

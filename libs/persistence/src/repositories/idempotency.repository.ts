@@ -3,7 +3,7 @@ import { IdempotencyKeyEntity } from '../entities';
 
 export type IdempotencyBegin =
   | { kind: 'started' }
-  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'replay'; status: number; text: string }
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
 
@@ -45,7 +45,7 @@ export class IdempotencyRepository {
       return {
         kind: 'replay',
         status: existing.responseStatus ?? 200,
-        body: existing.responseBody,
+        text: existing.responseBody ?? '',
       };
     }
     const takenOver = await repo
@@ -77,13 +77,11 @@ export class IdempotencyRepository {
   }
 
   /** Stores the response every later request with this key will get. */
-  async complete(caller: string, key: string, status: number, body: unknown): Promise<void> {
+  /** `text`: the answer's bytes, as they were sent. */
+  async complete(caller: string, key: string, status: number, text: string): Promise<void> {
     await this.dataSource
       .getRepository(IdempotencyKeyEntity)
-      .update(
-        { caller, key },
-        { state: 'COMPLETED', responseStatus: status, responseBody: body as object },
-      );
+      .update({ caller, key }, { state: 'COMPLETED', responseStatus: status, responseBody: text });
   }
 
   /** Forgets the claim, so the caller may retry with the same key (outcome was unknown). */

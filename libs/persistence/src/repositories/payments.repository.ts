@@ -17,7 +17,7 @@ import {
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { runGrouped, runPrepared } from './prepared';
-import { columnList, entityFromRow } from './rows';
+import { columnList, entityFromRow, keysetPage } from './rows';
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -27,11 +27,26 @@ export interface NewPayment {
   validUpTo?: string | null;
   /** What only this payment's channel takes, as its adapter stores it. */
   channelInput: Record<string, unknown>;
+  /** The caller's own keys and values. */
+  metadata?: Record<string, string>;
   /** The exact bytes that will be sent to DOKU. */
   requestBody: string;
   idempotencyKey?: string | null;
   /** How long its first submission to DOKU may take (see PaymentEntity.submittingUntil). */
   submitLeaseMs: number;
+}
+
+/** What a list of payments may be narrowed by. */
+export interface PaymentFilter {
+  status?: string;
+  channel?: string;
+  partnerReferenceNo?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Payments whose metadata holds these keys with these values. */
+  metadata?: Record<string, string>;
+  /** Only those a person must look at. */
+  attention?: boolean;
 }
 
 export interface StatusChange {
@@ -111,6 +126,7 @@ export class PaymentsRepository {
           currency: input.currency,
           validUpTo: input.validUpTo ?? null,
           channelInput,
+          metadata: input.metadata ? JSON.stringify(input.metadata) : '{}',
           requestBody: input.requestBody,
           idempotencyKey: input.idempotencyKey ?? null,
           submitLeaseMs: input.submitLeaseMs,
@@ -236,14 +252,22 @@ export class PaymentsRepository {
     return row && entityFromRow(this.rows, row);
   }
 
-  /** What a person must look at, the oldest mark first. */
-  findUnderAttention(limit: number): Promise<PaymentEntity[]> {
-    return this.rows
-      .createQueryBuilder('p')
-      .where('p.attention_reason IS NOT NULL')
-      .orderBy('p.attention_since', 'ASC')
-      .limit(limit)
-      .getMany();
+  /**
+   * Payments matching `filter`, newest first, `limit` at most, after the payment `after` (a keyset
+   * on created_at and id: a payment inserted meanwhile never shifts a page).
+   */
+  list(filter: PaymentFilter, after: string | undefined, limit: number): Promise<PaymentEntity[]> {
+    const q = this.rows.createQueryBuilder('p');
+    if (filter.status) q.andWhere('p.status = :status', { status: filter.status });
+    if (filter.channel) q.andWhere('p.channel = :channel', { channel: filter.channel });
+    if (filter.partnerReferenceNo)
+      q.andWhere('p.partner_reference_no = :ref', { ref: filter.partnerReferenceNo });
+    if (filter.createdFrom) q.andWhere('p.created_at >= :from', { from: filter.createdFrom });
+    if (filter.createdTo) q.andWhere('p.created_at < :to', { to: filter.createdTo });
+    if (filter.metadata)
+      q.andWhere('p.metadata @> :metadata::jsonb', { metadata: JSON.stringify(filter.metadata) });
+    if (filter.attention) q.andWhere('p.attention_reason IS NOT NULL');
+    return keysetPage(q, 'p', 'payments', after, limit);
   }
 
   /** A statement inside the caller's transaction, or prepared on the pool. */

@@ -19,11 +19,12 @@ import {
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runGrouped, runPrepared } from './prepared';
-import { columnList, entityFromRow, rowsInOrder } from './rows';
+import { columnList, entityFromRow, keysetPage, rowsInOrder } from './rows';
 
 /** A refund to accept, with the outbox job that will queue it. */
-export type NewRefund = Omit<RefundAcceptItem, 'outboxId' | 'jobData'> & {
+export type NewRefund = Omit<RefundAcceptItem, 'outboxId' | 'jobData' | 'metadata'> & {
   jobData: Record<string, unknown>;
+  metadata?: Record<string, string>;
 };
 
 /** An accepted refund, with what its DOKU request needs of its payment. */
@@ -31,6 +32,17 @@ export interface AcceptedRefund {
   refund: RefundEntity;
   outboxJobId: string;
   payment: Pick<PaymentEntity, 'partnerReferenceNo' | 'externalId' | 'channel'>;
+}
+
+/** What a list of refunds may be narrowed by. */
+export interface RefundFilter {
+  status?: string;
+  paymentId?: string;
+  partnerRefundNo?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  /** Only those a person must look at. */
+  attention?: boolean;
 }
 
 /** What decides whether a payment takes a refund. */
@@ -115,6 +127,7 @@ export class RefundsRepository {
         amountValue: refund.amountValue,
         currency: refund.currency,
         reason: refund.reason,
+        metadata: refund.metadata ? JSON.stringify(refund.metadata) : '{}',
         outboxId: outboxJobId,
         queue: refund.queue,
         jobName: refund.jobName,
@@ -262,14 +275,17 @@ export class RefundsRepository {
     );
   }
 
-  /** What a person must look at, the oldest mark first. */
-  findUnderAttention(limit: number): Promise<RefundEntity[]> {
-    return this.refundRows
-      .createQueryBuilder('r')
-      .where('r.attention_reason IS NOT NULL')
-      .orderBy('r.attention_since', 'ASC')
-      .limit(limit)
-      .getMany();
+  /** Refunds matching `filter`, newest first (a keyset page, as payments' lists). */
+  list(filter: RefundFilter, after: string | undefined, limit: number): Promise<RefundEntity[]> {
+    const q = this.refundRows.createQueryBuilder('r');
+    if (filter.status) q.andWhere('r.status = :status', { status: filter.status });
+    if (filter.paymentId) q.andWhere('r.payment_id = :paymentId', { paymentId: filter.paymentId });
+    if (filter.partnerRefundNo)
+      q.andWhere('r.partner_refund_no = :no', { no: filter.partnerRefundNo });
+    if (filter.createdFrom) q.andWhere('r.created_at >= :from', { from: filter.createdFrom });
+    if (filter.createdTo) q.andWhere('r.created_at < :to', { to: filter.createdTo });
+    if (filter.attention) q.andWhere('r.attention_reason IS NOT NULL');
+    return keysetPage(q, 'r', 'refunds', after, limit);
   }
 
   /** Keeps the last retryable problem visible to operators while the refund is still open. */

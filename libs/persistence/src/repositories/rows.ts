@@ -1,4 +1,4 @@
-import type { ObjectLiteral, Repository } from 'typeorm';
+import type { ObjectLiteral, Repository, SelectQueryBuilder } from 'typeorm';
 
 /**
  * Builds an entity from a raw row of its table (`RETURNING` its columns, or a join whose columns
@@ -34,4 +34,27 @@ export function rowsInOrder<R extends Record<string, unknown>>(
 ): (R | undefined)[] {
   const byId = new Map(rows.map((row) => [row.id, row]));
   return keys.map((key) => byId.get(key));
+}
+
+/**
+ * One page of a list, newest first: ordered by created_at and id, after the row `after` (its
+ * created_at read in the same statement, to the microsecond), `limit` rows at most.
+ */
+export function keysetPage<T extends ObjectLiteral>(
+  q: SelectQueryBuilder<T>,
+  alias: string,
+  table: string,
+  after: string | undefined,
+  limit: number,
+): Promise<T[]> {
+  if (after)
+    q.andWhere(
+      `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM ${table} c WHERE c.id = :after)`,
+      { after },
+    );
+  return q
+    .orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .limit(limit)
+    .getMany();
 }

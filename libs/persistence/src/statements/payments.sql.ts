@@ -15,6 +15,8 @@ export interface PaymentCreateItem {
   validUpTo: string | null;
   /** JSON text. */
   channelInput: string;
+  /** JSON text: the caller's metadata. */
+  metadata: string;
   requestBody: string;
   idempotencyKey: string | null;
   /** How long its first submission to DOKU may take: a retry meanwhile does not resume it. */
@@ -32,6 +34,7 @@ export const CREATE_INPUT = statementInput<PaymentCreateItem>({
   currency: 'currency text',
   validUpTo: 'valid_up_to text',
   channelInput: 'channel_input jsonb',
+  metadata: 'metadata jsonb',
   requestBody: 'request_body text',
   idempotencyKey: 'idempotency_key text',
   submitLeaseMs: 'submit_lease_ms int',

@@ -14,6 +14,8 @@ export interface RefundAcceptItem {
   amountValue: string;
   currency: string;
   reason: string | null;
+  /** JSON text: the caller's metadata. */
+  metadata: string;
   outboxId: string;
   queue: string;
   jobName: string;
@@ -29,6 +31,7 @@ export const ACCEPT_INPUT = statementInput<RefundAcceptItem>({
   amountValue: 'amount_value numeric',
   currency: 'currency text',
   reason: 'reason text',
+  metadata: 'metadata jsonb',
   outboxId: 'outbox_id uuid',
   queue: 'queue text',
   jobName: 'job_name text',
@@ -109,8 +112,10 @@ WITH input AS (
 ), refund AS (
   -- Only the refund whose amount the payment took: were two of one payment in the statement,
   -- PostgreSQL would update the payment with one of them, and the other must not be inserted.
-  INSERT INTO refunds (id, payment_id, partner_refund_no, amount_value, currency, reason, status, attempts)
-  SELECT i.id, i.payment_id, i.partner_refund_no, i.amount_value, i.currency, i.reason, 'PENDING', 0
+  INSERT INTO refunds (id, payment_id, partner_refund_no, amount_value, currency, reason, metadata,
+    status, attempts)
+  SELECT i.id, i.payment_id, i.partner_refund_no, i.amount_value, i.currency, i.reason, i.metadata,
+    'PENDING', 0
   FROM input i JOIN payment ON payment.refund_id = i.id
   RETURNING ${refund}, NULL::varchar AS was
 ), change AS (

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { DEVICE_ID_RE } from '@app/doku-snap';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText, IsSnapTimestamp, PRINTABLE_ASCII } from '../../common/validators';
+import { IsFreeText, IsMetadata, IsSnapTimestamp, PRINTABLE_ASCII } from '../../common/validators';
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -85,6 +85,17 @@ export class CreatePaymentDto {
   @IsOptional()
   @IsBoolean()
   deepLink?: boolean;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 500 },
+    maxProperties: 20,
+    example: { orderType: 'gift' },
+    description: 'Your own keys and values: stored and returned, never sent to DOKU.',
+  })
+  @IsOptional()
+  @IsMetadata()
+  metadata?: Record<string, string>;
 
   @ApiPropertyOptional({ enum: ['DANA'], default: 'DANA' })
   @IsOptional()

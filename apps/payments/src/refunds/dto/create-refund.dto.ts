@@ -1,27 +1,20 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsDefined,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateNested,
-} from 'class-validator';
+import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText, VISIBLE_ASCII } from '../../common/validators';
+import { IsFreeText, IsMetadata, VISIBLE_ASCII } from '../../common/validators';
 
 export class CreateRefundDto {
-  @ApiProperty({
+  @ApiPropertyOptional({
     type: MoneyDto,
-    description: 'Full or partial amount; refunds not FAILED never exceed the payment.',
+    description:
+      'Full or partial amount; refunds not FAILED never exceed the payment. Absent: all that is left to refund.',
   })
-  @IsDefined()
+  @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => MoneyDto)
-  amount: MoneyDto;
+  amount?: MoneyDto;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 255, example: 'Customer cancelled one item' })
   @IsOptional()
@@ -40,4 +33,14 @@ export class CreateRefundDto {
   @Length(1, 64)
   @Matches(VISIBLE_ASCII, { message: 'partnerRefundNo must be visible ASCII without spaces' })
   partnerRefundNo?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string', maxLength: 500 },
+    maxProperties: 20,
+    description: 'Your own keys and values: stored and returned, never sent to DOKU.',
+  })
+  @IsOptional()
+  @IsMetadata()
+  metadata?: Record<string, string>;
 }

@@ -1,7 +1,27 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, IsOptional, IsUUID, Length, Matches } from 'class-validator';
+import { ListQuery } from '../../common/list';
+import { VISIBLE_ASCII } from '../../common/validators';
 
-export class FindRefundsQuery {
+export class FindRefundsQuery extends ListQuery {
+  @ApiPropertyOptional({ enum: ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] })
+  @IsOptional()
+  @IsIn(['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'], {
+    message: 'status must be PENDING, PROCESSING, SUCCEEDED or FAILED',
+  })
+  status?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'paymentId must be a UUID' })
+  paymentId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Length(1, 64)
+  @Matches(VISIBLE_ASCII, { message: 'partnerRefundNo must be visible ASCII without spaces' })
+  partnerRefundNo?: string;
+
   @ApiPropertyOptional({
     enum: ['true'],
     description: 'Only the refunds a person must look at (their calls ran out while open)',
