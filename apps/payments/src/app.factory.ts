@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { API_KEY_SCHEME } from './http/api-docs';
 import { AppModule, AppRuntime } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { createValidationPipe } from './common/validation';
@@ -38,7 +39,15 @@ export async function createApp(runtime: AppRuntime): Promise<INestApplication> 
         .setTitle('doku-payments')
         .setDescription('DANA payments and refunds through DOKU SNAP: the internal API.')
         .setVersion('1')
-        .addBearerAuth()
+        .addBearerAuth(
+          {
+            type: 'http',
+            scheme: 'bearer',
+            bearerFormat: 'API key',
+            description: 'One of the API keys in API_KEYS, an opaque string',
+          },
+          API_KEY_SCHEME,
+        )
         .build(),
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { validationFailed } from './api-error';
 import { IsSnapTimestamp } from './validators';
@@ -29,16 +29,12 @@ export class ListQuery {
   createdTo?: string;
 }
 
-/** A page of a list, newest first. */
-export class Page<T> {
-  @ApiProperty({ isArray: true }) items: T[];
-  @ApiPropertyOptional({
-    type: String,
-    nullable: true,
-    description: 'Pass as `after` for the next page; null on the last',
-  })
+/** A page of a list, newest first (documented per view by http/api-docs.ts pageOf). */
+export interface Page<T> {
+  items: T[];
+  /** Pass as `after` for the next page; null on the last. */
   nextCursor: string | null;
-  @ApiProperty() hasMore: boolean;
+  hasMore: boolean;
 }
 
 export const DEFAULT_PAGE = 20;

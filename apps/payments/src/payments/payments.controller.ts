@@ -1,20 +1,16 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { AuthenticatedRequest } from '../common/api-key.guard';
 import { ListQuery, Page } from '../common/list';
+import {
+  ApiErrors,
+  Idempotent,
+  IdempotencyKey,
+  InternalApi,
+  pageOf,
+  TakesBody,
+} from '../http/api-docs';
 import { RefundView } from '../refunds/refund.view';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { sendAnswer } from '../http/answer';
@@ -27,9 +23,11 @@ import { ResolvePaymentDto } from './dto/resolve-payment.dto';
 import { PaymentHistoryView } from './payment-history.view';
 import { PaymentView } from './payment.view';
 
+const PaymentPage = pageOf(PaymentView, 'PaymentPage');
+const RefundPage = pageOf(RefundView, 'RefundPage');
+
 @ApiTags('payments')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@InternalApi()
 @Controller('v1/payments')
 export class PaymentsController {
   constructor(
@@ -41,17 +39,19 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Create a DANA payment for an order; returns where to send the customer',
   })
-  @ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: '1-255 characters; a retry with the same key and body replays the first response',
+  @Idempotent()
+  @TakesBody()
+  @ApiResponse({
+    status: 201,
+    type: PaymentView,
+    description: 'Created; Location names it',
   })
-  @ApiResponse({ status: 201, type: PaymentView })
+  @ApiErrors(502)
   async create(
     @Body() dto: CreatePaymentDto,
     @Req() req: AuthenticatedRequest & RequestWithRawBody,
     @Res({ passthrough: true }) res: FastifyReply,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);
     const answer = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
@@ -65,12 +65,15 @@ export class PaymentsController {
     summary:
       "Payments, newest first, a page at a time: by status, channel, creation time, the order's reference, a metadata key, or what a person must look at",
   })
+  @ApiResponse({ status: 200, type: PaymentPage })
   find(@Query() query: FindPaymentsQuery): Promise<Page<PaymentView>> {
     return this.payments.find(query);
   }
 
   @Get(':id/refunds')
   @ApiOperation({ summary: 'The refunds of a payment, newest first' })
+  @ApiResponse({ status: 200, type: RefundPage })
+  @ApiErrors(404)
   refunds(
     @Param('id', new UuidParamPipe('id')) id: string,
     @Query() query: ListQuery,
@@ -81,6 +84,7 @@ export class PaymentsController {
   @Get(':id/history')
   @ApiOperation({ summary: 'Every status change of the payment, with its source and detail' })
   @ApiResponse({ status: 200, type: PaymentHistoryView })
+  @ApiErrors(404)
   history(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentHistoryView> {
     return this.payments.history(id);
   }
@@ -92,6 +96,8 @@ export class PaymentsController {
       'Resolve a payment marked for attention: refund what DOKU took, or accept it as PAID (recorded with who and why)',
   })
   @ApiResponse({ status: 200, type: PaymentView })
+  @TakesBody()
+  @ApiErrors(404, 409)
   resolve(
     @Param('id', new UuidParamPipe('id')) id: string,
     @Body() dto: ResolvePaymentDto,
@@ -103,6 +109,7 @@ export class PaymentsController {
   @Get(':id')
   @ApiOperation({ summary: 'One payment, with its refunds' })
   @ApiResponse({ status: 200, type: PaymentView })
+  @ApiErrors(404)
   get(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
     return this.payments.get(id);
   }
@@ -111,6 +118,8 @@ export class PaymentsController {
   @HttpCode(200)
   @ApiOperation({ summary: "Ask DOKU's check status now and update the payment" })
   @ApiResponse({ status: 200, type: PaymentView })
+  // Takes no body, but one sent is read as any POST's is (over 64 kb 413, not JSON 415).
+  @ApiErrors(404, 413, 415, 502)
   checkStatus(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
     return this.payments.checkStatus(id);
   }

@@ -1,19 +1,16 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Headers,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard, AuthenticatedRequest } from '../common/api-key.guard';
+import { AuthenticatedRequest } from '../common/api-key.guard';
 import { Page } from '../common/list';
+import {
+  ApiErrors,
+  Idempotent,
+  IdempotencyKey,
+  InternalApi,
+  pageOf,
+  TakesBody,
+} from '../http/api-docs';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { sendAnswer } from '../http/answer';
 import { RequestWithRawBody } from '../http/request-body';
@@ -23,9 +20,10 @@ import { CreateRefundDto } from './dto/create-refund.dto';
 import { FindRefundsQuery } from './dto/find-refunds.query';
 import { RefundsService } from './refunds.service';
 
+const RefundPage = pageOf(RefundView, 'RefundPage');
+
 @ApiTags('refunds')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
+@InternalApi()
 @Controller('v1')
 export class RefundsController {
   constructor(
@@ -35,14 +33,20 @@ export class RefundsController {
 
   @Post('payments/:id/refunds')
   @ApiOperation({ summary: 'Request a full or partial refund; processed in the background' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
-  @ApiResponse({ status: 202, type: RefundView })
+  @Idempotent()
+  @TakesBody()
+  @ApiResponse({
+    status: 202,
+    type: RefundView,
+    description: 'Accepted, settled in the background; Location names it',
+  })
+  @ApiErrors(404)
   async create(
     @Param('id', new UuidParamPipe('id')) paymentId: string,
     @Body() dto: CreateRefundDto,
     @Req() req: AuthenticatedRequest & RequestWithRawBody,
     @Res({ passthrough: true }) res: FastifyReply,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @IdempotencyKey() idempotencyKey?: string,
   ): Promise<unknown> {
     const hash = IdempotencyService.requestHash(
       'POST',
@@ -66,6 +70,7 @@ export class RefundsController {
     summary:
       'Refunds, newest first, a page at a time: by status, payment, partnerRefundNo, creation time, or what a person must look at',
   })
+  @ApiResponse({ status: 200, type: RefundPage })
   find(@Query() query: FindRefundsQuery): Promise<Page<RefundView>> {
     return this.refunds.find(query);
   }
@@ -73,6 +78,7 @@ export class RefundsController {
   @Get('refunds/:id')
   @ApiOperation({ summary: 'One refund' })
   @ApiResponse({ status: 200, type: RefundView })
+  @ApiErrors(404)
   get(@Param('id', new UuidParamPipe('id')) id: string): Promise<RefundView> {
     return this.refunds.get(id);
   }
