@@ -221,8 +221,26 @@ describe.concurrent('snap sign and verify with awkward bodies', () => {
       runCliProcess([...base, '--token', token, '--signature', hmac], env),
       runCliProcess([...base, '--signature', rsa], env),
     ]);
-    expect([withHmac.code, withHmac.json]).toEqual([0, { valid: true, form: 'HMAC' }]);
-    expect([withRsa.code, withRsa.json]).toEqual([0, { valid: true, form: 'RSA' }]);
+    const minifiedOnly = {
+      valid: true,
+      bodyFile: 'minified',
+      warnings: [expect.stringContaining('only the minified form of the file matched')],
+    };
+    expect([withHmac.code, withHmac.json]).toEqual([0, { ...minifiedOnly, form: 'HMAC' }]);
+    expect([withRsa.code, withRsa.json]).toEqual([0, { ...minifiedOnly, form: 'RSA' }]);
+  });
+
+  it('verify: the file as given, when it holds the bytes signed, without a warning', async () => {
+    const body = files.write(compact);
+    const run = await runCliProcess(
+      [
+        'verify',
+        ...['--path', path, '--timestamp', timestamp, '--body-file', body],
+        ...['--token', token, '--signature', hmac],
+      ],
+      env,
+    );
+    expect([run.code, run.json]).toEqual([0, { valid: true, form: 'HMAC', bodyFile: 'as-given' }]);
   });
 });
 
@@ -244,7 +262,7 @@ describe.concurrent('snap verify', () => {
         env,
       );
       expect(run.code).toBe(0);
-      expect(run.json).toEqual({ valid: true, form: 'HMAC' });
+      expect(run.json).toMatchObject({ valid: true, form: 'HMAC', bodyFile: 'minified' });
       expectNoSecrets(run);
     });
   }
@@ -263,7 +281,7 @@ describe.concurrent('snap verify', () => {
       { DOKU_PUBLIC_KEY_FILE: files.write(testKeys.publicKeyPem, 'doku.pub.pem') },
     );
     expect(run.code).toBe(0);
-    expect(run.json).toEqual({ valid: true, form: 'RSA' });
+    expect(run.json).toMatchObject({ valid: true, form: 'RSA', bodyFile: 'minified' });
   });
 
   it('V1: the token form, selected by --client-id without a body', async () => {

@@ -115,7 +115,7 @@ describe('notification verification', () => {
         },
         keys,
       ),
-    ).toEqual({ valid: true, form: 'HMAC' });
+    ).toEqual({ valid: true, form: 'HMAC', body: 'as-received' });
   });
 
   it('accepts variant B (RSA with DOKU key), also when the body arrived pretty-printed', () => {
@@ -125,7 +125,11 @@ describe('notification verification', () => {
           { ...base, rawBody, signature: v6.expected_signature_base64, accessToken: 'any' },
           keys,
         ),
-      ).toEqual({ valid: true, form: 'RSA' });
+      ).toEqual({
+        valid: true,
+        form: 'RSA',
+        body: rawBody === v6.minified_body ? 'as-received' : 'minified',
+      });
     }
   });
 

@@ -90,13 +90,16 @@ describe('transactional signatures over JSON bodies', () => {
         const keys = { clientSecret: secret, dokuPublicKey: publicKey };
         for (const rawBody of [compact, pretty]) {
           const request = { ...parts, rawBody, accessToken: token };
+          const body = rawBody === compact ? 'as-received' : 'minified';
           expect(verifyTransactionalSignature({ ...request, signature: hmac }, keys)).toEqual({
             valid: true,
             form: 'HMAC',
+            body,
           });
           expect(verifyTransactionalSignature({ ...request, signature: rsa }, keys)).toEqual({
             valid: true,
             form: 'RSA',
+            body,
           });
         }
       }),
@@ -144,6 +147,7 @@ describe('transactional signatures over JSON bodies', () => {
     expect(verifyTransactionalSignature(request, { clientSecret: secret })).toEqual({
       valid: true,
       form: 'HMAC',
+      body: 'as-received',
     });
   });
 });

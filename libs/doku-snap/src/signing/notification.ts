@@ -11,6 +11,9 @@ import {
 
 export type SignatureForm = 'HMAC' | 'RSA';
 
+/** Which bytes the body hash that matched was taken over: as received, or minified. */
+export type BodyMatched = 'as-received' | 'minified';
+
 export interface IncomingSignedRequest {
   method: string;
   path: string;
@@ -36,16 +39,16 @@ export interface VerificationKeys {
 export function verifyTransactionalSignature(
   request: IncomingSignedRequest,
   keys: VerificationKeys,
-): { valid: true; form: SignatureForm } | { valid: false } {
-  const hashes = [bodyHash(request.rawBody)];
+): { valid: true; form: SignatureForm; body: BodyMatched } | { valid: false } {
+  const hashes: [BodyMatched, string][] = [['as-received', bodyHash(request.rawBody)]];
   const raw = Buffer.isBuffer(request.rawBody) ? request.rawBody.toString('utf8') : request.rawBody;
   try {
     const minified = minifyJson(raw);
-    if (minified !== raw) hashes.push(bodyHash(minified));
+    if (minified !== raw) hashes.push(['minified', bodyHash(minified)]);
   } catch {
     // Not JSON: only the raw bytes can match.
   }
-  for (const hash of hashes) {
+  for (const [body, hash] of hashes) {
     const parts = {
       method: request.method,
       path: request.path,
@@ -61,13 +64,13 @@ export function verifyTransactionalSignature(
         request.signature,
       )
     ) {
-      return { valid: true, form: 'HMAC' };
+      return { valid: true, form: 'HMAC', body };
     }
     if (
       keys.dokuPublicKey !== undefined &&
       rsaVerify(keys.dokuPublicKey, asymmetricStringToSign(parts), request.signature)
     ) {
-      return { valid: true, form: 'RSA' };
+      return { valid: true, form: 'RSA', body };
     }
   }
   return { valid: false };

@@ -91,7 +91,18 @@ function verifyTransactionalForm(flags: Flags, env: Environment): VerbResult {
     { clientSecret: secret, dokuPublicKey: publicKey },
   );
   if (result.valid) {
-    return { exitCode: 0, output: withWarnings({ valid: true, form: result.form }, warnings) };
+    const minifiedOnly = result.body === 'minified';
+    if (minifiedOnly)
+      warnings.push(
+        'only the minified form of the file matched, not the file as given: the body sent must be exactly the minified bytes (bodyFile: minified), or a receiver hashing what it received will refuse it',
+      );
+    return {
+      exitCode: 0,
+      output: withWarnings(
+        { valid: true, form: result.form, bodyFile: minifiedOnly ? 'minified' : 'as-given' },
+        warnings,
+      ),
+    };
   }
 
   const hash = bodyHash(body.minified);
