@@ -93,7 +93,11 @@ describe('DOKU simulator: control API over HTTP', () => {
       signatureForm: 'RSA',
       partnerReferenceNo: 'CTL/1 ref',
     });
-    expect(merchant.notifications[0].signature).toEqual({ valid: true, form: 'RSA' });
+    expect(merchant.notifications[0].signature).toEqual({
+      valid: true,
+      form: 'RSA',
+      body: 'as-received',
+    });
 
     const again = await call(sim, 'POST', `/payments/${encodeURIComponent('CTL/1 ref')}/complete`, {
       status: '00',

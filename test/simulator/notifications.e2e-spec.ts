@@ -57,7 +57,7 @@ describe('DOKU simulator: notifications to the merchant', () => {
     expect(merchant.notifications).toHaveLength(1);
     const n = merchant.notifications[0];
     expect(n.tokenKnown).toBe(true);
-    expect(n.signature).toEqual({ valid: true, form: 'HMAC' });
+    expect(n.signature).toEqual({ valid: true, form: 'HMAC', body: 'as-received' });
     expect(n.headers['x-partner-id']).toBe(sim.credentials.clientId);
     expect(n.headers['x-external-id']).toMatch(/^\d{1,36}$/);
     expect(n.headers['x-timestamp']).toMatch(/\+07:00$/);
@@ -78,7 +78,11 @@ describe('DOKU simulator: notifications to the merchant', () => {
     const ref = await pendingOrder();
     const attempt = await sim.control.completePayment(ref, '00');
     expect(attempt).toMatchObject({ ok: true, signatureForm: 'RSA' });
-    expect(merchant.notifications[0].signature).toEqual({ valid: true, form: 'RSA' });
+    expect(merchant.notifications[0].signature).toEqual({
+      valid: true,
+      form: 'RSA',
+      body: 'as-received',
+    });
     expect(String(merchant.notifications[0].headers['x-signature'])).toHaveLength(344);
   });
 

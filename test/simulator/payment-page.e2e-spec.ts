@@ -86,7 +86,7 @@ describe('DOKU simulator: payment page', () => {
       const [notification] = await merchant.waitFor(1);
       expect(merchant.tokenRequests[0].signatureValid).toBe(true);
       expect(notification.tokenKnown).toBe(true);
-      expect(notification.signature).toEqual({ valid: true, form: 'HMAC' });
+      expect(notification.signature).toEqual({ valid: true, form: 'HMAC', body: 'as-received' });
       expect(notification.body).toMatchObject({
         originalPartnerReferenceNo: 'WEB-1',
         originalReferenceNo: payment.body?.referenceNo,
