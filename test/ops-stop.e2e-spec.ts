@@ -1,3 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { REFUNDS_QUEUE } from '../apps/payments/src/queues/queue-names';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { paidPayment, settledRefund } from './support/flows';
 import { Harness, startHarness } from './support/harness';
@@ -76,6 +79,16 @@ async function start(env: Record<string, string> = {}): Promise<ServiceProcess> 
   return service;
 }
 
+/** Until the worker process's refund workers are connected to Redis (the harness runs none). */
+function workersConnected(): Promise<true> {
+  const refunds = h.app.get<Queue>(getQueueToken(REFUNDS_QUEUE), { strict: false });
+  return waitFor(
+    async () => ((await refunds.getWorkers()).length > 0 ? true : undefined),
+    30_000,
+    'the refund workers to connect',
+  );
+}
+
 /** SIGTERM, and how long the process took to exit, with which status. */
 async function stopTimed(service: ServiceProcess): Promise<{ ms: number; code: number | null }> {
   const started = Date.now();
@@ -114,7 +127,7 @@ describe('a stop ends within the grace period, whatever is down', () => {
 
   it('Redis lost while running', async () => {
     const service = await start();
-    await waitFor(() => (/refund-sweep scheduled/.test(service.output()) ? true : undefined));
+    await workersConnected();
     await redis.down();
     await waitFor(() => (/Redis is down/.test(service.output()) ? true : undefined), 20_000);
     const { ms, code } = await stopTimed(service);
@@ -169,7 +182,7 @@ describe('a stop ends within the grace period, whatever is down', () => {
 describe('an outage is a handful of lines', () => {
   it('Redis down for 30 s: said when it goes, at most once a minute while down, and when it is back', async () => {
     const service = await start({ LOG_LEVEL: 'info' });
-    await waitFor(() => (/refund-sweep scheduled/.test(service.output()) ? true : undefined));
+    await workersConnected();
     const before = service.output().length;
     await redis.down();
     await new Promise((r) => setTimeout(r, 30_000));

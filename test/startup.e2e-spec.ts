@@ -1,4 +1,6 @@
+import { createServer, AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import Redis from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness } from './support/harness';
 import { buildService, removeBuild, startServiceProcess } from './support/service-process';
@@ -49,3 +51,66 @@ it('listens on every interface by default, so that it is reachable from outside 
     await h.close();
   }
 });
+
+it('on the embedded simulator: SIMULATOR_HOST and SIMULATOR_PORT place it, and the key line is the last start-up line, saying how to keep the key', async () => {
+  const h = await startHarness();
+  const simulatorPort = await freePort();
+  const {
+    DOKU_BASE_URL: _url,
+    DOKU_CLIENT_ID: _id,
+    DOKU_CLIENT_SECRET: _secret,
+    DOKU_PRIVATE_KEY: _private,
+    DOKU_PUBLIC_KEY: _public,
+    API_KEYS: _keys,
+    ...env
+  } = h.env;
+  const service = startServiceProcess({
+    ...env,
+    LOG_LEVEL: 'info',
+    SIMULATOR_HOST: '0.0.0.0',
+    SIMULATOR_PORT: String(simulatorPort),
+  });
+  const redis = new Redis(env.REDIS_URL);
+  try {
+    const key = await waitFor(
+      () => /Internal API key for this run: (sim_[A-Za-z0-9_-]+)/.exec(service.output())?.[1],
+      30_000,
+      'the key line',
+    );
+    // Both periodic jobs are scheduled (their lines come later than the key line would, if said).
+    await waitFor(
+      async () =>
+        (await redis.keys(`${env.BULLMQ_PREFIX}:*:repeat`)).length >= 2 ? true : undefined,
+      30_000,
+      'the job schedules',
+    );
+    const lines = service.output().trim().split('\n');
+    const last = lines[lines.length - 1];
+    expect(last).toContain(`Internal API key for this run: ${key}`);
+    expect(last).toContain(`to keep it, set API_KEYS=${key}`);
+    expect(last).toContain(`embedded simulator at http://127.0.0.1:${simulatorPort}`);
+
+    const outside = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a?.family === 'IPv4' && !a.internal)?.address;
+    for (const address of outside ? ['127.0.0.1', outside] : ['127.0.0.1'])
+      expect((await fetch(`http://${address}:${simulatorPort}/`)).status, address).toBeLessThan(
+        500,
+      );
+  } finally {
+    redis.disconnect();
+    await service.stop();
+    await h.close();
+  }
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '0.0.0.0', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -21,7 +21,10 @@ function simulatorApiKeys(config: AppConfig): { apiKeys: string[]; note: string 
   if (config.apiKeys.length > 0 || !servesApi(config.role))
     return { apiKeys: config.apiKeys, note: '' };
   const key = `sim_${randomBytes(24).toString('base64url')}`;
-  return { apiKeys: [key], note: ` Internal API key for this run: ${key}` };
+  return {
+    apiKeys: [key],
+    note: ` Internal API key for this run: ${key} (a new one at every start; to keep it, set API_KEYS=${key})`,
+  };
 }
 
 /**
@@ -55,7 +58,9 @@ export async function resolveRuntime(config: AppConfig): Promise<ResolvedRuntime
   const { startDokuSimulator } = await import('@app/doku-simulator/index.js');
   const simulator = await startDokuSimulator({
     merchantBaseUrl: `http://127.0.0.1:${config.port}`,
-    publicBaseUrl: config.simulatorPublicUrl,
+    host: config.simulator.host,
+    port: config.simulator.port,
+    publicBaseUrl: config.simulator.publicUrl,
     notificationRetryDelaysMs: [5_000, 30_000, 120_000],
   });
   const c = simulator.credentials;

@@ -37,7 +37,8 @@ export interface AppConfig {
   throttle: { limit: number; ttlMs: number };
   /** Which proxies in front may set X-Forwarded-For (Fastify's trustProxy); undefined: none. */
   trustProxy?: boolean | number | string;
-  simulatorPublicUrl?: string;
+  /** The embedded simulator (no DOKU credentials): where it listens, how browsers reach it. */
+  simulator: { host: string; port: number; publicUrl?: string };
   shutdownGraceMs: number;
   latePaymentPolicy: 'refund' | 'accept';
 }
@@ -109,7 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayEveryMs: e.OUTBOX_RELAY_EVERY_MS,
     throttle: { limit: e.THROTTLE_LIMIT, ttlMs: e.THROTTLE_TTL_MS },
     trustProxy: trustProxyOf(e.TRUST_PROXY),
-    simulatorPublicUrl: e.SIMULATOR_PUBLIC_URL,
+    simulator: {
+      host: e.SIMULATOR_HOST,
+      port: e.SIMULATOR_PORT,
+      publicUrl: e.SIMULATOR_PUBLIC_URL,
+    },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     latePaymentPolicy: e.LATE_PAYMENT_POLICY,
   };

@@ -44,16 +44,19 @@ const text = (max = 100_000) =>
  * operators rely on, plus tuning knobs. Rules that tie variables together are in
  * config.rules.ts, so that every problem is reported in one go.
  */
+const hostName = (fallback: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { error: 'must be an IP address or a host name' })
+    .default(fallback);
+
 export const envSchema = z.object({
   PORT: integer(0, 65535, 3000),
   /**
    * The address the HTTP server listens on. Every interface by default: in a container the
    * service is reached from outside its own loopback (Fastify alone would listen on localhost).
    */
-  HOST: z
-    .string()
-    .regex(/^[A-Za-z0-9.:-]{1,253}$/, { error: 'must be an IP address or a host name' })
-    .default('0.0.0.0'),
+  HOST: hostName('0.0.0.0'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default(
     'postgres://postgres@127.0.0.1:5432/doku_payments',
   ),
@@ -139,6 +142,13 @@ export const envSchema = z.object({
     .default('refund'),
   /** Public base URL the simulator puts in its payment links (embedded mode). */
   SIMULATOR_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  /**
+   * Where the embedded simulator listens: this machine only by default; 0.0.0.0 (with
+   * SIMULATOR_PUBLIC_URL naming this machine) lets another machine or a container open its links.
+   */
+  SIMULATOR_HOST: hostName('127.0.0.1'),
+  /** The embedded simulator's port; 0: any free port (a new one each start). */
+  SIMULATOR_PORT: integer(0, 65535, 0),
 });
 
 export type Env = z.infer<typeof envSchema>;

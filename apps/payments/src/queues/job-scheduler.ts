@@ -39,6 +39,7 @@ export function keepJobScheduled(
         if (stopped) return;
         if (scheduler) return later(recheck, recheckMs);
         logger.warn(`${schedulerId} schedule missing from Redis; scheduling it again`);
+        waitingSaid = true;
         attempt();
       })
       // Redis away: the next check will tell.
@@ -64,7 +65,11 @@ export function keepJobScheduled(
         { name: schedulerId, data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
       )
       .then(() => {
-        logger.log(`${schedulerId} scheduled every ${everyMs} ms`);
+        // Said when it ends a wait or a repair; on a plain start it is a detail (debug), so that
+        // the last start-up line is the one a person starting the service looks for.
+        const said = `${schedulerId} scheduled every ${everyMs} ms`;
+        if (waitingSaid) logger.log(said);
+        else logger.debug(said);
         waitingSaid = false;
         later(recheck, recheckMs);
       })
