@@ -267,7 +267,7 @@ export class PaymentsRepository {
     if (filter.metadata)
       q.andWhere('p.metadata @> :metadata::jsonb', { metadata: JSON.stringify(filter.metadata) });
     if (filter.attention) q.andWhere('p.attention_reason IS NOT NULL');
-    return keysetPage(q, 'p', 'payments', after, limit);
+    return keysetPage(this.rows, q, 'p', after, limit);
   }
 
   /** A statement inside the caller's transaction, or prepared on the pool. */

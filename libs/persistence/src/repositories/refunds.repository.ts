@@ -285,7 +285,7 @@ export class RefundsRepository {
     if (filter.createdFrom) q.andWhere('r.created_at >= :from', { from: filter.createdFrom });
     if (filter.createdTo) q.andWhere('r.created_at < :to', { to: filter.createdTo });
     if (filter.attention) q.andWhere('r.attention_reason IS NOT NULL');
-    return keysetPage(q, 'r', 'refunds', after, limit);
+    return keysetPage(this.refundRows, q, 'r', after, limit);
   }
 
   /** Keeps the last retryable problem visible to operators while the refund is still open. */

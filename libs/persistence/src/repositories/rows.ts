@@ -38,23 +38,26 @@ export function rowsInOrder<R extends Record<string, unknown>>(
 
 /**
  * One page of a list, newest first: ordered by created_at and id, after the row `after` (its
- * created_at read in the same statement, to the microsecond), `limit` rows at most.
+ * created_at read in the same statement, to the microsecond), `limit` rows at most. Read as raw
+ * rows and built by entityFromRow: TypeORM's own hydration was a sixth of a page's CPU.
  */
-export function keysetPage<T extends ObjectLiteral>(
+export async function keysetPage<T extends ObjectLiteral>(
+  repository: Repository<T>,
   q: SelectQueryBuilder<T>,
   alias: string,
-  table: string,
   after: string | undefined,
   limit: number,
 ): Promise<T[]> {
   if (after)
     q.andWhere(
-      `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM ${table} c WHERE c.id = :after)`,
+      `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM ${repository.metadata.tableName} c WHERE c.id = :after)`,
       { after },
     );
-  return q
+  const rows = await q
+    .select(columnList(repository, alias))
     .orderBy(`${alias}.created_at`, 'DESC')
     .addOrderBy(`${alias}.id`, 'DESC')
     .limit(limit)
-    .getMany();
+    .getRawMany<Record<string, unknown>>();
+  return rows.map((row) => entityFromRow(repository, row));
 }
