@@ -19,22 +19,22 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 it('a request running past its lock keeps its key: a retry meanwhile is 409, after it the replay', async () => {
   const service = new ShortLockIdempotency(new IdempotencyRepository(db.dataSource));
-  const hash = 'a'.repeat(64);
+  const request = { method: 'POST', path: '/v1/things', rawBody: Buffer.from('{"a":1}') };
   let runs = 0;
-  const slow = service.run('caller', 'slow-key', hash, async () => {
+  const slow = service.run('caller', 'slow-key', request, async () => {
     runs++;
     await sleep(3_000);
     return { status: 201, body: { id: 'first' } };
   });
   await sleep(2_000);
-  const retry = service.run('caller', 'slow-key', hash, async () => {
+  const retry = service.run('caller', 'slow-key', request, async () => {
     runs++;
     return { status: 201, body: { id: 'second' } };
   });
   await expect(retry).rejects.toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_IN_USE' });
   await expect(retry).rejects.toBeInstanceOf(ApiError);
   expect(await slow).toEqual({ status: 201, text: '{"id":"first"}', replayed: false });
-  const after = await service.run('caller', 'slow-key', hash, async () => {
+  const after = await service.run('caller', 'slow-key', request, async () => {
     runs++;
     return { status: 201, body: { id: 'third' } };
   });

@@ -28,6 +28,13 @@ const KEY_RE = /^[\x21-\x7e]{1,255}$/;
  * (status and body); the same key with another request is 422; while the first is still running, 409.
  * Responses of 5xx are not kept: the outcome was unknown, and a retry with the key runs again.
  */
+/** What makes a request the one a key was first used with. */
+export interface IdempotentRequest {
+  method: string;
+  path: string;
+  rawBody: Buffer | undefined;
+}
+
 @Injectable()
 export class IdempotencyService {
   /** How long a claim holds unrenewed; renewed every third of it while its request runs. */
@@ -46,10 +53,15 @@ export class IdempotencyService {
       .digest('hex');
   }
 
+  /**
+   * Runs `handler` once per caller and key: a retry of the same request gets the first answer's
+   * bytes, another request under the key 422. Without a key the request is only run (and not
+   * hashed: its canonical JSON costs a parse and a sort per create).
+   */
   async run(
     caller: string,
     key: string | undefined,
-    requestHash: string,
+    request: IdempotentRequest,
     handler: () => Promise<HttpResult>,
   ): Promise<HttpAnswer> {
     if (key === undefined) return answerOf(await handler());
@@ -61,6 +73,11 @@ export class IdempotencyService {
         [{ field: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }],
       );
     }
+    const requestHash = IdempotencyService.requestHash(
+      request.method,
+      request.path,
+      request.rawBody,
+    );
     const claim = await this.keys.begin(caller, key, requestHash, this.lockMs);
     if (claim.kind === 'replay') return { status: claim.status, text: claim.text, replayed: true };
     if (claim.kind === 'mismatch') {

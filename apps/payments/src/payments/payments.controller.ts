@@ -53,8 +53,8 @@ export class PaymentsController {
     @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<unknown> {
-    const hash = IdempotencyService.requestHash('POST', '/v1/payments', req.rawBody);
-    const answer = await this.idempotency.run(req.caller!, idempotencyKey, hash, () =>
+    const request = { method: 'POST', path: '/v1/payments', rawBody: req.rawBody };
+    const answer = await this.idempotency.run(req.caller!, idempotencyKey, request, () =>
       this.payments.create(dto, idempotencyKey),
     );
     return sendAnswer(res, answer, (body) => `/v1/payments/${String(body.id)}`);

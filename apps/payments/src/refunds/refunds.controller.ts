@@ -48,13 +48,13 @@ export class RefundsController {
     @Res({ passthrough: true }) res: FastifyReply,
     @IdempotencyKey() idempotencyKey?: string,
   ): Promise<unknown> {
-    const hash = IdempotencyService.requestHash(
-      'POST',
-      `/v1/payments/${paymentId}/refunds`,
-      req.rawBody,
-    );
+    const request = {
+      method: 'POST',
+      path: `/v1/payments/${paymentId}/refunds`,
+      rawBody: req.rawBody,
+    };
     const caller = req.caller!;
-    const answer = await this.idempotency.run(caller, idempotencyKey, hash, () =>
+    const answer = await this.idempotency.run(caller, idempotencyKey, request, () =>
       this.refunds.request(
         paymentId,
         dto,
