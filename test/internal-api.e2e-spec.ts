@@ -49,6 +49,55 @@ describe('lists', () => {
     expect(ids(again)).toEqual([meanwhile.id, ...newestFirst]);
   });
 
+  it('pages a metadata pair the same whether it names few payments or many, ties in time broken by id', async () => {
+    /** `count` final payments with the pair, three to each microsecond, written as a bulk import would. */
+    const seed = async (tag: string, count: number) => {
+      await h.db.dataSource.query(
+        `INSERT INTO payments (partner_reference_no, channel, amount_value, currency, status,
+           external_id, request_body, metadata, created_at, updated_at)
+         SELECT $1 || '-' || i, 'DANA', 1000, 'IDR', CASE WHEN i % 2 = 0 THEN 'EXPIRED' ELSE 'FAILED' END,
+           lpad(i::text, 20, '0'), '{}', jsonb_build_object('batch', $1::text),
+           t.at, t.at
+         FROM generate_series(1, $2::int) AS i
+         CROSS JOIN LATERAL (SELECT now() - make_interval(secs => (i / 3) * 0.000001) AS at) t`,
+        [tag, count],
+      );
+      const rows = (await h.db.dataSource.query(
+        `SELECT id, status FROM payments WHERE metadata @> jsonb_build_object('batch', $1::text)
+         ORDER BY created_at DESC, id DESC`,
+        [tag],
+      )) as { id: string; status: string }[];
+      return rows;
+    };
+    const walk = async (query: Record<string, string>) => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await list('/v1/payments', {
+          ...query,
+          limit: '100',
+          ...(after ? { after } : {}),
+        });
+        expect(page.status).toBe(200);
+        seen.push(...ids(page));
+        if (!page.body.hasMore) return seen;
+        after = page.body.nextCursor;
+      }
+    };
+    // 250 go through the metadata index and are ordered by the service; 1,050 are walked newest
+    // first by PostgreSQL: each list in the order of the table's keyset, nothing twice or left out.
+    for (const [tag, count] of [
+      [`few-${Date.now()}`, 250],
+      [`many-${Date.now()}`, 1_050],
+    ] as const) {
+      const expected = await seed(tag, count);
+      expect(await walk({ metadata: `batch:${tag}` })).toEqual(expected.map((r) => r.id));
+      expect(await walk({ metadata: `batch:${tag}`, status: 'EXPIRED' })).toEqual(
+        expected.filter((r) => r.status === 'EXPIRED').map((r) => r.id),
+      );
+    }
+  });
+
   it('filters payments by status, channel, order, creation window and metadata', async () => {
     const tag = `filters-${Date.now()}`;
     const pending = await createPayment(h, { metadata: { batch: tag, kind: 'pending' } });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import {
   PaymentEntity,
   PaymentStatus,
@@ -17,7 +17,13 @@ import {
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { runGrouped, runPrepared } from './prepared';
-import { columnList, entityFromRow, keysetPage } from './rows';
+import { columnList, entityFromRow, keysetPage, olderThan, rowsInOrder } from './rows';
+
+/** Up to this many payments with a metadata pair, its list is read through the metadata index. */
+const METADATA_FEW = 1_000;
+
+/** Newest first: ISO times and uuids compare as text. */
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
 export interface NewPayment {
   partnerReferenceNo: string;
@@ -256,7 +262,53 @@ export class PaymentsRepository {
    * Payments matching `filter`, newest first, `limit` at most, after the payment `after` (a keyset
    * on created_at and id: a payment inserted meanwhile never shifts a page).
    */
-  list(filter: PaymentFilter, after: string | undefined, limit: number): Promise<PaymentEntity[]> {
+  async list(
+    filter: PaymentFilter,
+    after: string | undefined,
+    limit: number,
+  ): Promise<PaymentEntity[]> {
+    const q = this.filtered(filter);
+    if (filter.metadata) {
+      const few = await this.fewByMetadata(q.clone(), after, limit);
+      if (few) return few;
+    }
+    return keysetPage(this.rows, q, 'p', after, limit);
+  }
+
+  /**
+   * A page of a metadata list whose pair names at most METADATA_FEW payments (a customer's, an
+   * order's), or undefined when it names more. The planner cannot tell the two apart from its
+   * statistics: a pair it guesses common (10,073 of 1,000,000 for some pairs that had 100) is
+   * looked for by walking the newest-first index, through the whole table when the pair has less
+   * than a page (measured: 0.5-1.2 s, against 1-7 ms through the metadata index). So
+   * the matches are read through the metadata index first, ordered here, and their page fetched
+   * by id; past METADATA_FEW the pair is common and the walk soon finds a page.
+   */
+  private async fewByMetadata(
+    q: SelectQueryBuilder<PaymentEntity>,
+    after: string | undefined,
+    limit: number,
+  ): Promise<PaymentEntity[] | undefined> {
+    const matches = await olderThan(this.rows, q, 'p', after)
+      .select('p.id', 'id')
+      .addSelect(`to_char(p.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')`, 'at')
+      .limit(METADATA_FEW + 1)
+      .getRawMany<{ id: string; at: string }>();
+    if (matches.length > METADATA_FEW) return undefined;
+    const ids = matches
+      .sort((a, b) => (a.at === b.at ? descending(a.id, b.id) : descending(a.at, b.at)))
+      .slice(0, limit)
+      .map((m) => m.id);
+    if (ids.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT ${columnList(this.rows, 'p')} FROM payments p WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    )) as Record<string, unknown>[];
+    return rowsInOrder(ids, rows).flatMap((row) => (row ? [entityFromRow(this.rows, row)] : []));
+  }
+
+  /** Payments matching `filter`, unordered. */
+  private filtered(filter: PaymentFilter): SelectQueryBuilder<PaymentEntity> {
     const q = this.rows.createQueryBuilder('p');
     if (filter.status) q.andWhere('p.status = :status', { status: filter.status });
     if (filter.channel) q.andWhere('p.channel = :channel', { channel: filter.channel });
@@ -267,7 +319,7 @@ export class PaymentsRepository {
     if (filter.metadata)
       q.andWhere('p.metadata @> :metadata::jsonb', { metadata: JSON.stringify(filter.metadata) });
     if (filter.attention) q.andWhere('p.attention_reason IS NOT NULL');
-    return keysetPage(this.rows, q, 'p', after, limit);
+    return q;
   }
 
   /** A statement inside the caller's transaction, or prepared on the pool. */

@@ -36,6 +36,20 @@ export function rowsInOrder<R extends Record<string, unknown>>(
   return keys.map((key) => byId.get(key));
 }
 
+/** Rows after the row `after` in a newest-first list (its created_at to the microsecond). */
+export function olderThan<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  q: SelectQueryBuilder<T>,
+  alias: string,
+  after: string | undefined,
+): SelectQueryBuilder<T> {
+  if (after === undefined) return q;
+  return q.andWhere(
+    `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM ${repository.metadata.tableName} c WHERE c.id = :after)`,
+    { after },
+  );
+}
+
 /**
  * One page of a list, newest first: ordered by created_at and id, after the row `after` (its
  * created_at read in the same statement, to the microsecond), `limit` rows at most. Read as raw
@@ -48,11 +62,7 @@ export async function keysetPage<T extends ObjectLiteral>(
   after: string | undefined,
   limit: number,
 ): Promise<T[]> {
-  if (after)
-    q.andWhere(
-      `(${alias}.created_at, ${alias}.id) < (SELECT c.created_at, c.id FROM ${repository.metadata.tableName} c WHERE c.id = :after)`,
-      { after },
-    );
+  olderThan(repository, q, alias, after);
   const rows = await q
     .select(columnList(repository, alias))
     .orderBy(`${alias}.created_at`, 'DESC')
