@@ -1,4 +1,6 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, registerDecorator, ValidationOptions } from 'class-validator';
 import { parseSnapTimestamp } from '@app/doku-snap';
 import { hasControlCharacters } from './control-characters';
 
@@ -78,7 +80,9 @@ export function IsAmountValue(): PropertyDecorator {
 
 /** A caller's metadata: at most this many keys, each this long at most, values this long. */
 export const METADATA_LIMITS = { keys: 20, keyLength: 40, valueLength: 500 } as const;
-const METADATA_KEY = /^[A-Za-z0-9_.-]+$/;
+/** A metadata key's characters (the list filter `key:value` reads the same). */
+export const METADATA_KEY_CHARACTERS = 'A-Za-z0-9_.-';
+const METADATA_KEY = new RegExp(`^[${METADATA_KEY_CHARACTERS}]+$`);
 
 /** Why `value` is not metadata; undefined when it is. */
 export function metadataProblem(value: unknown): string | undefined {
@@ -98,7 +102,7 @@ export function metadataProblem(value: unknown): string | undefined {
 }
 
 /** The caller's own keys and values (stored and returned, never sent to DOKU). */
-export function IsMetadata(): PropertyDecorator {
+function IsMetadata(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isMetadata',
@@ -109,4 +113,31 @@ export function IsMetadata(): PropertyDecorator {
         defaultMessage: (args) => metadataProblem(args?.value) ?? 'metadata is invalid',
       },
     });
+}
+
+const METADATA_SCHEMA = {
+  type: 'object',
+  additionalProperties: { type: 'string', maxLength: METADATA_LIMITS.valueLength },
+  maxProperties: METADATA_LIMITS.keys,
+} as const;
+
+/** A request's optional `metadata`: validated and documented with the same limits. */
+export function MetadataInput(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      ...METADATA_SCHEMA,
+      example: { orderType: 'gift' },
+      description: 'Your own keys and values: stored and returned, never sent to DOKU.',
+    }),
+    IsOptional(),
+    IsMetadata(),
+  );
+}
+
+/** A view's `metadata`, as the caller gave it. */
+export function MetadataOutput(): PropertyDecorator {
+  return ApiProperty({
+    ...METADATA_SCHEMA,
+    description: 'Your own keys and values, as you gave them',
+  });
 }

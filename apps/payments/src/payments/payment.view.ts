@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PaymentEntity } from '@app/persistence';
+import { PAYMENT_STATUSES, PaymentEntity } from '@app/persistence';
 import { AttentionView, attentionView } from '../common/attention.view';
 import { isoOrNull } from '../common/iso-time';
 import { MoneyDto } from '../common/money.dto';
+import { MetadataOutput } from '../common/validators';
 import { RefundView, toRefundView } from '../refunds/refund.view';
 import { fullyRefunded, leftToRefund } from '../refunds/refundable';
 
@@ -23,7 +24,7 @@ export class PaymentView {
   @ApiProperty() partnerReferenceNo: string;
   @ApiProperty({ enum: ['DANA'] }) channel: string;
   @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
-  @ApiProperty({ enum: ['PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'] }) status: string;
+  @ApiProperty({ enum: PAYMENT_STATUSES }) status: string;
   @ApiPropertyOptional({
     type: String,
     nullable: true,
@@ -44,11 +45,7 @@ export class PaymentView {
       'All that was paid has been refunded (refunds SUCCEEDED, not just accepted): the payment stays PAID',
   })
   fullyRefunded: boolean;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'Your own keys and values, as you gave them',
-  })
+  @MetadataOutput()
   metadata: Record<string, string>;
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RefundEntity } from '@app/persistence';
+import { REFUND_STATUSES, RefundEntity } from '@app/persistence';
+import { MetadataOutput } from '../common/validators';
 import { AttentionView, attentionView } from '../common/attention.view';
 import { isoOrNull } from '../common/iso-time';
 import { MoneyDto } from '../common/money.dto';
@@ -10,17 +11,13 @@ export class RefundView {
   @ApiProperty() partnerRefundNo: string;
   @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
   @ApiPropertyOptional({ type: String, nullable: true }) reason: string | null;
-  @ApiProperty({ enum: ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] }) status: string;
+  @ApiProperty({ enum: REFUND_STATUSES }) status: string;
   @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's refund number" })
   refundNo: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureCode: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) failureMessage: string | null;
   @ApiProperty({ description: 'Calls made to DOKU for this refund' }) attempts: number;
-  @ApiProperty({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'Your own keys and values, as you gave them',
-  })
+  @MetadataOutput()
   metadata: Record<string, string>;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;

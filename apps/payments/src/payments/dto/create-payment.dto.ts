@@ -16,7 +16,12 @@ import {
 } from 'class-validator';
 import { DEVICE_ID_RE } from '@app/doku-snap';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText, IsMetadata, IsSnapTimestamp, PRINTABLE_ASCII } from '../../common/validators';
+import {
+  IsFreeText,
+  MetadataInput,
+  IsSnapTimestamp,
+  PRINTABLE_ASCII,
+} from '../../common/validators';
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -86,15 +91,7 @@ export class CreatePaymentDto {
   @IsBoolean()
   deepLink?: boolean;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string', maxLength: 500 },
-    maxProperties: 20,
-    example: { orderType: 'gift' },
-    description: 'Your own keys and values: stored and returned, never sent to DOKU.',
-  })
-  @IsOptional()
-  @IsMetadata()
+  @MetadataInput()
   metadata?: Record<string, string>;
 
   @ApiPropertyOptional({ enum: ['DANA'], default: 'DANA' })

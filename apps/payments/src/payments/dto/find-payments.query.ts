@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ListQuery } from '../../common/list';
-import { PRINTABLE_ASCII } from '../../common/validators';
+import { PAYMENT_STATUSES } from '@app/persistence';
+import { METADATA_KEY_CHARACTERS, METADATA_LIMITS, PRINTABLE_ASCII } from '../../common/validators';
 
 export class FindPaymentsQuery extends ListQuery {
   @ApiPropertyOptional({ example: 'ORDER-2026-0001', description: "The order's reference" })
@@ -11,11 +12,9 @@ export class FindPaymentsQuery extends ListQuery {
   @Matches(PRINTABLE_ASCII, { message: 'partnerReferenceNo must be printable ASCII' })
   partnerReferenceNo?: string;
 
-  @ApiPropertyOptional({ enum: ['PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'] })
+  @ApiPropertyOptional({ enum: PAYMENT_STATUSES })
   @IsOptional()
-  @IsIn(['PENDING', 'PAID', 'FAILED', 'CANCELLED', 'EXPIRED'], {
-    message: 'status must be PENDING, PAID, FAILED, CANCELLED or EXPIRED',
-  })
+  @IsIn(PAYMENT_STATUSES, { message: `status must be one of ${PAYMENT_STATUSES.join(', ')}` })
   status?: string;
 
   @ApiPropertyOptional({ example: 'DANA' })
@@ -28,9 +27,15 @@ export class FindPaymentsQuery extends ListQuery {
     description: 'key:value: payments whose metadata has that key with that value',
   })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_.-]{1,40}:\P{Cc}{0,500}$/u, {
-    message: 'metadata must be key:value (the key 1-40 letters, digits, _ . or -)',
-  })
+  @Matches(
+    new RegExp(
+      `^[${METADATA_KEY_CHARACTERS}]{1,${METADATA_LIMITS.keyLength}}:\\P{Cc}{0,${METADATA_LIMITS.valueLength}}$`,
+      'u',
+    ),
+    {
+      message: `metadata must be key:value (the key 1-${METADATA_LIMITS.keyLength} letters, digits, _ . or -)`,
+    },
+  )
   metadata?: string;
 
   @ApiPropertyOptional({

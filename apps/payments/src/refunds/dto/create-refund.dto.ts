@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto';
-import { IsFreeText, IsMetadata, VISIBLE_ASCII } from '../../common/validators';
+import { IsFreeText, MetadataInput, VISIBLE_ASCII } from '../../common/validators';
 
 export class CreateRefundDto {
   @ApiPropertyOptional({
@@ -34,13 +34,6 @@ export class CreateRefundDto {
   @Matches(VISIBLE_ASCII, { message: 'partnerRefundNo must be visible ASCII without spaces' })
   partnerRefundNo?: string;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string', maxLength: 500 },
-    maxProperties: 20,
-    description: 'Your own keys and values: stored and returned, never sent to DOKU.',
-  })
-  @IsOptional()
-  @IsMetadata()
+  @MetadataInput()
   metadata?: Record<string, string>;
 }

@@ -1,14 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID, Length, Matches } from 'class-validator';
+import { REFUND_STATUSES } from '@app/persistence';
 import { ListQuery } from '../../common/list';
 import { VISIBLE_ASCII } from '../../common/validators';
 
 export class FindRefundsQuery extends ListQuery {
-  @ApiPropertyOptional({ enum: ['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'] })
+  @ApiPropertyOptional({ enum: REFUND_STATUSES })
   @IsOptional()
-  @IsIn(['PENDING', 'PROCESSING', 'SUCCEEDED', 'FAILED'], {
-    message: 'status must be PENDING, PROCESSING, SUCCEEDED or FAILED',
-  })
+  @IsIn(REFUND_STATUSES, { message: `status must be one of ${REFUND_STATUSES.join(', ')}` })
   status?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })
