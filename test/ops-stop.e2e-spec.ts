@@ -192,6 +192,9 @@ describe('an outage is a handful of lines', () => {
     // Down, back, and perhaps a schedule waiting or put back: not one line per retry (which
     // made about 20 a second).
     expect(during.length).toBeLessThanOrEqual(8);
-    expect(during.filter((l) => /Redis is down/.test(String(l.msg)))).toHaveLength(1);
+    expect(
+      during.filter((l) => /Redis is down/.test(String(l.msg))),
+      JSON.stringify(during.map((l) => l.msg)),
+    ).toHaveLength(1);
   }, 90_000);
 });

@@ -326,6 +326,7 @@ describe('Bull Board', () => {
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
       'reconciliation',
       'refunds',
+      'webhook-deliveries',
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from './config/tokens';
 import { ChannelsModule } from './channels/channels.module';
 import { DatabaseModule } from './database/database.module';
 import { DokuModule } from './doku/doku.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { HttpEdgeModule } from './http/http-edge.module';
 import { ThrottlingModule } from './http/throttling.module';
@@ -53,6 +54,7 @@ export class AppModule {
         ChannelsModule,
         DokuModule,
         OutboxModule,
+        EventsModule,
         // Every ROLE runs these, the worker included.
         HealthModule,
         MetricsEndpointModule,

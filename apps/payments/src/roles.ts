@@ -1,11 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { QueueDashboardModule } from './admin/queue-dashboard.module';
 import type { AppConfig } from './config/app-config';
+import { EventsApiModule } from './events/events-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ReconciliationWorkersModule } from './reconciliation/reconciliation.module';
 import { RefundWorkersModule } from './refunds/refund-workers.module';
 import { RefundsApiModule } from './refunds/refunds-api.module';
+import { WebhookWorkersModule } from './webhooks/webhook-workers.module';
 
 type Role = AppConfig['role'];
 
@@ -27,8 +29,16 @@ export const runsWorkers = (role: Role): boolean => PARTS[role].workers;
 export function roleModules(role: Role): (Type | DynamicModule)[] {
   return [
     ...(servesApi(role)
-      ? [PaymentsModule, RefundsApiModule, NotificationsModule, QueueDashboardModule.forRoot()]
+      ? [
+          PaymentsModule,
+          RefundsApiModule,
+          EventsApiModule,
+          NotificationsModule,
+          QueueDashboardModule.forRoot(),
+        ]
       : []),
-    ...(runsWorkers(role) ? [RefundWorkersModule, ReconciliationWorkersModule.forRoot()] : []),
+    ...(runsWorkers(role)
+      ? [RefundWorkersModule, WebhookWorkersModule, ReconciliationWorkersModule.forRoot()]
+      : []),
   ];
 }

@@ -9,3 +9,5 @@ export * from './repositories/refunds.repository';
 export * from './repositories/outbox.repository';
 export * from './repositories/notifications.repository';
 export { poolOf } from './repositories/prepared';
+export { entityFromSnapshot } from './repositories/rows';
+export * from './repositories/events.repository';

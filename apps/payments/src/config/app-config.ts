@@ -1,6 +1,7 @@
 import { RawCredentials } from '@app/doku-snap';
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
+import { WebhookEndpoint, webhookEndpointsFrom } from './webhook-endpoints';
 
 /** The validated configuration the service runs with. */
 export interface AppConfig {
@@ -41,6 +42,17 @@ export interface AppConfig {
   simulator: { host: string; port: number; publicUrl?: string };
   shutdownGraceMs: number;
   latePaymentPolicy: 'refund' | 'accept';
+  webhooks: {
+    /** None: events are recorded and served by /v1/events, and not pushed. */
+    endpoints: WebhookEndpoint[];
+    allowedCidrs: string[];
+    concurrency: number;
+    timeoutMs: number;
+    backoffScale: number;
+    relayEveryMs: number;
+    sweepEveryMs: number;
+  };
+  eventRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -59,12 +71,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = envSchema.safeParse(cleaned);
+  const webhooks = webhookEndpointsFrom(cleaned);
   const problems = [
     ...(parsed.success
       ? []
       : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
     ...crossFieldProblems(cleaned),
     ...keyProblems(cleaned),
+    ...webhooks.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -117,6 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     latePaymentPolicy: e.LATE_PAYMENT_POLICY,
+    webhooks: {
+      endpoints: webhooks.endpoints,
+      allowedCidrs: e.WEBHOOK_ALLOWED_CIDRS
+        ? e.WEBHOOK_ALLOWED_CIDRS.split(',').map((c) => c.trim())
+        : [],
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      backoffScale: e.WEBHOOK_BACKOFF_SCALE,
+      relayEveryMs: e.WEBHOOK_RELAY_EVERY_MS,
+      sweepEveryMs: e.WEBHOOK_SWEEP_EVERY_MS,
+    },
+    eventRetentionDays: e.EVENT_RETENTION_DAYS,
   };
 }
 

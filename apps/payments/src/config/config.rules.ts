@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { CredentialsError, parsePrivateKey, parsePublicKey, pemFrom } from '@app/doku-snap';
 
 /** The raw environment, empty values already removed. */
@@ -84,6 +85,14 @@ export function crossFieldProblems(env: RawEnv): string[] {
       problems.push(
         'API_KEYS: every key must be at least 16 characters (comma-separated, no empty entries)',
       );
+    }
+  }
+  if (has('WEBHOOK_ALLOWED_CIDRS')) {
+    for (const cidr of env.WEBHOOK_ALLOWED_CIDRS!.split(',').map((c) => c.trim())) {
+      if (!ipaddr.isValidCIDR(cidr))
+        problems.push(
+          `WEBHOOK_ALLOWED_CIDRS: ${cidr} is not a CIDR range (comma-separated, e.g. 10.0.0.0/8,fd00::/8)`,
+        );
     }
   }
   return problems;

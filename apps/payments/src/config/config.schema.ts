@@ -140,6 +140,27 @@ export const envSchema = z.object({
   LATE_PAYMENT_POLICY: z
     .enum(['refund', 'accept'], { error: 'must be refund or accept' })
     .default('refund'),
+  /** JSON array of webhook endpoints (contract §6); or WEBHOOK_ENDPOINTS_FILE, a file holding it. */
+  WEBHOOK_ENDPOINTS: text(),
+  WEBHOOK_ENDPOINTS_FILE: text(4096),
+  /** Comma-separated private or loopback ranges webhook URLs may reach (none by default). */
+  WEBHOOK_ALLOWED_CIDRS: text(4096),
+  /** Webhook deliveries in flight per process. */
+  WEBHOOK_CONCURRENCY: integer(1, 500, 20),
+  /** Deadline of one delivery attempt (headers and body). */
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000, 15_000),
+  /** Shrinks the retry schedule (5 s ... 24 h) by this factor: tests and drills only. */
+  WEBHOOK_BACKOFF_SCALE: z.coerce
+    .number({ error: 'must be a number above 0, at most 1' })
+    .gt(0, { error: 'must be a number above 0, at most 1' })
+    .max(1, { error: 'must be a number above 0, at most 1' })
+    .default(1),
+  /** How often the webhook relay turns new events into deliveries. */
+  WEBHOOK_RELAY_EVERY_MS: integer(10, 60_000, 100),
+  /** How often the webhook sweeper re-adds deliveries whose jobs Redis lost. */
+  WEBHOOK_SWEEP_EVERY_MS: positiveInt(60_000),
+  /** Events (and their deliveries) are kept this long, and longer while a delivery is pending. */
+  EVENT_RETENTION_DAYS: integer(1, 3_650, 90),
   /** Public base URL the simulator puts in its payment links (embedded mode). */
   SIMULATOR_PUBLIC_URL: url(['http:', 'https:']).optional(),
   /**

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/c
 import { DataSource } from 'typeorm';
 import {
   createDataSource,
+  EventsRepository,
   ExternalIdRegistry,
   IdempotencyRepository,
   NotificationsRepository,
@@ -69,6 +70,11 @@ import { ensureDatabase } from './ensure-database';
       useFactory: (ds: DataSource) => new OutboxRepository(ds),
     },
     {
+      provide: EventsRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new EventsRepository(ds),
+    },
+    {
       provide: NotificationsRepository,
       inject: [DATA_SOURCE],
       useFactory: (ds: DataSource) => new NotificationsRepository(ds),
@@ -83,6 +89,7 @@ import { ensureDatabase } from './ensure-database';
     RefundsRepository,
     OutboxRepository,
     NotificationsRepository,
+    EventsRepository,
   ],
 })
 export class DatabaseModule implements OnApplicationShutdown {

@@ -47,7 +47,7 @@ export class ErrorBodyView {
 const WHY: Record<number, string> = {
   400: 'Bad input (VALIDATION_FAILED, BAD_REQUEST, DUPLICATE_KEY, FORBIDDEN_KEY, INVALID_IDEMPOTENCY_KEY)',
   401: 'No valid API key (UNAUTHORIZED), with WWW-Authenticate',
-  404: 'No such payment or refund',
+  404: 'No such payment, refund, event or endpoint',
   409: 'In conflict with what exists or is under way',
   413: 'The body is over 64 kb (PAYLOAD_TOO_LARGE)',
   415: 'The body is not JSON, or not UTF-8, or compressed (UNSUPPORTED_MEDIA_TYPE)',

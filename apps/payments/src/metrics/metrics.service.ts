@@ -139,6 +139,52 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webhooks = {
+    events: new Counter({
+      name: 'webhook_events_total',
+      help: 'Events the relay turned into deliveries, by type',
+      labelNames: ['type'] as const,
+      registers: [this.registry],
+    }),
+    attempts: new Counter({
+      name: 'webhook_attempts_total',
+      help: 'Delivery attempts by endpoint and outcome (success, http_error, timeout, network, blocked)',
+      labelNames: ['endpoint', 'outcome'] as const,
+      registers: [this.registry],
+    }),
+    deliverySeconds: new Histogram({
+      name: 'webhook_delivery_seconds',
+      help: "From an event's commit to its endpoint's first 2xx",
+      labelNames: ['endpoint'] as const,
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 30, 300, 3_600, 86_400],
+      registers: [this.registry],
+    }),
+    exhausted: new Counter({
+      name: 'webhook_exhausted_total',
+      help: 'Deliveries whose attempts ran out (failed; redeliver them once the endpoint is back)',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+    }),
+    pending: new Gauge({
+      name: 'webhook_pending_deliveries',
+      help: 'Deliveries not yet delivered nor failed, by endpoint',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+    }),
+    oldestPending: new Gauge({
+      name: 'webhook_oldest_pending_age_seconds',
+      help: 'Age of the event of the oldest pending delivery, by endpoint (the alert signal)',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+    }),
+    endpointDisabled: new Gauge({
+      name: 'webhook_endpoint_disabled',
+      help: '1 while an endpoint is disabled (it answered 410, or an operator disabled it)',
+      labelNames: ['endpoint'] as const,
+      registers: [this.registry],
+    }),
+  };
+
   private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor() {

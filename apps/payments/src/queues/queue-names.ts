@@ -8,4 +8,9 @@ export const LATE_PAYMENT_REFUND_JOB = 'late-payment-refund';
 export const RECONCILIATION_QUEUE = 'reconciliation';
 export const RECONCILE_PAYMENTS_JOB = 'reconcile-payments';
 
-export const ALL_QUEUES = [REFUNDS_QUEUE, RECONCILIATION_QUEUE] as const;
+/** Events pushed to webhook endpoints: one job per delivery attempt. */
+export const WEBHOOKS_QUEUE = 'webhook-deliveries';
+export const DELIVER_JOB = 'deliver';
+export const WEBHOOK_SWEEP_JOB = 'webhook-sweep';
+
+export const ALL_QUEUES = [REFUNDS_QUEUE, RECONCILIATION_QUEUE, WEBHOOKS_QUEUE] as const;

@@ -36,7 +36,7 @@ export class RefundQueue {
 
   /**
    * Makes sure an open refund has a live job: none (never enqueued, or removed) → added;
-   * failed or completed → retried. Waiting, delayed or active jobs are left alone.
+   * failed, completed or in no list → retried. Waiting, delayed or active jobs are left alone.
    */
   async ensureJob(refundId: string): Promise<'added' | 'retried' | 'alive'> {
     const job = await this.queue.getJob(refundJobId(refundId));
@@ -49,7 +49,8 @@ export class RefundQueue {
       await job.retry('failed');
       return 'retried';
     }
-    if (state === 'completed') {
+    // In no list: a job hash that outlived its lists (a flush while a worker held it) is dead.
+    if (state === 'completed' || state === 'unknown') {
       await job.remove();
       await this.enqueue(refundId);
       return 'retried';

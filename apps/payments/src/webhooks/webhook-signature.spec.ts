@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import { deliveryHeaders, signingKey } from './webhook-signature';
+import { signingKey } from '../config/webhook-endpoints';
+import { deliveryHeaders } from './webhook-signature';
 
 const secret = () => `whsec_${randomBytes(32).toString('base64')}`;
 const now = () => Date.now() / 1000;

@@ -1,18 +1,5 @@
 import { createHmac } from 'node:crypto';
-
-/** An endpoint's signing key, from its `whsec_<base64>` secret. Never logged: it is the secret. */
-export type SigningKey = Buffer & { readonly __signingKey: unique symbol };
-
-const SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
-
-/** @throws Error (naming no part of the secret) when it is not `whsec_` and 24-64 bytes in base64. */
-export function signingKey(secret: string): SigningKey {
-  const base64 = SECRET.exec(secret)?.[1];
-  const key = base64 === undefined ? undefined : Buffer.from(base64, 'base64');
-  if (key === undefined || key.length < 24 || key.length > 64 || key.toString('base64') !== base64)
-    throw new Error('a webhook secret must be whsec_ and the base64 of 24-64 random bytes');
-  return key as SigningKey;
-}
+import type { SigningKey } from '../config/webhook-endpoints';
 
 /**
  * The Standard Webhooks headers of one delivery attempt: `webhook-signature` is `v1,<base64 of

@@ -1,3 +1,4 @@
+import { EventEntity, EventRelayEntity } from './event.entity';
 import { ExternalIdEntity } from './external-id.entity';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { NotificationEntity } from './notification.entity';
@@ -6,7 +7,13 @@ import { PaymentStatusChangeEntity } from './payment-status-change.entity';
 import { PaymentEntity } from './payment.entity';
 import { RefundStatusChangeEntity } from './refund-status-change.entity';
 import { RefundEntity } from './refund.entity';
+import {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+} from './webhook-delivery.entity';
 
+export * from './event.entity';
 export * from './external-id.entity';
 export * from './idempotency-key.entity';
 export * from './notification.entity';
@@ -15,6 +22,7 @@ export * from './payment-status-change.entity';
 export * from './payment.entity';
 export * from './refund-status-change.entity';
 export * from './refund.entity';
+export * from './webhook-delivery.entity';
 
 /** Listed explicitly: no glob loading. */
 export const ENTITIES = [
@@ -26,4 +34,9 @@ export const ENTITIES = [
   RefundStatusChangeEntity,
   NotificationEntity,
   OutboxJobEntity,
+  EventEntity,
+  EventRelayEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  WebhookEndpointEntity,
 ];

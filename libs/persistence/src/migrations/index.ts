@@ -4,6 +4,7 @@ import { ChannelInput1765000000000 } from './1765000000000-channel-input';
 import { RefundStatusChanges1765000000001 } from './1765000000001-refund-status-changes';
 import { Attention1765000000002 } from './1765000000002-attention';
 import { ListsAndMetadata1765000000003 } from './1765000000003-lists-and-metadata';
+import { EventsAndWebhooks1765000000004 } from './1765000000004-events-and-webhooks';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -14,4 +15,5 @@ export const MIGRATIONS: Function[] = [
   RefundStatusChanges1765000000001,
   Attention1765000000002,
   ListsAndMetadata1765000000003,
+  EventsAndWebhooks1765000000004,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import {
+  NOT_IN_EVENT_SNAPSHOTS,
   PaymentEntity,
   PaymentStatus,
   PaymentStatusChangeEntity,
@@ -17,7 +18,7 @@ import {
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { runGrouped, runPrepared } from './prepared';
-import { columnList, entityFromRow, keysetPage, olderThan, rowsInOrder } from './rows';
+import { columnList, entityFromRow, keysetPage, olderThan, rowsInOrder, snapshotOf } from './rows';
 
 /** Up to this many payments with a metadata pair, its list is read through the metadata index. */
 const METADATA_FEW = 1_000;
@@ -90,7 +91,10 @@ export class PaymentsRepository {
 
   constructor(private readonly dataSource: DataSource) {
     this.rows = dataSource.getRepository(PaymentEntity);
-    this.sql = paymentStatements((alias) => columnList(this.rows, alias));
+    this.sql = paymentStatements(
+      (alias) => columnList(this.rows, alias),
+      (alias) => snapshotOf(this.rows, alias, NOT_IN_EVENT_SNAPSHOTS),
+    );
     this.creates = new GroupCommit(async (payments) =>
       (await runGrouped(this.dataSource, this.sql.create, CREATE_INPUT, payments)).map(
         (row) => row && entityFromRow(this.rows, row),

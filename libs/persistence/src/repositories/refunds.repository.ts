@@ -1,5 +1,6 @@
 import { DataSource, Repository } from 'typeorm';
 import {
+  NOT_IN_EVENT_SNAPSHOTS,
   PaymentEntity,
   RefundChangeSource,
   RefundEntity,
@@ -19,7 +20,7 @@ import {
 import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runGrouped, runPrepared } from './prepared';
-import { columnList, entityFromRow, keysetPage, rowsInOrder } from './rows';
+import { columnList, entityFromRow, keysetPage, rowsInOrder, snapshotOf } from './rows';
 
 /** A refund to accept, with the outbox job that will queue it. */
 export type NewRefund = Omit<RefundAcceptItem, 'outboxId' | 'jobData' | 'metadata'> & {
@@ -83,6 +84,7 @@ export class RefundsRepository {
     this.sql = refundStatements(
       (alias) => columnList(this.refundRows, alias),
       columnList(this.paymentRows, 'p', PAYMENT_PREFIX),
+      (alias) => snapshotOf(this.refundRows, alias, NOT_IN_EVENT_SNAPSHOTS),
     );
     this.accepts = new GroupCommit(
       (refunds) => runGrouped(this.dataSource, this.sql.accept, ACCEPT_INPUT, refunds),

@@ -27,6 +27,38 @@ export function columnList<T extends ObjectLiteral>(
     .join(', ');
 }
 
+/**
+ * The row as one jsonb, by column name, `omit` left out: numerics as text (as the driver reads
+ * them, "10000.00"), times as ISO strings. What an event keeps of the payment or refund it reports.
+ */
+export function snapshotOf<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  alias: string,
+  omit: readonly string[] = [],
+): string {
+  const pairs = repository.metadata.columns
+    .filter((c) => !omit.includes(c.databaseName))
+    .map(
+      (c) =>
+        `'${c.databaseName}', ${alias}.${c.databaseName}${c.type === 'numeric' ? '::text' : ''}`,
+    );
+  return `jsonb_build_object(${pairs.join(', ')})`;
+}
+
+/** The entity a snapshot (snapshotOf) was taken of; columns it left out are undefined. */
+export function entityFromSnapshot<T extends ObjectLiteral>(
+  repository: Repository<T>,
+  snapshot: Record<string, unknown>,
+): T {
+  const entity = repository.create();
+  for (const column of repository.metadata.columns) {
+    const value = snapshot[column.databaseName];
+    const time = String(column.type).startsWith('timestamp') && typeof value === 'string';
+    (entity as Record<string, unknown>)[column.propertyName] = time ? new Date(value) : value;
+  }
+  return entity;
+}
+
 /** Each key's row (by its `id` column) in the order of `keys`; undefined where none came back. */
 export function rowsInOrder<R extends Record<string, unknown>>(
   keys: readonly unknown[],

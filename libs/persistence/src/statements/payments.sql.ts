@@ -1,6 +1,6 @@
 import type { PreparedStatement } from '../repositories/prepared';
 import { statementInput } from './input';
-import { paymentChangeRows } from './status-changes';
+import { attentionEventRows, paymentChangeRows, paymentEventRows } from './status-changes';
 
 /** One payment as the create statement writes it. */
 export interface PaymentCreateItem {
@@ -55,8 +55,14 @@ export const ANSWER_INPUT = statementInput<PaymentAnswerItem>({
   externalId: 'external_id text',
 });
 
-/** The statements of a payment's life, given its columns as `alias.column AS "column"`. */
-export function paymentStatements(paymentAs: (alias: string) => string) {
+/**
+ * The statements of a payment's life, given its columns as `alias.column AS "column"` and a
+ * payment row as the jsonb its events keep.
+ */
+export function paymentStatements(
+  paymentAs: (alias: string) => string,
+  snapshot: (alias: string) => string,
+) {
   const stored = CREATE_INPUT.names(['partner_id', 'jakarta_day', 'submit_lease_ms']);
   return {
     /**
@@ -122,6 +128,8 @@ WITH current AS (
   RETURNING ${paymentAs('p')}, c.status AS was
 ), change AS (
   ${paymentChangeRows('moved', '$8::text', '$9::jsonb')}
+), event AS (
+  ${paymentEventRows('moved', snapshot)}
 )
 SELECT true AS changed, moved.* FROM moved
 UNION ALL
@@ -145,6 +153,8 @@ WITH current AS (
   RETURNING ${paymentAs('p')}, c.status AS was
 ), change AS (
   ${paymentChangeRows('moved', '$4::text', '$5::jsonb')}
+), event AS (
+  ${paymentEventRows('moved', snapshot)}
 )
 SELECT * FROM moved`,
     },
@@ -154,11 +164,20 @@ SELECT * FROM moved`,
      */
     markAttention: {
       name: 'payment-mark-attention',
-      text: `UPDATE payments SET attention_reason = $2, attention_since = coalesce(attention_since, now()),
-  attention_detail = $3::jsonb, doku_paid_amount = coalesce($4::numeric, doku_paid_amount),
-  updated_at = now()
-WHERE id = $1::uuid
-RETURNING ${paymentAs('payments')}`,
+      text: `
+WITH current AS (
+  SELECT id, attention_reason FROM payments WHERE id = $1::uuid FOR UPDATE
+), marked AS (
+  UPDATE payments p SET attention_reason = $2, attention_since = coalesce(p.attention_since, now()),
+    attention_detail = $3::jsonb, doku_paid_amount = coalesce($4::numeric, p.doku_paid_amount),
+    updated_at = now()
+  FROM current c
+  WHERE p.id = c.id
+  RETURNING ${paymentAs('p')}, c.attention_reason AS was_reason
+), event AS (
+  ${attentionEventRows('marked', snapshot)}
+)
+SELECT * FROM marked`,
     },
     /**
      * A person resolved what the payment was marked for: the mark cleared, the resolution kept in

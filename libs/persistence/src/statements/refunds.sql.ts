@@ -1,6 +1,6 @@
 import type { PreparedStatement } from '../repositories/prepared';
 import { statementInput } from './input';
-import { refundChangeRows } from './status-changes';
+import { refundChangeRows, refundEventRows } from './status-changes';
 
 /** Joined payment columns carry this prefix in a refund's row. */
 export const PAYMENT_PREFIX = 'payment__';
@@ -74,7 +74,11 @@ export const SUCCESS_INPUT = statementInput<RefundSuccessItem>({
  * names the status before (`was`): from a row lock taken first when the refund may be in either
  * open status, so that the history says what was there.
  */
-export function refundStatements(refundAs: (alias: string) => string, payment: string) {
+export function refundStatements(
+  refundAs: (alias: string) => string,
+  payment: string,
+  snapshot: (alias: string) => string,
+) {
   const refund = refundAs('refunds');
   /** Locks the open refunds among `ids` (in one order: two statements never wait on each other). */
   const lockOpen = (ids: string, extra = '') =>
@@ -205,6 +209,8 @@ WITH input AS (
   RETURNING ${refundAs('r')}, prev.status AS was, i.source
 ), change AS (
   ${refundChangeRows('refund', 'source', `jsonb_strip_nulls(jsonb_build_object('refundNo', refund_no))`)}
+), event AS (
+  ${refundEventRows('refund', snapshot)}
 ), paid AS (
   -- Per payment: two refunds of one payment settled together both count.
   SELECT payment_id, sum(amount_value) AS amount FROM refund GROUP BY payment_id
@@ -227,6 +233,8 @@ WITH prev AS (
   RETURNING ${refundAs('r')}, prev.status AS was
 ), change AS (
   ${refundChangeRows('refund', `'doku_refund'`, `jsonb_build_object('failureCode', failure_code)`)}
+), event AS (
+  ${refundEventRows('refund', snapshot)}
 ), payment AS (
   UPDATE payments p
   SET refund_committed_amount = p.refund_committed_amount - refund.amount_value, updated_at = now()

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
+import { createPayment, dokuAnswersOnce, paidPayment, settledRefund } from './support/flows';
+import { Harness, startHarness } from './support/harness';
+import { waitFor } from './support/wait';
+import { startWebhookReceiver, webhookSecret, WebhookReceiver } from './support/webhook-receiver';
+
+/**
+ * Every outcome reaches the caller's endpoint, signed as Standard Webhooks says: a receiver
+ * verifies each delivery with the standardwebhooks package, with either secret during a rotation.
+ */
+const secret = webhookSecret();
+const previous = webhookSecret();
+let h: Harness;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  h = await startHarness({
+    env: {
+      WEBHOOK_ENDPOINTS: JSON.stringify([
+        { id: 'orders', url: receiver.url, secret, previousSecret: previous },
+      ]),
+      WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+      WEBHOOK_RELAY_EVERY_MS: '50',
+      WEBHOOK_BACKOFF_SCALE: '0.001',
+    },
+  });
+});
+afterAll(async () => {
+  await h?.close();
+  await receiver?.close();
+});
+
+const HOUR = 3_600_000;
+
+/** The delivery of `type` about `resourceId`, once it arrived. */
+function deliveryOf(type: string, resourceId: string) {
+  return waitFor(
+    async () =>
+      receiver.received.find((r) => {
+        const body = JSON.parse(r.body) as { type: string; data: { id: string } };
+        return body.type === type && body.data.id === resourceId;
+      }),
+    20_000,
+    `${type} for ${resourceId}`,
+  );
+}
+
+async function statusCheck(id: string, status: string) {
+  await waitFor(async () => {
+    const res = await h.http.post(`/v1/payments/${id}/status-check`).set(h.auth);
+    return res.body.status === status ? true : undefined;
+  });
+}
+
+describe('webhook deliveries', () => {
+  it('every event type arrives, verifies with standardwebhooks under both secrets, and a tampered body does not', async () => {
+    const paid = await paidPayment(h);
+    const failed = await createPayment(h);
+    await h.sim.control.completePayment(failed.partnerReferenceNo, '06');
+    await statusCheck(failed.id, 'FAILED');
+    const cancelled = await createPayment(h);
+    await h.sim.control.completePayment(cancelled.partnerReferenceNo, '05');
+    await statusCheck(cancelled.id, 'CANCELLED');
+    const expired = await createPayment(h);
+    await h.app.get(ReconciliationService).runOnce(Date.now() + 25 * HOUR);
+    // Paid after it expired: a person is told (and the default policy refunds it).
+    await h.sim.control.completePayment(expired.partnerReferenceNo, '00');
+    const refunded = await h.http
+      .post(`/v1/payments/${paid.id}/refunds`)
+      .set(h.auth)
+      .send({ amount: { value: '1000.00', currency: 'IDR' } });
+    await settledRefund(h, refunded.body.id);
+    dokuAnswersOnce(h, 'refund', '4035815', 'Transaction Not Permitted');
+    const refused = await h.http
+      .post(`/v1/payments/${paid.id}/refunds`)
+      .set(h.auth)
+      .send({ amount: { value: '1000.00', currency: 'IDR' } });
+    expect((await settledRefund(h, refused.body.id)).status).toBe('FAILED');
+
+    const deliveries = [
+      await deliveryOf('payment.paid', paid.id),
+      await deliveryOf('payment.failed', failed.id),
+      await deliveryOf('payment.cancelled', cancelled.id),
+      await deliveryOf('payment.expired', expired.id),
+      await deliveryOf('payment.needs_attention', expired.id),
+      await deliveryOf('refund.succeeded', refunded.body.id),
+      await deliveryOf('refund.failed', refused.body.id),
+    ];
+    for (const d of deliveries) {
+      const event = new Webhook(secret).verify(d.body, d.headers as Record<string, string>) as {
+        id: string;
+        type: string;
+        timestamp: string;
+        data: Record<string, unknown>;
+      };
+      expect(event.id).toBe(d.headers['webhook-id']);
+      expect(new Webhook(previous).verify(d.body, d.headers as Record<string, string>)).toEqual(
+        event,
+      );
+      expect(() =>
+        new Webhook(secret).verify(
+          d.body.replace('"status"', '"Status"'),
+          d.headers as Record<string, string>,
+        ),
+      ).toThrow();
+      expect(() =>
+        new Webhook(webhookSecret()).verify(d.body, d.headers as Record<string, string>),
+      ).toThrow();
+    }
+    // `data` is the resource as the API shows it at that change.
+    const paidEvent = JSON.parse(deliveries[0].body) as { data: Record<string, unknown> };
+    const shown = (await h.http.get(`/v1/payments/${paid.id}`).set(h.auth)).body;
+    expect(paidEvent.data).toMatchObject({
+      id: paid.id,
+      status: 'PAID',
+      amount: { value: '15000.00', currency: 'IDR' },
+      refundedAmount: { value: '0.00', currency: 'IDR' },
+      paidAt: shown.paidAt,
+      createdAt: shown.createdAt,
+    });
+    expect(paidEvent.data).not.toHaveProperty('requestBody');
+    const refundEvent = JSON.parse(deliveries[5].body) as { data: Record<string, unknown> };
+    expect(refundEvent.data).toMatchObject({
+      id: refunded.body.id,
+      paymentId: paid.id,
+      status: 'SUCCEEDED',
+      amount: { value: '1000.00', currency: 'IDR' },
+    });
+
+    // The same events, the same bytes, through the catch-up API and one by one.
+    const all = await h.http.get('/v1/events').query({ limit: 100 }).set(h.auth);
+    expect(all.status).toBe(200);
+    const byId = new Map(
+      (all.body.items as { id: string }[]).map((e) => [e.id, JSON.stringify(e)]),
+    );
+    for (const d of deliveries) expect(byId.get(d.id)).toBe(d.body);
+    const one = await h.http.get(`/v1/events/${deliveries[0].id}`).set(h.auth);
+    expect(one.body.deliveries).toEqual([
+      expect.objectContaining({
+        endpointId: 'orders',
+        status: 'delivered',
+        history: [expect.objectContaining({ outcome: 'success', statusCode: 204 })],
+      }),
+    ]);
+  });
+});
