@@ -14,14 +14,19 @@ const secret = webhookSecret();
 const previous = webhookSecret();
 let h: Harness;
 let receiver: WebhookReceiver;
+let gone: WebhookReceiver;
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
+  gone = await startWebhookReceiver();
+  gone.answer({ status: 410 });
   h = await startHarness({
     env: {
       WEBHOOK_ENDPOINTS: JSON.stringify([
         { id: 'orders', url: receiver.url, secret, previousSecret: previous },
+        { id: 'ledger', url: gone.url, secret: webhookSecret(), events: ['refund.*'] },
       ]),
+      WEBHOOK_SWEEP_EVERY_MS: '500',
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
       WEBHOOK_RELAY_EVERY_MS: '50',
       WEBHOOK_BACKOFF_SCALE: '0.001',
@@ -31,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await receiver?.close();
+  await gone?.close();
 });
 
 const HOUR = 3_600_000;
@@ -145,5 +151,74 @@ describe('webhook deliveries', () => {
         history: [expect.objectContaining({ outcome: 'success', statusCode: 204 })],
       }),
     ]);
+  });
+});
+
+describe('endpoints that go away, and redelivery', () => {
+  async function refundOfNewPayment(): Promise<string> {
+    const paid = await paidPayment(h);
+    const res = await h.http
+      .post(`/v1/payments/${paid.id}/refunds`)
+      .set(h.auth)
+      .send({ amount: { value: '500.00', currency: 'IDR' } });
+    await settledRefund(h, res.body.id);
+    return res.body.id as string;
+  }
+
+  it('a 410 disables the endpoint: its deliveries wait, and go once an operator enables it', async () => {
+    const first = await refundOfNewPayment();
+    const endpoints = async () =>
+      (await h.http.get('/v1/webhook-endpoints').set(h.auth)).body as {
+        id: string;
+        disabled: boolean;
+      }[];
+    await waitFor(async () =>
+      (await endpoints()).find((e) => e.id === 'ledger')?.disabled ? true : undefined,
+    );
+    expect(JSON.stringify(await endpoints())).not.toMatch(/whsec_/);
+    const metrics = (await h.http.get('/metrics')).text;
+    expect(metrics).toMatch(/webhook_endpoint_disabled\{endpoint="ledger"\} 1/);
+    const asked = gone.received.length;
+    const second = await refundOfNewPayment();
+    await deliveryOf('refund.succeeded', second);
+    expect(gone.received.length).toBe(asked);
+
+    gone.answer({ status: 200 });
+    expect((await h.http.post('/v1/webhook-endpoints/ledger/enable').set(h.auth)).status).toBe(202);
+    const delivered = await waitFor(
+      async () => {
+        const bodies = gone.received
+          .filter((r) => r.status === 200)
+          .map((r) => (JSON.parse(r.body) as { data: { id: string } }).data.id);
+        return bodies.includes(first) && bodies.includes(second) ? bodies : undefined;
+      },
+      20_000,
+      'the held deliveries after enabling',
+    );
+    expect(delivered).toEqual(expect.arrayContaining([first, second]));
+  });
+
+  it('redeliver sends an event again, the same bytes, to the endpoint named', async () => {
+    const paid = await paidPayment(h);
+    const original = await deliveryOf('payment.paid', paid.id);
+    const res = await h.http
+      .post(`/v1/events/${original.id}/redeliver`)
+      .set(h.auth)
+      .send({ endpointId: 'orders' });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ eventId: original.id, endpointIds: ['orders'] });
+    const again = await waitFor(async () => {
+      const copies = receiver.received.filter((r) => r.id === original.id);
+      return copies.length >= 2 ? copies[1] : undefined;
+    });
+    expect(again.body).toBe(original.body);
+    expect(
+      (
+        await h.http
+          .post(`/v1/events/${original.id}/redeliver`)
+          .set(h.auth)
+          .send({ endpointId: 'nope' })
+      ).status,
+    ).toBe(404);
   });
 });

@@ -12,7 +12,13 @@ export interface Received {
 }
 
 /** How the receiver answers now: a status (with headers), or a callback deciding per request. */
-export type Answer = { status: number; headers?: Record<string, string>; body?: string };
+export type Answer = {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Held this long before answering. */
+  delayMs?: number;
+};
 
 /**
  * A webhook endpoint for tests: a real HTTP server on loopback that records every request (and
@@ -73,7 +79,9 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
           const a = typeof answer === 'function' ? answer(r) : answer;
           r.status = a.status;
           received.push(r);
-          res.writeHead(a.status, a.headers).end(a.body ?? '');
+          const send = () => res.writeHead(a.status, a.headers).end(a.body ?? '');
+          if (a.delayMs) setTimeout(send, a.delayMs);
+          else send();
         });
       });
       server.on('connection', (socket: Socket) => {
