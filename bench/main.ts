@@ -1,7 +1,7 @@
 /**
  * `npm run bench`; `-- --quick` for a short run; `-- --profile` to CPU-profile both clients of
  * scenario 1 (in this process) and the service during scenarios 2, 3 and 6; `-- --only 1,3` to run
- * some scenarios (1, 2, 3 and 6). See BENCHMARKS.md.
+ * some scenarios (1, 2, 3, 6 and 7). See BENCHMARKS.md.
  *
  * Progress goes to stderr; the table and then one JSON object (the last line) go to stdout, and
  * the JSON to bench-results.json.
@@ -26,6 +26,8 @@ import { createPaymentScenario } from './scenarios/create-payment';
 import { libraryVsSdk } from './scenarios/library-vs-sdk';
 import { listPaymentsScenario } from './scenarios/list-payments';
 import { refundPipeline } from './scenarios/refund-pipeline';
+import { webhooksScenario } from './scenarios/webhooks';
+import { startWebhookReceiver, webhookSecret } from '../test/support/webhook-receiver';
 
 interface Settings {
   quick: boolean;
@@ -34,7 +36,7 @@ interface Settings {
 }
 
 function parseArgs(argv: string[]): Settings {
-  const settings: Settings = { quick: false, profile: false, only: new Set([1, 2, 3, 6]) };
+  const settings: Settings = { quick: false, profile: false, only: new Set([1, 2, 3, 6, 7]) };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') settings.quick = true;
@@ -45,10 +47,10 @@ function parseArgs(argv: string[]): Settings {
         (list ?? '')
           .split(',')
           .map(Number)
-          .filter((n) => [1, 2, 3, 6].includes(n)),
+          .filter((n) => [1, 2, 3, 6, 7].includes(n)),
       );
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--profile] [--only 1,2,3,6]');
+      console.log('usage: npm run bench [-- --quick] [--profile] [--only 1,2,3,6,7]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${arg} (try --help)`);
@@ -114,15 +116,27 @@ async function main(): Promise<void> {
     sdkAt50 = s1.sdkAt50;
   }
 
-  if (settings.only.has(2) || settings.only.has(3) || settings.only.has(6)) {
+  if ([2, 3, 6, 7].some((n) => settings.only.has(n))) {
     const refundConcurrency = 50;
     const simulator: SimulatorProcess = await startSimulatorProcess(build.simulatorMain);
     cleanups.push(() => simulator.close());
-    log('starting the service (ROLE=all, LOG_LEVEL=warn) on a fresh database ...');
+    // Events on in every scenario: each status change is pushed to this endpoint.
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    log(
+      'starting the service (ROLE=all, LOG_LEVEL=warn, one webhook endpoint) on a fresh database ...',
+    );
     const service: ServiceProcess = await startService({
       serviceMain: build.serviceMain,
       simulator,
-      env: { REFUND_CONCURRENCY: String(refundConcurrency) },
+      env: {
+        REFUND_CONCURRENCY: String(refundConcurrency),
+        WEBHOOK_ENDPOINTS: JSON.stringify([
+          { id: 'bench', url: receiver.url, secret: webhookSecret() },
+        ]),
+        WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
+        WEBHOOK_SWEEP_EVERY_MS: '1000',
+      },
       nodeArgs: profiler?.nodeArgs,
       ipc: profiler !== undefined,
     });
@@ -185,6 +199,20 @@ async function main(): Promise<void> {
       });
       rows.push(...s6.rows);
       summarize(s6.profileFile, 'serviceListPayments', 'service main thread, scenario 6');
+    }
+
+    if (settings.only.has(7)) {
+      log('scenario 7: events pushed to a webhook endpoint');
+      const s7 = await webhooksScenario({
+        service,
+        simulator,
+        receiver,
+        endpointId: 'bench',
+        payments: quick ? 300 : 1_000,
+        backlog: quick ? 2_000 : 10_000,
+        log,
+      });
+      rows.push(...s7.rows);
     }
 
     const counters = await simulator.counters();

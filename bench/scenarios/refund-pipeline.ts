@@ -4,6 +4,7 @@ import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
 import { cannon } from '../lib/cannon';
 import { perOperation, roundTripMeter } from '../lib/round-trips';
 import { mapLimit } from '../lib/loop';
+import { paidPayment } from '../lib/payments';
 import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import type { ServiceProcess } from '../lib/service-process';
@@ -28,60 +29,6 @@ export interface RefundPipelineOptions {
 
 const TARGET_SHARE = 0.9;
 const REFUND_VALUE = '1000.00';
-
-interface Json {
-  [key: string]: unknown;
-}
-
-async function api(
-  service: ServiceProcess,
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      ...service.auth,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: Json;
-  try {
-    parsed = JSON.parse(text) as Json;
-  } catch {
-    parsed = { unreadable: text.slice(0, 200) };
-  }
-  return { status: res.status, body: parsed };
-}
-
-/** Create, pay at the simulator, settle through DOKU's check status (test/support/flows.ts). */
-async function paidPayment(
-  o: RefundPipelineOptions,
-  partnerReferenceNo: string,
-  value: string,
-): Promise<{ id: string; partnerReferenceNo: string }> {
-  const created = await api(o.service, 'POST', '/v1/payments', {
-    partnerReferenceNo,
-    amount: { value, currency: 'IDR' },
-    returnUrl: 'https://shop.example/orders/return?x=1',
-    deviceId: 'device12345',
-    ipAddress: '203.0.113.7',
-    orderTitle: 'Kopi susu x2',
-  });
-  if (created.status !== 201)
-    throw new Error(`create payment: HTTP ${created.status} ${JSON.stringify(created.body)}`);
-  await o.simulator.completePayment(partnerReferenceNo, '00');
-  const id = String(created.body.id);
-  const checked = await api(o.service, 'POST', `/v1/payments/${id}/status-check`);
-  if (checked.body.status !== 'PAID')
-    throw new Error(
-      `payment ${id} not PAID after the status check: ${JSON.stringify(checked.body)}`,
-    );
-  return { id, partnerReferenceNo };
-}
 
 /** BullMQ's timestamps of each refund's job: added, moved to active (last attempt), finished. */
 async function jobTimes(
@@ -130,7 +77,7 @@ export async function refundPipeline(
   const payments = await mapLimit(
     Array.from({ length: paymentsNeeded }, (_, i) => `RFBENCH-${runId}-${i}`),
     16,
-    (ref) => paidPayment(o, ref, paymentValue),
+    (ref) => paidPayment(o.service, o.simulator, ref, paymentValue),
   );
   log(`    done in ${((Date.now() - prepStarted) / 1000).toFixed(1)} s`);
 

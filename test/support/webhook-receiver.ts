@@ -9,6 +9,8 @@ export interface Received {
   id: string;
   /** The status it was answered with. */
   status: number;
+  /** When its body had arrived (Date.now()). */
+  at: number;
 }
 
 /** How the receiver answers now: a status (with headers), or a callback deciding per request. */
@@ -75,6 +77,7 @@ export async function startWebhookReceiver(path = '/hooks'): Promise<WebhookRece
             body: Buffer.concat(chunks).toString('utf8'),
             id: String(req.headers['webhook-id']),
             status: 0,
+            at: Date.now(),
           };
           const a = typeof answer === 'function' ? answer(r) : answer;
           r.status = a.status;

@@ -156,7 +156,7 @@ export const envSchema = z.object({
     .max(1, { error: 'must be a number above 0, at most 1' })
     .default(1),
   /** How often the webhook relay turns new events into deliveries. */
-  WEBHOOK_RELAY_EVERY_MS: integer(10, 60_000, 100),
+  WEBHOOK_RELAY_EVERY_MS: integer(10, 60_000, 50),
   /** How often the webhook sweeper re-adds deliveries whose jobs Redis lost. */
   WEBHOOK_SWEEP_EVERY_MS: positiveInt(60_000),
   /** Events (and their deliveries) are kept this long, and longer while a delivery is pending. */

@@ -100,6 +100,12 @@ const DELIVERY_DUE: PreparedStatement = {
 FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1::uuid`,
 };
 
+const ANY_TO_RELAY: PreparedStatement = {
+  name: 'event-relay-any',
+  text: `SELECT EXISTS (SELECT 1 FROM events e, event_relay r
+  WHERE (e.txid, e.id) > (r.txid, r.event_id) AND ${SETTLED}) AS any`,
+};
+
 /** Session-wide key of the relay's lock: one relay turns events into deliveries at a time. */
 const RELAY_LOCK = 7_245_001;
 
@@ -178,11 +184,14 @@ FROM webhook_deliveries d WHERE d.event_id = $1 ORDER BY d.endpoint_id`,
    * the place moved past them, in one transaction. Answers the deliveries made (to be enqueued),
    * or undefined when another relay holds the lock.
    */
-  relay(
+  async relay(
     limit: number,
     render: (event: EventRecord) => string,
     endpointsFor: (type: EventType) => readonly string[],
   ): Promise<{ events: EventRecord[]; deliveries: OwedDelivery[] } | undefined> {
+    // One statement when there is nothing to do (the relay asks several times a second).
+    const [{ any }] = await runPrepared<{ any: boolean }>(this.dataSource, ANY_TO_RELAY, []);
+    if (!any) return { events: [], deliveries: [] };
     return this.dataSource.transaction(async (m) => {
       const [{ locked }] = await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [
         RELAY_LOCK,
@@ -255,14 +264,19 @@ RETURNING id, endpoint_id AS "endpointId", attempts`,
 
   /**
    * Pending deliveries to `endpointIds` due before `dueBefore` (their jobs may be lost), oldest
-   * first, `limit` at most.
+   * first, `limit` at most after the first `skip`.
    */
-  overdue(endpointIds: readonly string[], dueBefore: Date, limit: number): Promise<OwedDelivery[]> {
+  overdue(
+    endpointIds: readonly string[],
+    dueBefore: Date,
+    limit: number,
+    skip = 0,
+  ): Promise<OwedDelivery[]> {
     return this.dataSource.query(
       `SELECT id, endpoint_id AS "endpointId", attempts FROM webhook_deliveries
 WHERE status = 'pending' AND endpoint_id = ANY($1::text[]) AND next_attempt_at < $2
-ORDER BY next_attempt_at LIMIT $3`,
-      [endpointIds, dueBefore, limit],
+ORDER BY next_attempt_at, id LIMIT $3 OFFSET $4`,
+      [endpointIds, dueBefore, limit, skip],
     );
   }
 
