@@ -62,13 +62,13 @@ function startWorker(): ServiceProcess {
 describe('a worker killed mid-delivery', () => {
   it('SIGKILL with deliveries in hand: another worker delivers every event', async () => {
     const first = startWorker();
-    const changes = paymentsPaidAndRefunded(h, 60, 30);
-    await waitFor(async () => (receiver.received.length >= 20 ? true : undefined), 60_000);
+    const changes = paymentsPaidAndRefunded(h, 200, 100);
+    await waitFor(async () => (receiver.received.length >= 50 ? true : undefined), 60_000);
     await first.kill();
     startWorker();
     await changes;
     const recorded = await recordedEventIds(h);
-    expect(recorded.size).toBe(90);
+    expect(recorded.size).toBe(300);
     await waitFor(
       async () => {
         const ids = receiver.ids();

@@ -88,7 +88,7 @@ describe('Redis losing its jobs', () => {
   it('the queue emptied in the middle: the sweeper gives every pending delivery a job again', async () => {
     receiver.answer({ status: 503 });
     const before = receiver.received.length;
-    await paymentsPaidAndRefunded(h, 40, 20);
+    await paymentsPaidAndRefunded(h, 200, 100);
     await waitFor(async () => (receiver.received.length > before ? true : undefined));
     await deleteRedisKeys(h.env.REDIS_URL, h.env.BULLMQ_PREFIX);
     receiver.answer({ status: 200 });

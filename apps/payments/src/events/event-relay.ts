@@ -1,11 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventsRepository } from '@app/persistence';
+import { DatabaseRounds } from '../common/database-round';
 import { DatabaseWatch, RedisWatch } from '../common/dependency-watch';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
@@ -25,10 +20,8 @@ const BATCH = 500;
  * Every role runs it; one process at a time does a round (an advisory lock).
  */
 @Injectable()
-export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class EventRelay extends DatabaseRounds {
   private readonly logger = new Logger('EventRelay');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
 
   constructor(
     private readonly events: EventsRepository,
@@ -36,19 +29,19 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly endpoints: WebhookEndpoints,
     private readonly queue: WebhookQueue,
     private readonly metrics: MetricsService,
-    private readonly database: DatabaseWatch,
+    database: DatabaseWatch,
     private readonly redis: RedisWatch,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.webhooks.relayEveryMs);
-    this.timer.unref();
+  ) {
+    super(database);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  protected everyMs(): number {
+    return this.config.webhooks.relayEveryMs;
+  }
+
+  protected round(): Promise<number> {
+    return this.relayAll();
   }
 
   /** Relays until no full round is left; answers how many events it relayed. */
@@ -76,14 +69,5 @@ export class EventRelay implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.debug(`${round.deliveries.length} deliveries left to the sweeper`);
     }
     return round.events.length;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.relayAll()
-      .then(() => this.database.recovered())
-      .catch((err: Error) => this.database.failed(err))
-      .finally(() => (this.running = undefined));
-    await this.running;
   }
 }
