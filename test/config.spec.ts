@@ -200,6 +200,67 @@ describe('loadConfig', () => {
   });
 });
 
+describe('WEBHOOK_ENDPOINTS', () => {
+  const good = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
+  it('takes endpoints with their patterns, inline or from a file', () => {
+    const endpoints = [
+      { id: 'orders', url: 'https://orders.internal/hooks', secret: good, events: ['payment.*'] },
+      { id: 'ledger', url: 'http://10.0.0.5/hooks', secret: good, previousSecret: good },
+    ];
+    const inline = loadConfig({
+      WEBHOOK_ENDPOINTS: JSON.stringify(endpoints),
+      WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/8, fd00::/8',
+    }).webhooks;
+    expect(inline.allowedCidrs).toEqual(['10.0.0.0/8', 'fd00::/8']);
+    const [orders, ledger] = inline.endpoints;
+    expect(orders.takes('payment.paid')).toBe(true);
+    expect(orders.takes('refund.succeeded')).toBe(false);
+    expect(ledger.takes('refund.failed')).toBe(true);
+    expect(ledger.keys).toHaveLength(2);
+    const dir = mkdtempSync(join(tmpdir(), 'hooks-'));
+    writeFileSync(join(dir, 'endpoints.json'), JSON.stringify(endpoints));
+    expect(
+      loadConfig({ WEBHOOK_ENDPOINTS_FILE: join(dir, 'endpoints.json') }).webhooks.endpoints.map(
+        (e) => e.id,
+      ),
+    ).toEqual(['orders', 'ledger']);
+  });
+
+  it('names each bad field and never a secret', () => {
+    const leaked = `whsec_${SECRET}`;
+    const lines = problems({
+      WEBHOOK_ENDPOINTS: JSON.stringify([
+        { id: 'a b', url: 'ftp://x', secret: leaked, events: ['payment'] },
+        {
+          id: 'ok',
+          url: 'https://user:pw@x.example/',
+          secret: good,
+          previousSecret: 'whsec_short',
+        },
+      ]),
+      WEBHOOK_ALLOWED_CIDRS: '10.0.0.0/33',
+    });
+    for (const line of lines)
+      for (const value of ['whsec_short', good.slice(6), 'user:pw'])
+        expect(line).not.toContain(value);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'WEBHOOK_ENDPOINTS: [0].id: must be 1-64 letters, digits, _ or -',
+        'WEBHOOK_ENDPOINTS: [0].url: must be an http or https URL without credentials',
+        'WEBHOOK_ENDPOINTS: [0].secret: must be whsec_ and the base64 of 24-64 random bytes',
+        'WEBHOOK_ENDPOINTS: [0].events[0]: must be an event type, <resource>.* or *',
+        'WEBHOOK_ENDPOINTS: [1].url: must be an http or https URL without credentials',
+        'WEBHOOK_ENDPOINTS: [1].previousSecret: must be whsec_ and the base64 of 24-64 random bytes',
+        'WEBHOOK_ALLOWED_CIDRS: 10.0.0.0/33 is not a CIDR range (comma-separated, e.g. 10.0.0.0/8,fd00::/8)',
+      ]),
+    );
+    expect(problems({ WEBHOOK_ENDPOINTS: '{not json' })).toEqual([
+      'WEBHOOK_ENDPOINTS: must be a JSON array of endpoints',
+    ]);
+  });
+});
+
 describe('DOKU_SIMULATOR_CREDENTIALS_FILE', () => {
   const dir = mkdtempSync(join(tmpdir(), 'doku-sim-creds-'));
 

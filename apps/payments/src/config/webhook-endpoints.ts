@@ -108,7 +108,7 @@ export function webhookEndpointsFrom(env: Record<string, string | undefined>): {
     return {
       endpoints: [],
       problems: parsed.error.issues.map(
-        (i) => `${name}: ${i.path.length ? `[${i.path.join('].')}: ` : ''}${i.message}`,
+        (i) => `${name}: ${i.path.length ? `${fieldPath(i.path)}: ` : ''}${i.message}`,
       ),
     };
   return {
@@ -127,4 +127,9 @@ export function webhookEndpointsFrom(env: Record<string, string | undefined>): {
     }),
     problems: [],
   };
+}
+
+/** `[0].events[1]`: where in the array a problem is. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
 }
