@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
+import { WebhookQueue } from '../apps/payments/src/webhooks/webhook-queue';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
 import { createPayment, dokuAnswersOnce, paidPayment, settledRefund } from './support/flows';
 import { Harness, startHarness } from './support/harness';
@@ -24,7 +25,12 @@ beforeAll(async () => {
     env: {
       WEBHOOK_ENDPOINTS: JSON.stringify([
         { id: 'orders', url: receiver.url, secret, previousSecret: previous },
-        { id: 'ledger', url: gone.url, secret: webhookSecret(), events: ['refund.*'] },
+        {
+          id: 'ledger',
+          url: `${gone.url}?token=sekrit-in-url`,
+          secret: webhookSecret(),
+          events: ['refund.*'],
+        },
       ]),
       WEBHOOK_SWEEP_EVERY_MS: '500',
       WEBHOOK_ALLOWED_CIDRS: '127.0.0.0/8',
@@ -175,7 +181,16 @@ describe('endpoints that go away, and redelivery', () => {
     await waitFor(async () =>
       (await endpoints()).find((e) => e.id === 'ledger')?.disabled ? true : undefined,
     );
-    expect(JSON.stringify(await endpoints())).not.toMatch(/whsec_/);
+    const shown = JSON.stringify(await endpoints());
+    expect(shown).not.toMatch(/whsec_|sekrit/);
+    expect(await endpoints()).toContainEqual(
+      expect.objectContaining({
+        id: 'ledger',
+        url: `${gone.url}?…`,
+        disabled: true,
+        disabledReason: 'answered 410 Gone',
+      }),
+    );
     const metrics = (await h.http.get('/metrics')).text;
     expect(metrics).toMatch(/webhook_endpoint_disabled\{endpoint="ledger"\} 1/);
     const asked = gone.received.length;
@@ -196,6 +211,48 @@ describe('endpoints that go away, and redelivery', () => {
       'the held deliveries after enabling',
     );
     expect(delivered).toEqual(expect.arrayContaining([first, second]));
+  });
+
+  it("an endpoint's state written by another process holds here: disabled, nothing is sent; enabled, it goes", async () => {
+    // As a process that met a 410 would leave it.
+    await h.db.dataSource.query(
+      `UPDATE webhook_endpoints SET disabled_at = now(), disabled_reason = 'answered 410 Gone' WHERE id = 'ledger'`,
+    );
+    const asked = gone.received.length;
+    const refundId = await refundOfNewPayment();
+    const [delivery] = await waitFor(async () => {
+      const rows: { id: string }[] = await h.db.dataSource.query(
+        `SELECT d.id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+         WHERE e.resource_id = $1 AND d.endpoint_id = 'ledger'`,
+        [refundId],
+      );
+      return rows.length ? rows : undefined;
+    });
+    // Its first attempt's job ran and sent nothing.
+    const queue = h.app.get(WebhookQueue).queue;
+    await waitFor(async () =>
+      (await (await queue.getJob(`${delivery.id}.0`))?.getState()) === 'completed'
+        ? true
+        : undefined,
+    );
+    expect(gone.received.length).toBe(asked);
+
+    // As an operator's enable served by another process would leave it.
+    await h.db.dataSource.query(
+      `UPDATE webhook_endpoints SET disabled_at = NULL, disabled_reason = NULL WHERE id = 'ledger'`,
+    );
+    await waitFor(
+      async () =>
+        gone.received.some(
+          (r) =>
+            r.status === 200 &&
+            (JSON.parse(r.body) as { data: { id: string } }).data.id === refundId,
+        )
+          ? true
+          : undefined,
+      20_000,
+      'the held delivery after the enable',
+    );
   });
 
   it('redeliver sends an event again, the same bytes, to the endpoint named', async () => {

@@ -5,13 +5,16 @@ import { IsSnapTimestamp } from './validators';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** What every list takes: a page size, where to go on from, and a window of creation times. */
-export class ListQuery {
+/** What every page of the API takes: its size. */
+export class PageQuery {
   @ApiPropertyOptional({ description: '1-100 items per page', default: 20 })
   @IsOptional()
   @Matches(/^(100|[1-9][0-9]?)$/, { message: 'limit must be a whole number from 1 to 100' })
   limit?: string;
+}
 
+/** What every list of payments or refunds takes: where to go on from, a window of creation times. */
+export class ListQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'The nextCursor of the page before' })
   @IsOptional()
   @IsString()
@@ -39,6 +42,9 @@ export interface Page<T> {
 
 export const DEFAULT_PAGE = 20;
 
+export const pageSize = (query: PageQuery): number =>
+  query.limit ? Number(query.limit) : DEFAULT_PAGE;
+
 /** The id the cursor names (opaque to callers: it may change form), or a 400 naming `after`. */
 export function cursorId(cursor: string | undefined): string | undefined {
   if (cursor === undefined) return undefined;
@@ -59,7 +65,7 @@ export async function page<E extends { id: string }, V>(
   fetch: (after: string | undefined, limit: number) => Promise<E[]>,
   view: (entity: E) => V,
 ): Promise<Page<V>> {
-  const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE;
+  const limit = pageSize(query);
   const rows = await fetch(cursorId(query.after), limit + 1);
   const hasMore = rows.length > limit;
   const items = hasMore ? rows.slice(0, limit) : rows;

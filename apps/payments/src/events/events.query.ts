@@ -1,13 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { EVENT_TYPES } from '@app/persistence';
+import { PageQuery } from '../common/list';
 
-export class EventsQuery {
-  @ApiPropertyOptional({ description: '1-100 events per page', default: 20 })
-  @IsOptional()
-  @Matches(/^(100|[1-9][0-9]?)$/, { message: 'limit must be a whole number from 1 to 100' })
-  limit?: string;
-
+export class EventsQuery extends PageQuery {
   @ApiPropertyOptional({
     description: 'The nextCursor of the page before (none: from the oldest event kept)',
   })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventPosition, EventRecord, EventsRepository } from '@app/persistence';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { isoOrNull } from '../common/iso-time';
-import { DEFAULT_PAGE, Page } from '../common/list';
+import { Page, pageSize } from '../common/list';
 import { WebhookEndpoints } from '../webhooks/webhook-endpoints.service';
 import { WebhookQueue } from '../webhooks/webhook-queue';
 import { EventBodies } from './event-body';
@@ -23,7 +23,7 @@ export class EventsService {
   ) {}
 
   async find(query: EventsQuery): Promise<Page<EventView>> {
-    const limit = query.limit ? Number(query.limit) : DEFAULT_PAGE;
+    const limit = pageSize(query);
     const rows = await this.events.page(positionOf(query.after), limit + 1, query.type);
     const hasMore = rows.length > limit;
     const items = hasMore ? rows.slice(0, limit) : rows;

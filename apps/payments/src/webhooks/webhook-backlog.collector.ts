@@ -7,8 +7,9 @@ import { WebhookEndpoints } from './webhook-endpoints.service';
 const BACKLOG_TIMEOUT_MS = 1_000;
 
 /**
- * At each /metrics scrape, per configured endpoint: pending deliveries and the age of the oldest
- * one's event (0 when none wait). A failed read drops the gauges rather than show stale numbers.
+ * At each /metrics scrape, per configured endpoint: pending deliveries, the age of the oldest
+ * one's event (0 when none wait), and whether it is disabled. A failed read drops the gauges
+ * rather than show stale numbers.
  */
 @Injectable()
 export class WebhookBacklogCollector {
@@ -21,17 +22,27 @@ export class WebhookBacklogCollector {
   }
 
   async collect(): Promise<void> {
-    const { pending, oldestPending } = this.metrics.webhooks;
+    const { pending, oldestPending, endpointDisabled } = this.metrics.webhooks;
     try {
-      const stats = await withTimeout(this.events.pendingStats(), BACKLOG_TIMEOUT_MS, 'PostgreSQL');
+      const [stats, states] = await withTimeout(
+        Promise.all([this.events.pendingStats(), this.endpoints.states()]),
+        BACKLOG_TIMEOUT_MS,
+        'PostgreSQL',
+      );
       const byEndpoint = new Map(stats.map((s) => [s.endpointId, s]));
-      for (const { id } of this.endpoints.all()) {
-        pending.set({ endpoint: id }, byEndpoint.get(id)?.pending ?? 0);
-        oldestPending.set({ endpoint: id }, Math.round(byEndpoint.get(id)?.oldestSeconds ?? 0));
+      for (const { endpoint, disabledReason } of states) {
+        const endpointLabel = { endpoint: endpoint.id };
+        pending.set(endpointLabel, byEndpoint.get(endpoint.id)?.pending ?? 0);
+        oldestPending.set(
+          endpointLabel,
+          Math.round(byEndpoint.get(endpoint.id)?.oldestSeconds ?? 0),
+        );
+        endpointDisabled.set(endpointLabel, disabledReason ? 1 : 0);
       }
     } catch {
       pending.reset();
       oldestPending.reset();
+      endpointDisabled.reset();
     }
   }
 }

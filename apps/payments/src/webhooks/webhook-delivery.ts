@@ -40,8 +40,7 @@ export class WebhookDelivery {
       return { done: 'skipped', why: `delivery is ${due.status} at attempt ${due.attempts}` };
     const endpoint = this.endpoints.get(due.endpointId);
     if (!endpoint) return { done: 'skipped', why: 'endpoint no longer configured' };
-    if (this.endpoints.isDisabled(endpoint.id))
-      return { done: 'skipped', why: 'endpoint disabled' };
+    if (due.endpointDisabled) return { done: 'skipped', why: 'endpoint disabled' };
     if (due.body === null) return { done: 'skipped', why: 'event not rendered yet' };
 
     const report = await this.sender.send(endpoint, due.eventId, due.body);

@@ -12,11 +12,13 @@ import { WebhookEndpoints } from './webhook-endpoints.service';
 
 export class WebhookEndpointView {
   @ApiProperty() id: string;
-  @ApiProperty() url: string;
+  @ApiProperty({ description: 'Its URL, a query string shown as ?… (it may hold a token)' })
+  url: string;
   @ApiProperty({ type: [String], description: 'Event type patterns it takes' }) events: string[];
   @ApiProperty({ description: 'During a rotation: both secrets sign' }) rotating: boolean;
   @ApiProperty() disabled: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) disabledReason?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'e.g. answered 410 Gone' })
+  disabledReason: string | null;
 }
 
 /** The configured endpoints as the service sees them (never a secret), and enabling one again. */
@@ -30,13 +32,13 @@ export class WebhookEndpointsController {
   @ApiOperation({ summary: 'The configured webhook endpoints and whether each is disabled' })
   @ApiResponse({ status: 200, type: [WebhookEndpointView] })
   async list(): Promise<WebhookEndpointView[]> {
-    await this.endpoints.refresh();
-    return this.endpoints.all().map((e) => ({
-      id: e.id,
-      url: e.url,
-      events: e.events,
-      rotating: e.keys.length > 1,
-      disabled: this.endpoints.isDisabled(e.id),
+    return (await this.endpoints.states()).map(({ endpoint, disabledReason }) => ({
+      id: endpoint.id,
+      url: withoutQuery(endpoint.url),
+      events: endpoint.events,
+      rotating: endpoint.keys.length > 1,
+      disabled: disabledReason !== null,
+      disabledReason,
     }));
   }
 
@@ -54,4 +56,10 @@ export class WebhookEndpointsController {
     await this.endpoints.enable(id);
     return { id, disabled: false };
   }
+}
+
+/** A URL with its query and fragment hidden: receivers sometimes take a token there. */
+function withoutQuery(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
 }

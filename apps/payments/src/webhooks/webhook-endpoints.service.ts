@@ -3,22 +3,25 @@ import { EventsRepository } from '@app/persistence';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/tokens';
 import type { WebhookEndpoint } from '../config/webhook-endpoints';
-import { MetricsService } from '../metrics/metrics.service';
+
+/** What is known of a configured endpoint now: disabled or not, and why. */
+export interface EndpointState {
+  endpoint: WebhookEndpoint;
+  disabledReason: string | null;
+}
 
 /**
- * The configured endpoints and which of them are disabled (kept in PostgreSQL: every process
- * sees a 410 one of them met). Endpoints are recorded at start; one whose URL changed starts
- * enabled again.
+ * The configured endpoints, and their state as PostgreSQL keeps it (read where it is used, never
+ * cached: a 410 one process met, or an operator's enable another process served, holds for all).
+ * Endpoints are recorded at start; one whose URL changed starts enabled again.
  */
 @Injectable()
 export class WebhookEndpoints implements OnApplicationBootstrap {
   private readonly logger = new Logger('WebhookEndpoints');
   private readonly byId: Map<string, WebhookEndpoint>;
-  private disabled = new Set<string>();
 
   constructor(
     private readonly events: EventsRepository,
-    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.byId = new Map(config.webhooks.endpoints.map((e) => [e.id, e]));
@@ -33,7 +36,6 @@ export class WebhookEndpoints implements OnApplicationBootstrap {
         { endpointId: id, reason: disabledReason },
         'webhook endpoint disabled: its deliveries wait until it is enabled (POST /v1/webhook-endpoints/:id/enable)',
       );
-    this.showDisabled(disabled.map((d) => d.id));
   }
 
   all(): WebhookEndpoint[] {
@@ -51,41 +53,29 @@ export class WebhookEndpoints implements OnApplicationBootstrap {
       .map((e) => e.id);
   }
 
-  isDisabled(id: string): boolean {
-    return this.disabled.has(id);
+  /** Every configured endpoint with its state now. */
+  async states(): Promise<EndpointState[]> {
+    const disabled = new Map(
+      (await this.events.disabledEndpoints()).map((d) => [d.id, d.disabledReason]),
+    );
+    return this.all().map((endpoint) => ({
+      endpoint,
+      disabledReason: disabled.get(endpoint.id) ?? null,
+    }));
   }
 
-  /** The ids of the enabled endpoints, as PostgreSQL has them now. */
+  /** The ids of the enabled endpoints now. */
   async enabledIds(): Promise<string[]> {
-    await this.refresh();
-    return this.all()
-      .map((e) => e.id)
-      .filter((id) => !this.disabled.has(id));
+    return (await this.states()).filter((s) => !s.disabledReason).map((s) => s.endpoint.id);
   }
 
   async disable(id: string, reason: string): Promise<void> {
     await this.events.disableEndpoint(id, reason);
-    this.disabled.add(id);
-    this.metrics.webhooks.endpointDisabled.set({ endpoint: id }, 1);
     this.logger.warn({ endpointId: id, reason }, 'webhook endpoint disabled');
   }
 
   async enable(id: string): Promise<void> {
     await this.events.enableEndpoint(id);
-    this.disabled.delete(id);
-    this.metrics.webhooks.endpointDisabled.set({ endpoint: id }, 0);
     this.logger.log({ endpointId: id }, 'webhook endpoint enabled');
-  }
-
-  /** What PostgreSQL says is disabled (another process may have disabled or enabled one). */
-  async refresh(): Promise<void> {
-    const disabled = await this.events.disabledEndpoints();
-    this.showDisabled(disabled.map((d) => d.id));
-  }
-
-  private showDisabled(ids: string[]): void {
-    this.disabled = new Set(ids.filter((id) => this.byId.has(id)));
-    for (const id of this.byId.keys())
-      this.metrics.webhooks.endpointDisabled.set({ endpoint: id }, this.disabled.has(id) ? 1 : 0);
   }
 }

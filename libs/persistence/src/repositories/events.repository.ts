@@ -44,6 +44,8 @@ export interface DeliveryDue {
   eventId: string;
   body: string | null;
   eventCreatedAt: Date;
+  /** Its endpoint answered 410 or was disabled by an operator (read with it: every process agrees). */
+  endpointDisabled: boolean;
 }
 
 /** A delivery owed (its job is `<id>.<attempts>`). */
@@ -96,8 +98,10 @@ RETURNING delivery_id`,
 const DELIVERY_DUE: PreparedStatement = {
   name: 'webhook-delivery-due',
   text: `SELECT d.id, d.endpoint_id AS "endpointId", d.status, d.attempts, e.id AS "eventId", e.body,
-  e.created_at AS "eventCreatedAt"
-FROM webhook_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = $1::uuid`,
+  e.created_at AS "eventCreatedAt", w.disabled_at IS NOT NULL AS "endpointDisabled"
+FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+LEFT JOIN webhook_endpoints w ON w.id = d.endpoint_id
+WHERE d.id = $1::uuid`,
 };
 
 const ANY_TO_RELAY: PreparedStatement = {
