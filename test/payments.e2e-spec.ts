@@ -28,8 +28,7 @@ const dokuPaymentsReceived = (partnerReferenceNo: string) =>
   h.sim.control
     .log()
     .filter(
-      (e) =>
-        e.operation === 'dana_payment' && parse(e.body).partnerReferenceNo === partnerReferenceNo,
+      (e) => e.operation === 'payment' && parse(e.body).partnerReferenceNo === partnerReferenceNo,
     );
 
 describe('POST /v1/payments', () => {
@@ -76,14 +75,14 @@ describe('POST /v1/payments', () => {
   });
 
   it('a DOKU "in progress" answer leaves the payment PENDING', async () => {
-    dokuAnswersOnce(h, 'dana_payment', '2025400', 'Request In Progress');
+    dokuAnswersOnce(h, 'payment', '2025400', 'Request In Progress');
     const res = await create(paymentBody());
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('PENDING');
   });
 
   it('a definitive business rejection fails the payment with DOKU code and message (422)', async () => {
-    dokuAnswersOnce(h, 'dana_payment', '4035402', 'Exceeds Transaction Amount Limit');
+    dokuAnswersOnce(h, 'payment', '4035402', 'Exceeds Transaction Amount Limit');
     const body = paymentBody();
     const res = await create(body);
     expect(res.status).toBe(422);
@@ -99,7 +98,7 @@ describe('POST /v1/payments', () => {
   it('a 409 that is no replay (DOKU already holds the order) leaves it PENDING (503), never FAILED; its status settles it', async () => {
     // DOKU made the payment, then answered as if it were a duplicate: what a first send that
     // timed out and was resent on another Jakarta day (a new X-EXTERNAL-ID) gets back.
-    dokuAnswersOnce(h, 'dana_payment', '4095401', 'Duplicate partnerReferenceNo', 'after');
+    dokuAnswersOnce(h, 'payment', '4095401', 'Duplicate partnerReferenceNo', 'after');
     const body = paymentBody();
     const res = await create(body);
     expect(res.status).toBe(503);
@@ -115,7 +114,7 @@ describe('POST /v1/payments', () => {
   });
 
   it('any other DOKU rejection is a 502 with DOKU code, payment FAILED', async () => {
-    dokuAnswersOnce(h, 'dana_payment', '4005401', 'Invalid Field Format amount');
+    dokuAnswersOnce(h, 'payment', '4005401', 'Invalid Field Format amount');
     const res = await create(paymentBody());
     expect(res.status).toBe(502);
     expect(res.body).toMatchObject({
@@ -130,7 +129,7 @@ describe('POST /v1/payments', () => {
     { kind: 'http500', when: 'before' },
   ] as const) {
     it(`recovers the redirect after ${fault.kind} (${fault.when}) by resending the same id and bytes; DOKU sees one payment`, async () => {
-      h.sim.control.inject({ operation: 'dana_payment', count: 1, ...fault });
+      h.sim.control.inject({ operation: 'payment', count: 1, ...fault });
       const body = paymentBody();
       const res = await create(body);
       expect(res.status).toBe(201);
@@ -148,7 +147,7 @@ describe('POST /v1/payments', () => {
   }
 
   it('an outcome that stays unknown leaves the payment PENDING (503); a retry with the same Idempotency-Key resumes it', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    h.sim.control.inject({ operation: 'payment', count: 3, kind: 'http500', when: 'after' });
     const body = paymentBody();
     const key = `key-${Date.now()}`;
     const first = await create(body, { 'Idempotency-Key': key });
@@ -174,7 +173,7 @@ describe('POST /v1/payments', () => {
   });
 
   it('an outcome left unknown without an Idempotency-Key resumes with a plain retry of the same request', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    h.sim.control.inject({ operation: 'payment', count: 3, kind: 'http500', when: 'after' });
     const body = paymentBody();
     const first = await create(body);
     expect(first.status).toBe(503);
@@ -205,7 +204,7 @@ describe('POST /v1/payments', () => {
   });
 
   it('the same request while the first is still with DOKU is 409 PAYMENT_IN_PROGRESS', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'delay', delayMs: 600 });
+    h.sim.control.inject({ operation: 'payment', count: 1, kind: 'delay', delayMs: 600 });
     const body = paymentBody();
     const firstP = create(body).then((r) => r);
     await waitFor(() =>
@@ -253,7 +252,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 while the first request is still running', async () => {
-    h.sim.control.inject({ operation: 'dana_payment', count: 1, kind: 'delay', delayMs: 400 });
+    h.sim.control.inject({ operation: 'payment', count: 1, kind: 'delay', delayMs: 400 });
     const body = paymentBody();
     // supertest sends on then(): start the first request now.
     const firstP = create(body, { 'Idempotency-Key': 'slow-key' }).then((r) => r);
@@ -273,7 +272,7 @@ describe('Idempotency-Key', () => {
     const resumed = paymentBody({ validUpTo });
     const first = await create(replayed, { 'Idempotency-Key': `late-replay-${soon}` });
     expect(first.status).toBe(201);
-    h.sim.control.inject({ operation: 'dana_payment', count: 3, kind: 'http500', when: 'after' });
+    h.sim.control.inject({ operation: 'payment', count: 3, kind: 'http500', when: 'after' });
     expect((await create(resumed, { 'Idempotency-Key': `late-resume-${soon}` })).status).toBe(503);
     await new Promise((r) => setTimeout(r, parseSnapTimestamp(validUpTo)! + 200 - Date.now()));
 
@@ -312,7 +311,7 @@ describe('POST /v1/payments/:id/status-check', () => {
 
   it('a status check contradicting a final status changes nothing and is counted for alerting', async () => {
     // DOKU created the payment but answered with a rejection: FAILED here, then paid there.
-    dokuAnswersOnce(h, 'dana_payment', '4035402', 'Exceeds Transaction Amount Limit', 'after');
+    dokuAnswersOnce(h, 'payment', '4035402', 'Exceeds Transaction Amount Limit', 'after');
     const body = paymentBody();
     expect((await create(body)).status).toBe(422);
     const failed = await paymentByReference(h, body.partnerReferenceNo);

@@ -121,7 +121,7 @@ describe('DOKU simulator: control API over HTTP', () => {
     const log = await call(sim, 'GET', '/log?limit=1');
     expect(log.body).toHaveLength(1);
     expect(log.body[0]).toMatchObject({
-      operation: 'dana_payment',
+      operation: 'payment',
       responseCode: '2005400',
       httpStatus: 200,
     });

@@ -98,7 +98,7 @@ describe('DOKU simulator: fault injection', () => {
 
   it('http500 after on a payment: created although answered 500; the replay returns it', async () => {
     const ref = `FLT-PAY-${++seq}`;
-    sim.control.inject({ operation: 'dana_payment', kind: 'http500', count: 1, when: 'after' });
+    sim.control.inject({ operation: 'payment', kind: 'http500', count: 1, when: 'after' });
     const prepared = preparePayment(ref);
     const failed = await client.send(prepared);
     expect(failed.httpStatus).toBe(500);
@@ -188,7 +188,7 @@ describe('DOKU simulator: fault injection', () => {
     expect(sim.control.payments()).toEqual([]);
     expect(sim.control.faults()).toEqual([]);
     expect(sim.control.log()).toEqual([]);
-    expect(sim.control.counters().requests.dana_payment).toBe(0);
+    expect(sim.control.counters().requests.payment).toBe(0);
     const res = await client.send(preparePayment('AFTER-RESET'));
     expect(res.responseCode).toBe('2005400');
     expect(sim.control.counters().tokenRequests).toBe(0);

@@ -84,14 +84,19 @@ describe('DOKU simulator: body validation', () => {
     expect(res.body.responseMessage).toBe(`Invalid Field Format ${field}`);
   });
 
-  it('requires additionalInfo.channel EMONEY_DANA_SNAP', async () => {
+  it('requires additionalInfo.channel of a wallet it offers', async () => {
     const missing = await pay(paymentBody('CH-1', { additionalInfo: {} }));
     expect(missing.body.responseCode).toBe('4005402');
     expect(missing.body.responseMessage).toBe('Invalid Mandatory Field additionalInfo.channel');
     const other = await pay(
-      paymentBody('CH-2', { additionalInfo: { channel: 'EMONEY_OVO_SNAP' } }),
+      paymentBody('CH-2', { additionalInfo: { channel: 'EMONEY_FAKE_SNAP' } }),
     );
     expect(other.body.responseCode).toBe('4005401');
+    expect(other.body.responseMessage).toBe('Invalid Field Format additionalInfo.channel');
+    // OVO's payment is a bound account's: without the customer token it is refused first.
+    const ovo = await pay(paymentBody('CH-3', { additionalInfo: { channel: 'EMONEY_OVO_SNAP' } }));
+    expect(ovo.body.responseCode).toBe('4005402');
+    expect(ovo.body.responseMessage).toBe('Invalid Mandatory Field Authorization-Customer');
   });
 
   it('checks partnerReferenceNo: missing 400xx02, over 64 chars 400xx01', async () => {

@@ -52,7 +52,20 @@ export async function handleControl(
         return ok(await control.resendNotification(ref));
       }
     }
+    const binding = /^POST \/bindings\/([^/]+)\/(complete|unlink)$/.exec(route);
+    if (binding) {
+      const id = decodeURIComponent(binding[1]);
+      if (binding[2] === 'unlink') {
+        control.unlinkBinding(id);
+        return ok({ unlinked: id });
+      }
+      const confirm = field(parseJson(raw), 'confirm');
+      if (typeof confirm !== 'boolean') throw new SimulatorError(400, 'confirm must be a boolean');
+      return ok({ location: control.completeBinding(id, confirm) });
+    }
     switch (route) {
+      case 'GET /bindings':
+        return ok(control.bindings());
       case 'GET /settings':
         return ok(control.settings());
       case 'POST /config':

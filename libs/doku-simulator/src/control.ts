@@ -1,4 +1,5 @@
 import type { SnapAmount } from '@app/doku-snap';
+import type { BindingOperations } from './bindings';
 import { FaultError, type FaultQueue } from './faults';
 import type { SimulatorKeys } from './keys';
 import type { Notifier } from './notifier';
@@ -8,6 +9,7 @@ import type { Recorder } from './recorder';
 import { applySettings } from './settings';
 import type { SimulatorState } from './state';
 import type {
+  BindingView,
   CompletionStatus,
   DeliveryAttempt,
   Fault,
@@ -29,6 +31,7 @@ export interface ControlDeps {
   recorder: Recorder;
   faults: FaultQueue;
   operations: SnapOperations;
+  bindings: BindingOperations;
   notifier: Notifier;
 }
 
@@ -96,6 +99,18 @@ export class Control implements SimulatorControl {
   payment(partnerReferenceNo: string): PaymentView | undefined {
     const payment = this.deps.state.payments.get(partnerReferenceNo);
     return payment ? paymentView(payment, this.deps.settings.publicBaseUrl) : undefined;
+  }
+
+  bindings(): BindingView[] {
+    return this.deps.bindings.views();
+  }
+
+  completeBinding(bindingId: string, confirm: boolean): string {
+    return this.deps.bindings.complete(bindingId, confirm);
+  }
+
+  unlinkBinding(bindingId: string): void {
+    this.deps.bindings.unlink(bindingId);
   }
 
   counters(): SimulatorCounters {

@@ -17,7 +17,7 @@ describe('faults', () => {
     queue.add({ operation: 'refund', kind: 'http500', count: 2 });
     queue.add({ operation: 'refund', kind: 'http429', count: 1 });
     queue.add({ operation: 'check_status', kind: 'malformed', count: 1 });
-    expect(queue.take('dana_payment')).toBeUndefined();
+    expect(queue.take('payment')).toBeUndefined();
     expect(
       ['http500', 'http500', 'http429', undefined].map(() => queue.take('refund')?.kind),
     ).toEqual(['http500', 'http500', 'http429', undefined]);

@@ -1,14 +1,15 @@
 import { parseResponseCode, snapCode } from '@app/doku-snap';
 import { answer, defaultMessage, SERVICE_OF, SnapAnswer } from './snap-answer';
-import type { Fault, FaultKind, FaultOperation, PendingFault, SimOperation } from './types';
+import {
+  SIM_OPERATIONS,
+  type Fault,
+  type FaultKind,
+  type FaultOperation,
+  type PendingFault,
+  type SimOperation,
+} from './types';
 
-const OPERATIONS = new Set<FaultOperation>([
-  'b2b_token',
-  'dana_payment',
-  'check_status',
-  'refund',
-  'notify',
-]);
+const OPERATIONS = new Set<FaultOperation>([...SIM_OPERATIONS, 'notify']);
 const KINDS = new Set<FaultKind>([
   'http500',
   'http429',

@@ -1,6 +1,8 @@
 export { startDokuSimulator } from './simulator';
 export { DOKU_RETRY_DELAYS_MS } from './settings';
 export type {
+  BindingStatus,
+  BindingView,
   CompletionStatus,
   DeliveryAttempt,
   Fault,

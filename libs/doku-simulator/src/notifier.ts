@@ -1,7 +1,6 @@
 import { Agent, request } from 'undici';
 import {
   asymmetricStringToSign,
-  DANA,
   bodyHash,
   createExternalIdGenerator,
   hmacSign,
@@ -14,7 +13,7 @@ import {
 import type { FaultQueue } from './faults';
 import type { SimulatorKeys } from './keys';
 import type { Recorder } from './recorder';
-import type { Payment } from './state';
+import type { Payment, SimulatorState } from './state';
 import type { DeliveryAttempt, PendingFault, SimulatorSettings } from './types';
 import { STATUS_DESC } from './views';
 
@@ -23,6 +22,7 @@ export interface NotifierDeps {
   settings: SimulatorSettings;
   recorder: Recorder;
   faults: FaultQueue;
+  state: SimulatorState;
   now: () => number;
 }
 
@@ -66,7 +66,7 @@ export class Notifier {
       latestTransactionStatus: payment.status,
       transactionStatusDesc: STATUS_DESC[payment.status],
       amount: payment.amount,
-      additionalInfo: { channelId: DANA.dokuChannel, acquirerId: 'DANA', accountType: 'EMONEY' },
+      additionalInfo: this.additionalInfoOf(payment),
     });
     const notification: Notification = {
       id: `ntf-${++this.sequence}`,
@@ -77,6 +77,22 @@ export class Notifier {
       firstAttemptAtMs: Date.now(),
     };
     return this.attempt(notification, 1);
+  }
+
+  /**
+   * The e-wallet notification's additionalInfo: a bound wallet's names the customer and the
+   * account type (DOKU's OVO sample); a redirect wallet's names the channel (DOKU's Node model).
+   */
+  private additionalInfoOf(payment: Payment): Record<string, unknown> {
+    const binding =
+      payment.bindingId !== undefined ? this.deps.state.bindings.get(payment.bindingId) : undefined;
+    return binding
+      ? { custIdMerchant: binding.custIdMerchant, accountType: 'WALLET' }
+      : {
+          channelId: payment.channel,
+          acquirerId: payment.channel.replace(/^EMONEY_|_SNAP$/g, ''),
+          accountType: 'EMONEY',
+        };
   }
 
   deliveries(): DeliveryAttempt[] {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DANA, jakartaDay, parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
+import { jakartaDay, parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
+import type { BindingOperations } from './bindings';
 import { SimulatorError } from './errors';
 import type { SimulatorKeys } from './keys';
 import { fromMinor, toMinor } from './money';
@@ -9,12 +10,20 @@ import type { Payment, Refund, SimulatorState } from './state';
 import type { CompletionStatus, SimOperation, SimulatorSettings } from './types';
 import {
   parseJsonObject,
+  readJsonObject,
   validateCheckStatus,
-  validateDanaPayment,
+  validatePayment,
   validateRefund,
   validateTokenBody,
+  walletNamed,
 } from './validation';
-import { IncomingSnap, verifyTokenRequest, verifyTransactional, VerifiedCall } from './verify';
+import {
+  CustomerHeaders,
+  IncomingSnap,
+  verifyTokenRequest,
+  verifyTransactional,
+  VerifiedCall,
+} from './verify';
 import { paymentPageUrl, STATUS_DESC } from './views';
 
 export interface OperationDeps {
@@ -22,6 +31,7 @@ export interface OperationDeps {
   recorder: Recorder;
   keys: SimulatorKeys;
   settings: SimulatorSettings;
+  bindings: BindingOperations;
   now: () => number;
 }
 
@@ -40,14 +50,16 @@ export class SnapOperations {
   run(operation: SimOperation, req: IncomingSnap): OperationAnswer {
     try {
       if (operation === 'b2b_token') return this.issueToken(req);
-      const { state, keys, settings, now, recorder } = this.deps;
+      if (operation === 'b2b2c_token') return this.issueCustomerToken(req);
+      const { state, keys, now, recorder } = this.deps;
       const nowMs = now();
-      const call = verifyTransactional(req, operation, {
+      const body = readJsonObject(req.raw);
+      const call = verifyTransactional(req, {
         clientId: keys.credentials.clientId,
         clientSecret: keys.credentials.clientSecret,
         tokens: state.tokens,
         nowMs,
-        requireDeviceId: settings.requireDeviceId,
+        customerHeaders: this.customerHeadersOf(operation, body),
       });
       // Only authenticated calls reach the X-EXTERNAL-ID registry (unique per client and Jakarta day).
       const day = jakartaDay(nowMs);
@@ -58,6 +70,9 @@ export class SnapOperations {
         return { ...seen.answer, status: 409, replay: true };
       }
       const result = this.execute(operation, req, call);
+      // A refusal of the customer token is no answer to keep: the merchant renews the token
+      // and sends the same request again.
+      if (result.responseCode.startsWith('401')) return result;
       state.externalIds.remember(day, call.clientId, call.externalId, {
         path: req.target,
         bodyHash: call.bodyHash,
@@ -70,13 +85,40 @@ export class SnapOperations {
     }
   }
 
+  /**
+   * The customer headers a call must carry, by the wallet its body names (DOKU's SDK validators):
+   * redirect wallets' device on payment and refund, bound wallets' customer token on payment,
+   * refund and balance. A body naming no wallet is held to DANA's rule, the strictest of old.
+   */
+  private customerHeadersOf(
+    operation: SimOperation,
+    body: ReturnType<typeof readJsonObject>,
+  ): CustomerHeaders {
+    if (operation === 'balance_inquiry') return 'customer_token';
+    if (operation !== 'payment' && operation !== 'refund') return 'none';
+    if (walletNamed(body)?.kind === 'ewallet_binding') return 'customer_token';
+    return this.deps.settings.requireDeviceId ? 'device' : 'none';
+  }
+
   /** Business rejections are answers too, and are what a replay of this external id gets. */
   private execute(operation: SimOperation, req: IncomingSnap, call: VerifiedCall): SnapAnswer {
     try {
       const body = parseJsonObject(req.raw);
-      if (operation === 'dana_payment') return this.danaPayment(body, call);
-      if (operation === 'check_status') return this.checkStatus(body);
-      return this.refund(body, call);
+      const { bindings } = this.deps;
+      switch (operation) {
+        case 'payment':
+          return this.payment(body, call);
+        case 'check_status':
+          return this.checkStatus(body);
+        case 'account_binding':
+          return bindings.accountBinding(body);
+        case 'account_unbinding':
+          return bindings.accountUnbinding(body);
+        case 'balance_inquiry':
+          return bindings.balance(body, call.customerToken);
+        default:
+          return this.refund(body, call);
+      }
     } catch (err) {
       if (err instanceof SnapReject) return err.toAnswer(operation);
       throw err;
@@ -108,13 +150,29 @@ export class SnapOperations {
     );
   }
 
+  /** The B2B2C token request: verified as the B2B one is, then the binding's grant. */
+  private issueCustomerToken(req: IncomingSnap): SnapAnswer {
+    const { keys, now } = this.deps;
+    verifyTokenRequest(req, {
+      clientId: keys.credentials.clientId,
+      merchantPublicKey: keys.merchantPublicKey,
+      nowMs: now(),
+    });
+    return this.deps.bindings.customerToken(parseJsonObject(req.raw));
+  }
+
   /**
    * A repeat of a partnerReferenceNo with the same data answers the existing payment (DANA's
-   * idempotency rule); with other data it is 4095401 Duplicate partnerReferenceNo.
+   * idempotency rule); with other data it is 4095401 Duplicate partnerReferenceNo. A bound
+   * wallet's payment is its binding's: the customer token must stand for one that holds.
    */
-  private danaPayment(body: Record<string, unknown>, call: VerifiedCall): SnapAnswer {
+  private payment(body: Record<string, unknown>, call: VerifiedCall): SnapAnswer {
     const { state, recorder, now } = this.deps;
-    const input = validateDanaPayment(body);
+    const input = validatePayment(body);
+    const binding =
+      input.wallet.kind === 'ewallet_binding'
+        ? this.deps.bindings.bindingOf(call.customerToken)
+        : undefined;
     const fingerprint = JSON.stringify(body);
     let payment = state.payments.get(input.partnerReferenceNo);
     if (payment) {
@@ -124,6 +182,8 @@ export class SnapOperations {
       const nowMs = now();
       payment = {
         pageId: state.newPageId(),
+        channel: input.wallet.dokuChannel,
+        ...(binding ? { bindingId: binding.bindingId } : {}),
         partnerReferenceNo: input.partnerReferenceNo,
         referenceNo: state.nextReference(nowMs),
         externalId: call.externalId,
@@ -184,7 +244,7 @@ export class SnapOperations {
         refundDate: r.refundTime,
         ...(r.reason !== undefined ? { reason: r.reason } : {}),
       })),
-      additionalInfo: { channel: DANA.dokuChannel },
+      additionalInfo: { channel: payment.channel },
     });
   }
 
@@ -210,6 +270,12 @@ export class SnapOperations {
       undefined,
       input.originalExternalId,
     );
+    if (input.wallet.dokuChannel !== payment.channel) throw reject.notFound();
+    if (payment.bindingId !== undefined) {
+      const binding = this.deps.bindings.bindingOf(call.customerToken);
+      if (binding.bindingId !== payment.bindingId)
+        throw reject.invalidCustomerToken('The token is of another binding');
+    }
     if (payment.status !== '00') {
       throw reject.notPermitted(`Payment is ${STATUS_DESC[payment.status]}, not paid`);
     }
@@ -244,6 +310,10 @@ export class SnapOperations {
     };
     payment.refunds.push(refund);
     payment.refundedMinor += minor;
+    if (payment.bindingId !== undefined) {
+      const binding = this.deps.state.bindings.get(payment.bindingId);
+      if (binding) binding.balanceMinor += minor;
+    }
     state.refunds.set(refund.partnerRefundNo, refund);
     recorder.refundExecuted(
       refund.partnerRefundNo,
@@ -273,6 +343,10 @@ export class SnapOperations {
     }
     payment.status = status;
     if (status === '00') payment.paidTime = snapTimestamp(nowMs);
+    if (status === '00' && payment.bindingId !== undefined) {
+      const binding = this.deps.state.bindings.get(payment.bindingId);
+      if (binding) binding.balanceMinor -= payment.minor;
+    }
     return payment;
   }
 }

@@ -78,12 +78,19 @@ export function renderPaymentPage(payment: Payment, notice?: string): string {
 `;
 }
 
-export function sendHtml(res: ServerResponse, status: number, html: string): void {
+/** `formTargets`: origins a form post may be redirected to (browsers hold redirects to form-action). */
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  formTargets: string[] = [],
+): void {
+  const formAction = ["'self'", ...formTargets].join(' ');
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': Buffer.byteLength(html),
     'Cache-Control': 'no-store',
-    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; form-action ${formAction}`,
     'X-Content-Type-Options': 'nosniff',
   });
   res.end(html);

@@ -1,4 +1,4 @@
-import type { LogEntry, SimOperation, SimulatorCounters } from './types';
+import { SIM_OPERATIONS, type LogEntry, type SimOperation, type SimulatorCounters } from './types';
 
 /** Keeps memory flat under benchmark load: only the last entries are kept. */
 export const LOG_CAPACITY = 10_000;
@@ -35,10 +35,14 @@ class Ring<T> {
 
 function emptyCounters(): SimulatorCounters {
   return {
-    requests: { b2b_token: 0, dana_payment: 0, check_status: 0, refund: 0 },
-    responses: { b2b_token: {}, dana_payment: {}, check_status: {}, refund: {} },
+    requests: Object.fromEntries(SIM_OPERATIONS.map((o) => [o, 0])) as Record<SimOperation, number>,
+    responses: Object.fromEntries(SIM_OPERATIONS.map((o) => [o, {}])) as Record<
+      SimOperation,
+      Record<string, number>
+    >,
     tokenRequests: 0,
     tokensIssued: 0,
+    customerTokensIssued: 0,
     paymentsCreated: 0,
     replays: 0,
     refundsExecuted: {},
@@ -65,6 +69,10 @@ export class Recorder {
 
   tokenIssued(): void {
     this.counters.tokensIssued += 1;
+  }
+
+  customerTokenIssued(): void {
+    this.counters.customerTokensIssued += 1;
   }
 
   paymentCreated(): void {

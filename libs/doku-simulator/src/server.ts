@@ -1,5 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { B2B_TOKEN_PATH, DANA } from '@app/doku-snap';
+import {
+  ACCOUNT_BINDING_PATH,
+  ACCOUNT_UNBINDING_PATH,
+  B2B2C_TOKEN_PATH,
+  B2B_TOKEN_PATH,
+  BALANCE_INQUIRY_PATH,
+  DEBIT_PAYMENT_PATH,
+  DEBIT_REFUND_PATH,
+  DEBIT_STATUS_PATH,
+} from '@app/doku-snap';
+import type { BindingOperations } from './bindings';
+import { bindingActionOf, renderBindingPage } from './binding-page';
+import { SimulatorError } from './errors';
 import { CONTROL_PREFIX, handleControl } from './control-http';
 import { faultedAnswer, type FaultQueue, type ScheduledAnswer } from './faults';
 import { BodyTooLargeError, readBody, sendJson } from './http-io';
@@ -12,6 +24,7 @@ import type { LogEntry, SimOperation, SimulatorControl, SimulatorSettings } from
 
 export interface ServerDeps {
   operations: SnapOperations;
+  bindings: BindingOperations;
   faults: FaultQueue;
   recorder: Recorder;
   settings: SimulatorSettings;
@@ -20,17 +33,23 @@ export interface ServerDeps {
   now: () => number;
 }
 
+// The paths of the library's operations, which the channel registry's specs use: a path moved
+// there is moved here too.
 const ROUTES = new Map<string, SimOperation>([
   [B2B_TOKEN_PATH, 'b2b_token'],
-  // The paths of the channel registry's specs: a path moved there is moved here too.
-  [DANA.payment.path, 'dana_payment'],
-  [DANA.status.path, 'check_status'],
-  [DANA.refund!.path, 'refund'],
+  [B2B2C_TOKEN_PATH, 'b2b2c_token'],
+  [DEBIT_PAYMENT_PATH, 'payment'],
+  [DEBIT_STATUS_PATH, 'check_status'],
+  [DEBIT_REFUND_PATH, 'refund'],
+  [ACCOUNT_BINDING_PATH, 'account_binding'],
+  [ACCOUNT_UNBINDING_PATH, 'account_unbinding'],
+  [BALANCE_INQUIRY_PATH, 'balance_inquiry'],
 ]);
 
 const HIDDEN_HEADERS = new Set(['authorization', 'x-signature']);
 const LOGGED_BODY_CHARS = 4_096;
 const PAGE_RE = /^\/pay\/([0-9a-f]{24})$/;
+const BINDING_PAGE_RE = /^\/bind\/([0-9a-f]{24})$/;
 
 export interface SimulatorServer {
   server: Server;
@@ -72,6 +91,7 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
       );
     }
     if (path.startsWith('/pay/')) return paymentPage(req, res, path);
+    if (path.startsWith('/bind/')) return bindingPage(req, res, path);
     if (path === '/' || path === '/health') {
       return sendJson(res, 200, JSON.stringify({ service: 'doku-simulator', ok: true }));
     }
@@ -208,6 +228,33 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
     }
     // Post/redirect/get: a reload shows the result instead of posting again.
     res.writeHead(303, { Location: `./${payment.pageId}`, 'Content-Length': 0 });
+    res.end();
+  }
+
+  async function bindingPage(req: IncomingMessage, res: ServerResponse, path: string) {
+    const match = BINDING_PAGE_RE.exec(path);
+    const binding = match ? deps.state.bindingPages.get(match[1]) : undefined;
+    if (!binding) {
+      await readBody(req).catch(() => undefined);
+      return sendHtml(res, 404, notFoundPage());
+    }
+    const targets = [new URL(binding.successUrl).origin, new URL(binding.failureUrl).origin];
+    if (req.method === 'GET' || req.method === 'HEAD')
+      return sendHtml(res, 200, renderBindingPage(binding), targets);
+    if (req.method !== 'POST')
+      return sendHtml(res, 405, renderBindingPage(binding, 'Method not allowed'), targets);
+    const confirm = bindingActionOf((await readBody(req)).toString('utf8'));
+    if (confirm === undefined)
+      return sendHtml(res, 400, renderBindingPage(binding, 'Unknown action'), targets);
+    let location: string;
+    try {
+      location = deps.control.completeBinding(binding.bindingId, confirm);
+    } catch (err) {
+      if (!(err instanceof SimulatorError)) throw err;
+      return sendHtml(res, 409, renderBindingPage(binding, err.message), targets);
+    }
+    // Like the wallet: the customer goes on to the merchant's URL (with the authCode on success).
+    res.writeHead(303, { Location: location, 'Content-Length': 0 });
     res.end();
   }
 

@@ -12,6 +12,7 @@ export function defaultSettings(publicBaseUrl: string): SimulatorSettings {
     notificationForm: 'HMAC',
     notificationRetryDelaysMs: [...DOKU_RETRY_DELAYS_MS],
     tokenTtlSeconds: 900,
+    customerTokenTtlSeconds: 900,
     requireDeviceId: true,
     latencyMs: 0,
     publicBaseUrl,
@@ -81,6 +82,12 @@ export function applySettings(
       throw new SimulatorError(400, 'tokenTtlSeconds must be a positive integer');
     }
     next.tokenTtlSeconds = u.tokenTtlSeconds as number;
+  }
+  if (u.customerTokenTtlSeconds !== undefined) {
+    if (!Number.isInteger(u.customerTokenTtlSeconds) || (u.customerTokenTtlSeconds as number) < 1) {
+      throw new SimulatorError(400, 'customerTokenTtlSeconds must be a positive integer');
+    }
+    next.customerTokenTtlSeconds = u.customerTokenTtlSeconds as number;
   }
   if (u.requireDeviceId !== undefined) {
     if (typeof u.requireDeviceId !== 'boolean')

@@ -3,6 +3,7 @@ import { Control } from './control';
 import { FaultQueue } from './faults';
 import { resolveKeys } from './keys';
 import { Notifier } from './notifier';
+import { BindingOperations } from './bindings';
 import { SnapOperations } from './operations';
 import { Recorder } from './recorder';
 import { createSimulatorServer } from './server';
@@ -31,11 +32,22 @@ export async function startDokuSimulator(
   const state = new SimulatorState();
   const recorder = new Recorder();
   const faults = new FaultQueue();
-  const operations = new SnapOperations({ state, recorder, keys, settings, now });
-  const notifier = new Notifier({ keys, settings, recorder, faults, now });
-  const control = new Control({ settings, keys, state, recorder, faults, operations, notifier });
+  const bindings = new BindingOperations({ state, recorder, settings, now });
+  const operations = new SnapOperations({ state, recorder, keys, settings, bindings, now });
+  const notifier = new Notifier({ keys, settings, recorder, faults, state, now });
+  const control = new Control({
+    settings,
+    keys,
+    state,
+    recorder,
+    faults,
+    operations,
+    bindings,
+    notifier,
+  });
   const { server, releaseHeld } = createSimulatorServer({
     operations,
+    bindings,
     faults,
     recorder,
     settings,

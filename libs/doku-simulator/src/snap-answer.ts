@@ -3,9 +3,13 @@ import type { SimOperation } from './types';
 
 export const SERVICE_OF: Record<SimOperation, string> = {
   b2b_token: ServiceCode.B2B_TOKEN,
-  dana_payment: ServiceCode.DEBIT_PAYMENT,
+  b2b2c_token: ServiceCode.B2B2C_TOKEN,
+  payment: ServiceCode.DEBIT_PAYMENT,
   check_status: ServiceCode.DEBIT_STATUS,
   refund: ServiceCode.DEBIT_REFUND,
+  account_binding: ServiceCode.ACCOUNT_BINDING,
+  account_unbinding: ServiceCode.ACCOUNT_UNBINDING,
+  balance_inquiry: ServiceCode.BALANCE_INQUIRY,
 };
 
 /** What goes back on the wire. `body` is final bytes so a replay can repeat them exactly. */
@@ -61,6 +65,9 @@ export const reject = {
   invalidToken: (why?: string) =>
     new SnapReject(401, '01', why ? `Invalid Token (B2B). ${why}` : 'Invalid Token (B2B)'),
   tokenNotFound: () => new SnapReject(401, '03', 'Token Not Found (B2B)'),
+  invalidCustomerToken: (why: string) =>
+    new SnapReject(401, '02', `Invalid Customer Token. ${why}`),
+  customerTokenNotFound: () => new SnapReject(401, '04', 'Customer Token Not Found'),
   notPermitted: (why: string) => new SnapReject(403, '15', `Transaction Not Permitted. ${why}`),
   notFound: () => new SnapReject(404, '01', 'Transaction Not Found'),
   invalidAmount: (why: string) => new SnapReject(404, '13', `Invalid Amount. ${why}`),

@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { SnapAmount } from '@app/doku-snap';
 import { ExternalIdRegistry } from './idempotency';
-import type { PaymentStatus } from './types';
+import type { BindingStatus, PaymentStatus } from './types';
 
 export interface IssuedToken {
   clientId: string;
@@ -21,8 +21,33 @@ export interface Refund {
   fields: Record<string, unknown>;
 }
 
+export interface Binding {
+  bindingId: string;
+  pageId: string;
+  /** DOKU's channel code. */
+  channel: string;
+  phoneNo: string;
+  custIdMerchant: string;
+  successUrl: string;
+  failureUrl: string;
+  status: BindingStatus;
+  /** Issued when the customer confirms; exchanged for customer tokens while the binding holds. */
+  authCode?: string;
+  balanceMinor: bigint;
+  tokensIssued: number;
+}
+
+export interface CustomerToken {
+  bindingId: string;
+  expiresAtMs: number;
+}
+
 export interface Payment {
   pageId: string;
+  /** DOKU's channel code (additionalInfo.channel). */
+  channel: string;
+  /** The binding whose customer token made the payment (bound wallets). */
+  bindingId?: string;
   partnerReferenceNo: string;
   referenceNo: string;
   externalId: string;
@@ -51,6 +76,10 @@ export class SimulatorState {
   readonly payments = new Map<string, Payment>();
   readonly pages = new Map<string, Payment>();
   readonly refunds = new Map<string, Refund>();
+  readonly bindings = new Map<string, Binding>();
+  readonly bindingPages = new Map<string, Binding>();
+  readonly authCodes = new Map<string, Binding>();
+  readonly customerTokens = new Map<string, CustomerToken>();
   readonly externalIds = new ExternalIdRegistry();
   private sequence = randomInt(0, 1_000_000);
 
@@ -71,6 +100,20 @@ export class SimulatorState {
     return randomBytes(12).toString('hex');
   }
 
+  addBinding(binding: Binding): void {
+    this.bindings.set(binding.bindingId, binding);
+    this.bindingPages.set(binding.pageId, binding);
+  }
+
+  /** The customer token's binding, or why the token does not stand for one. */
+  bindingOfToken(token: string, nowMs: number): Binding | 'unknown' | 'expired' | 'unbound' {
+    const issued = this.customerTokens.get(token);
+    if (!issued) return 'unknown';
+    if (issued.expiresAtMs <= nowMs) return 'expired';
+    const binding = this.bindings.get(issued.bindingId);
+    return binding?.status === 'ACTIVE' ? binding : 'unbound';
+  }
+
   addPayment(payment: Payment): void {
     this.payments.set(payment.partnerReferenceNo, payment);
     this.pages.set(payment.pageId, payment);
@@ -81,6 +124,10 @@ export class SimulatorState {
     this.payments.clear();
     this.pages.clear();
     this.refunds.clear();
+    this.bindings.clear();
+    this.bindingPages.clear();
+    this.authCodes.clear();
+    this.customerTokens.clear();
     this.externalIds.clear();
   }
 }

@@ -1,7 +1,29 @@
 import type { SnapAmount } from '@app/doku-snap';
 
-/** The four SNAP operations the simulator answers (same names as `SnapOperation` in the library). */
-export type SimOperation = 'b2b_token' | 'dana_payment' | 'check_status' | 'refund';
+/**
+ * The SNAP operations the simulator answers, one per path: `payment` is the debit payment of every
+ * wallet (DANA, ShopeePay, OVO), told apart by `additionalInfo.channel`.
+ */
+export type SimOperation =
+  | 'b2b_token'
+  | 'b2b2c_token'
+  | 'payment'
+  | 'check_status'
+  | 'refund'
+  | 'account_binding'
+  | 'account_unbinding'
+  | 'balance_inquiry';
+
+export const SIM_OPERATIONS: readonly SimOperation[] = [
+  'b2b_token',
+  'b2b2c_token',
+  'payment',
+  'check_status',
+  'refund',
+  'account_binding',
+  'account_unbinding',
+  'balance_inquiry',
+];
 
 /** Faults can also hit the simulator's own outbound notification to the merchant. */
 export type FaultOperation = SimOperation | 'notify';
@@ -46,6 +68,7 @@ export interface SimulatorOptions {
   notificationForm?: 'HMAC' | 'RSA';
   notificationRetryDelaysMs?: number[];
   tokenTtlSeconds?: number;
+  customerTokenTtlSeconds?: number;
   requireDeviceId?: boolean;
   latencyMs?: number;
   publicBaseUrl?: string;
@@ -60,6 +83,8 @@ export interface SimulatorSettings {
   notificationForm: 'HMAC' | 'RSA';
   notificationRetryDelaysMs: number[];
   tokenTtlSeconds: number;
+  /** Lifetime of the customer (B2B2C) tokens issued from now on. */
+  customerTokenTtlSeconds: number;
   requireDeviceId: boolean;
   latencyMs: number;
   publicBaseUrl: string;
@@ -82,6 +107,10 @@ export interface RefundView {
 
 export interface PaymentView {
   partnerReferenceNo: string;
+  /** DOKU's channel code, e.g. EMONEY_OVO_SNAP. */
+  channel: string;
+  /** The binding whose customer token paid it (bound wallets). */
+  bindingId?: string;
   referenceNo: string;
   /** X-EXTERNAL-ID of the request that created the payment. */
   externalId: string;
@@ -99,6 +128,22 @@ export interface PaymentView {
   refundedTotal: string;
 }
 
+/** A wallet account binding as DOKU holds it. */
+export type BindingStatus = 'PENDING' | 'ACTIVE' | 'REFUSED' | 'UNBOUND';
+
+export interface BindingView {
+  bindingId: string;
+  channel: string;
+  phoneNo: string;
+  custIdMerchant: string;
+  status: BindingStatus;
+  /** The bound wallet's balance, e.g. "1000000.00". */
+  balance: string;
+  redirectUrl: string;
+  /** Customer tokens issued for it (renewals included). */
+  tokensIssued: number;
+}
+
 export interface SimulatorCounters {
   /** Requests received per operation (faulted ones included). */
   requests: Record<SimOperation, number>;
@@ -109,6 +154,7 @@ export interface SimulatorCounters {
   responses: Record<SimOperation, Record<string, number>>;
   tokenRequests: number;
   tokensIssued: number;
+  customerTokensIssued: number;
   paymentsCreated: number;
   /** Same X-EXTERNAL-ID and body sent again: answered 409 with the original body. */
   replays: number;
@@ -189,6 +235,11 @@ export interface SimulatorControl {
   resendNotification(partnerReferenceNo: string): Promise<DeliveryAttempt>;
   payments(): PaymentView[];
   payment(partnerReferenceNo: string): PaymentView | undefined;
+  bindings(): BindingView[];
+  /** What the binding page's buttons do: the customer confirms (OTP, PIN) or refuses; the URL DOKU sends them to. */
+  completeBinding(bindingId: string, confirm: boolean): string;
+  /** The customer unlinks the account in the wallet's app: its customer tokens stop working. */
+  unlinkBinding(bindingId: string): void;
   counters(): SimulatorCounters;
   log(limit?: number): LogEntry[];
   deliveries(): DeliveryAttempt[];

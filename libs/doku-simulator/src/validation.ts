@@ -1,4 +1,12 @@
-import { AMOUNT_VALUE_RE, DANA, parseSnapTimestamp, type SnapAmount } from '@app/doku-snap';
+import {
+  AMOUNT_VALUE_RE,
+  type AnyChannelSpec,
+  parseSnapTimestamp,
+  PHONE_NO_RE,
+  SNAP_CHANNELS,
+  type SnapAmount,
+} from '@app/doku-snap';
+import { toMinor } from './money';
 import { reject } from './snap-answer';
 
 type Json = Record<string, unknown>;
@@ -8,14 +16,30 @@ const POINTS_OF_INITIATION = new Set(['app', 'pc', 'mweb']);
 
 /** 400xx00 for anything that is not a JSON object: the body cannot even be read. */
 export function parseJsonObject(raw: Buffer): Json {
+  const value = readJsonObject(raw);
+  if (value === 'not_json') throw reject.badRequest('Body is not JSON');
+  if (value === 'not_object') throw reject.badRequest('Body must be a JSON object');
+  return value;
+}
+
+/** The body as an object, or why it is none (said by `parseJsonObject` when it matters). */
+export function readJsonObject(raw: Buffer): Json | 'not_json' | 'not_object' {
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch {
-    throw reject.badRequest('Body is not JSON');
+    return 'not_json';
   }
-  if (!isObject(value)) throw reject.badRequest('Body must be a JSON object');
-  return value;
+  return isObject(value) ? value : 'not_object';
+}
+
+const WALLETS = new Map(SNAP_CHANNELS.map((c) => [c.dokuChannel, c]));
+
+/** The wallet a body names in `additionalInfo.channel`, if it names one DOKU offers here. */
+export function walletNamed(body: Json | string): AnyChannelSpec | undefined {
+  if (typeof body === 'string' || !isObject(body.additionalInfo)) return undefined;
+  const channel = body.additionalInfo.channel;
+  return typeof channel === 'string' ? WALLETS.get(channel) : undefined;
 }
 
 function isObject(value: unknown): value is Json {
@@ -72,11 +96,13 @@ function absoluteUrl(value: string, field: string): string {
   return value;
 }
 
-/** additionalInfo.channel is the DANA switch; anything else is not this product. */
-function danaChannel(additionalInfo: Json): void {
+/** additionalInfo.channel names the wallet; a code DOKU does not offer here is a format error. */
+function walletChannel(additionalInfo: Json): AnyChannelSpec {
   const channel = additionalInfo.channel;
   if (isMissing(channel)) throw reject.mandatory('additionalInfo.channel');
-  if (channel !== DANA.dokuChannel) throw reject.format('additionalInfo.channel');
+  const wallet = typeof channel === 'string' ? WALLETS.get(channel) : undefined;
+  if (!wallet) throw reject.format('additionalInfo.channel');
+  return wallet;
 }
 
 export function validateTokenBody(body: Json): void {
@@ -85,16 +111,74 @@ export function validateTokenBody(body: Json): void {
   if (grantType !== 'client_credentials') throw reject.format('grantType');
 }
 
-export interface DanaPaymentRequest {
+export interface PaymentRequest {
   partnerReferenceNo: string;
   amount: SnapAmount;
+  /** Where the customer goes back to (a bound wallet: the success URL). */
   returnUrl: string;
   orderTitle?: string;
   validUpTo?: string;
+  wallet: AnyChannelSpec;
 }
 
-/** The DANA payment body. urlParam must be an array: an object is a format error, not accepted. */
-export function validateDanaPayment(body: Json): DanaPaymentRequest {
+/** The payment body of the wallet it names: the jump-app body, or a bound wallet's. */
+export function validatePayment(body: Json): PaymentRequest {
+  const wallet = walletChannel(requiredObject(body, 'additionalInfo', 'additionalInfo'));
+  return wallet.kind === 'ewallet_binding'
+    ? validateBoundPayment(body, wallet)
+    : validateJumpAppPayment(body, wallet);
+}
+
+const PAY_METHODS = new Set(['CASH', 'POINTS']);
+const PAYMENT_TYPES = new Set(['SALE', 'RECURRING']);
+
+/**
+ * A bound wallet's payment (OVO): payOptionDetails that add up to the amount, paymentType, and
+ * the success and failure URLs under additionalInfo; no urlParam.
+ */
+function validateBoundPayment(body: Json, wallet: AnyChannelSpec): PaymentRequest {
+  const partnerReferenceNo = requiredString(body, 'partnerReferenceNo', 'partnerReferenceNo', 64);
+  const amount = requiredAmount(body, 'amount');
+  const info = body.additionalInfo as Json;
+  const returnUrl = absoluteUrl(
+    requiredString(info, 'successPaymentUrl', 'additionalInfo.successPaymentUrl', 255),
+    'additionalInfo.successPaymentUrl',
+  );
+  absoluteUrl(
+    requiredString(info, 'failedPaymentUrl', 'additionalInfo.failedPaymentUrl', 255),
+    'additionalInfo.failedPaymentUrl',
+  );
+  if (!PAYMENT_TYPES.has(requiredString(info, 'paymentType', 'additionalInfo.paymentType', 16)))
+    throw reject.format('additionalInfo.paymentType');
+  const options = body.payOptionDetails;
+  if (isMissing(options)) throw reject.mandatory('payOptionDetails');
+  if (!Array.isArray(options)) throw reject.format('payOptionDetails');
+  if (options.length === 0) throw reject.mandatory('payOptionDetails');
+  let paid = 0n;
+  options.forEach((option: unknown, i) => {
+    const at = `payOptionDetails[${i}]`;
+    if (!isObject(option)) throw reject.format(at);
+    if (!PAY_METHODS.has(requiredString(option, 'payMethod', `${at}.payMethod`, 16)))
+      throw reject.format(`${at}.payMethod`);
+    paid += toMinor(requiredAmountAt(option, 'transAmount', `${at}.transAmount`).value);
+    requiredAmountAt(option, 'feeAmount', `${at}.feeAmount`);
+  });
+  if (paid !== toMinor(amount.value)) throw reject.format('payOptionDetails.transAmount');
+  if (body.urlParam !== undefined) throw reject.format('urlParam');
+  return { partnerReferenceNo, amount, returnUrl, wallet };
+}
+
+function requiredAmountAt(obj: Json, key: string, field: string): SnapAmount {
+  const amount = requiredObject(obj, key, field);
+  if (typeof amount.value !== 'string' || !AMOUNT_VALUE_RE.test(amount.value))
+    throw reject.format(`${field}.value`);
+  if (typeof amount.currency !== 'string' || !CURRENCY_RE.test(amount.currency))
+    throw reject.format(`${field}.currency`);
+  return { value: amount.value, currency: amount.currency };
+}
+
+/** The jump-app body (DANA, ShopeePay). urlParam must be an array: an object is a format error, not accepted. */
+function validateJumpAppPayment(body: Json, wallet: AnyChannelSpec): PaymentRequest {
   const partnerReferenceNo = requiredString(body, 'partnerReferenceNo', 'partnerReferenceNo', 64);
   const amount = requiredAmount(body, 'amount');
 
@@ -120,8 +204,7 @@ export function validateDanaPayment(body: Json): DanaPaymentRequest {
   if (point !== undefined && !POINTS_OF_INITIATION.has(point))
     throw reject.format('pointOfInitiation');
 
-  const additionalInfo = requiredObject(body, 'additionalInfo', 'additionalInfo');
-  danaChannel(additionalInfo);
+  const additionalInfo = body.additionalInfo as Json;
   const orderTitle = optionalString(additionalInfo, 'orderTitle', 'additionalInfo.orderTitle', 255);
   const deepLinkCheckout = additionalInfo.supportDeepLinkCheckoutUrl;
   if (deepLinkCheckout !== undefined && typeof deepLinkCheckout !== 'boolean') {
@@ -133,6 +216,7 @@ export function validateDanaPayment(body: Json): DanaPaymentRequest {
     returnUrl,
     ...(orderTitle ? { orderTitle } : {}),
     ...(validUpTo !== undefined ? { validUpTo } : {}),
+    wallet,
   };
 }
 
@@ -163,7 +247,7 @@ export function validateCheckStatus(body: Json): CheckStatusRequest {
   const additionalInfo = body.additionalInfo;
   if (additionalInfo !== undefined) {
     if (!isObject(additionalInfo)) throw reject.format('additionalInfo');
-    if (additionalInfo.channel !== undefined) danaChannel(additionalInfo);
+    if (additionalInfo.channel !== undefined) walletChannel(additionalInfo);
   }
   return {
     originalPartnerReferenceNo,
@@ -173,6 +257,7 @@ export function validateCheckStatus(body: Json): CheckStatusRequest {
 }
 
 export interface RefundRequest {
+  wallet: AnyChannelSpec;
   originalPartnerReferenceNo: string;
   originalExternalId?: string;
   partnerRefundNo: string;
@@ -180,24 +265,90 @@ export interface RefundRequest {
   reason?: string;
 }
 
-/** The refund body. */
+/** The refund body; the original reference as long as the wallet takes it (OVO: 32). */
 export function validateRefund(body: Json): RefundRequest {
+  const wallet = walletChannel(requiredObject(body, 'additionalInfo', 'additionalInfo'));
   const originalPartnerReferenceNo = requiredString(
     body,
     'originalPartnerReferenceNo',
     'originalPartnerReferenceNo',
-    64,
+    wallet.limits.refundOriginalPartnerReferenceNo,
   );
   const originalExternalId = optionalString(body, 'originalExternalId', 'originalExternalId', 36);
   const partnerRefundNo = requiredString(body, 'partnerRefundNo', 'partnerRefundNo', 64);
   const refundAmount = requiredAmount(body, 'refundAmount');
   const reason = optionalString(body, 'reason', 'reason', 256);
-  danaChannel(requiredObject(body, 'additionalInfo', 'additionalInfo'));
   return {
+    wallet,
     originalPartnerReferenceNo,
     ...(originalExternalId ? { originalExternalId } : {}),
     partnerRefundNo,
     refundAmount,
     ...(reason ? { reason } : {}),
   };
+}
+
+/** A binding's wallet: one whose payments need a bound account. */
+function bindingWallet(body: Json): AnyChannelSpec {
+  const wallet = walletChannel(requiredObject(body, 'additionalInfo', 'additionalInfo'));
+  if (wallet.kind !== 'ewallet_binding') throw reject.format('additionalInfo.channel');
+  return wallet;
+}
+
+export interface AccountBindingRequest {
+  wallet: AnyChannelSpec;
+  phoneNo: string;
+  custIdMerchant: string;
+  successUrl: string;
+  failureUrl: string;
+}
+
+export function validateAccountBinding(body: Json): AccountBindingRequest {
+  const phoneNo = requiredString(body, 'phoneNo', 'phoneNo', 16);
+  if (!PHONE_NO_RE.test(phoneNo)) throw reject.format('phoneNo');
+  const wallet = bindingWallet(body);
+  const info = body.additionalInfo as Json;
+  const custIdMerchant = requiredString(
+    info,
+    'custIdMerchant',
+    'additionalInfo.custIdMerchant',
+    64,
+  );
+  const urlOf = (key: string) =>
+    absoluteUrl(requiredString(info, key, `additionalInfo.${key}`, 255), `additionalInfo.${key}`);
+  return {
+    wallet,
+    phoneNo,
+    custIdMerchant,
+    successUrl: urlOf('successRegistrationUrl'),
+    failureUrl: urlOf('failedRegistrationUrl'),
+  };
+}
+
+export function validateAccountUnbinding(body: Json): { tokenId: string } {
+  const tokenId = requiredString(body, 'tokenId', 'tokenId', 2048);
+  bindingWallet(body);
+  return { tokenId };
+}
+
+export function validateBalanceInquiry(body: Json): void {
+  bindingWallet(body);
+}
+
+/** The customer-token grant: the binding's authCode (first token and renewals alike), or a refresh token. */
+export function validateCustomerTokenBody(
+  body: Json,
+):
+  | { grant: 'authorization_code'; authCode: string }
+  | { grant: 'refresh_token'; refreshToken: string } {
+  const grantType = body.grantType;
+  if (isMissing(grantType)) throw reject.mandatory('grantType');
+  if (grantType === 'authorization_code')
+    return { grant: grantType, authCode: requiredString(body, 'authCode', 'authCode', 2048) };
+  if (grantType === 'refresh_token')
+    return {
+      grant: grantType,
+      refreshToken: requiredString(body, 'refreshToken', 'refreshToken', 2048),
+    };
+  throw reject.format('grantType');
 }

@@ -11,7 +11,6 @@ import {
 } from '@app/doku-snap';
 import { reject } from './snap-answer';
 import type { IssuedToken } from './state';
-import type { SimOperation } from './types';
 
 /** A SNAP request as it arrived: the target exactly as sent (it is signed) and the raw bytes. */
 export interface IncomingSnap {
@@ -67,18 +66,26 @@ export function verifyTokenRequest(req: IncomingSnap, ctx: TokenRequestContext):
   }
 }
 
+/**
+ * Which customer headers the call must carry: the device of a redirect wallet's payment and
+ * refund, the customer token of a bound wallet's payment, refund and balance, or none.
+ */
+export type CustomerHeaders = 'device' | 'customer_token' | 'none';
+
 export interface TransactionalContext {
   clientId: string;
   clientSecret: string;
   tokens: Map<string, IssuedToken>;
   nowMs: number;
-  requireDeviceId: boolean;
+  customerHeaders: CustomerHeaders;
 }
 
 export interface VerifiedCall {
   clientId: string;
   externalId: string;
   bodyHash: string;
+  /** The bare token of `Authorization-Customer`, when the call must carry one. */
+  customerToken?: string;
 }
 
 /**
@@ -86,11 +93,7 @@ export interface VerifiedCall {
  * partner (401xx00), the bearer token (401xx01 invalid or expired / 401xx03 never issued), the
  * timestamp window and the HMAC over the raw bytes received (401xx00).
  */
-export function verifyTransactional(
-  req: IncomingSnap,
-  operation: SimOperation,
-  ctx: TransactionalContext,
-): VerifiedCall {
+export function verifyTransactional(req: IncomingSnap, ctx: TransactionalContext): VerifiedCall {
   const h = req.headers;
   const timestamp = required(h, 'x-timestamp', 'X-TIMESTAMP');
   if (parseSnapTimestamp(timestamp) === null) throw reject.format('X-TIMESTAMP');
@@ -98,9 +101,15 @@ export function verifyTransactional(
   const externalId = required(h, 'x-external-id', 'X-EXTERNAL-ID');
   if (!isValidExternalId(externalId)) throw reject.format('X-EXTERNAL-ID');
   const signature = required(h, 'x-signature', 'X-SIGNATURE');
-  if (ctx.requireDeviceId && (operation === 'dana_payment' || operation === 'refund')) {
+  if (ctx.customerHeaders === 'device') {
     const deviceId = required(h, 'x-device-id', 'X-DEVICE-ID');
     if (!DEVICE_ID_RE.test(deviceId)) throw reject.format('X-DEVICE-ID');
+  }
+  let customerToken: string | undefined;
+  if (ctx.customerHeaders === 'customer_token') {
+    const bearer = BEARER_RE.exec(required(h, 'authorization-customer', 'Authorization-Customer'));
+    if (!bearer) throw reject.format('Authorization-Customer');
+    customerToken = bearer[1];
   }
 
   if (partnerId !== ctx.clientId) throw reject.unauthorized('Unknown X-PARTNER-ID');
@@ -125,5 +134,5 @@ export function verifyTransactional(
   if (!hmacVerify(ctx.clientSecret, stringToSign, signature)) {
     throw reject.unauthorized('Invalid Signature');
   }
-  return { clientId: partnerId, externalId, bodyHash: hash };
+  return { clientId: partnerId, externalId, bodyHash: hash, customerToken };
 }

@@ -28,6 +28,8 @@ export function refundView(refund: Refund): RefundView {
 export function paymentView(payment: Payment, publicBaseUrl: string): PaymentView {
   return {
     partnerReferenceNo: payment.partnerReferenceNo,
+    channel: payment.channel,
+    ...(payment.bindingId !== undefined ? { bindingId: payment.bindingId } : {}),
     referenceNo: payment.referenceNo,
     externalId: payment.externalId,
     externalIds: [...payment.externalIds],

@@ -7,6 +7,11 @@ import { redactHeaders } from './http/redact';
 import { parseSnapJson } from './http/snap-json';
 import { createUndiciTransport, HttpTransport, TransportError } from './http/transport';
 import type { CustomerContext, SnapMethod, SnapOperationSpec } from './channels/channel-spec';
+import {
+  B2B2C_TOKEN_PATH,
+  buildCustomerTokenBody,
+  CustomerTokenResponse,
+} from './operations/customer-token';
 import { B2B_TOKEN_PATH, B2bTokenResponse, TOKEN_REQUEST_BODY } from './operations/token';
 import { compactJson } from './signing/json';
 import {
@@ -232,20 +237,38 @@ export class DokuSnapClient {
     );
   }
 
-  private async requestB2bToken(): Promise<{ accessToken: string; expiresInSeconds: number }> {
+  /**
+   * Exchanges a binding's authCode for the customer (B2B2C) token, signed as the B2B token request
+   * is. The answer carries a secret: callers keep it out of logs (the call event holds no body).
+   */
+  requestCustomerToken(authCode: string): Promise<SnapResult<CustomerTokenResponse>> {
+    return this.exchange<CustomerTokenResponse>(
+      'b2b2c_token',
+      'POST',
+      B2B2C_TOKEN_PATH,
+      this.tokenRequestHeaders(),
+      buildCustomerTokenBody(authCode),
+    );
+  }
+
+  /** X-CLIENT-KEY, X-TIMESTAMP and SHA256withRSA over `clientId|X-TIMESTAMP`: both token requests. */
+  private tokenRequestHeaders(): Record<string, string> {
     const { clientId, merchantPrivateKey } = this.options.credentials;
     const timestamp = snapTimestamp(this.clock.now());
-    const headers = {
+    return {
       'Content-Type': 'application/json',
       'X-CLIENT-KEY': clientId,
       'X-TIMESTAMP': timestamp,
       'X-SIGNATURE': rsaSign(merchantPrivateKey, tokenStringToSign(clientId, timestamp)),
     };
+  }
+
+  private async requestB2bToken(): Promise<{ accessToken: string; expiresInSeconds: number }> {
     const result = await this.exchange<B2bTokenResponse>(
       'b2b_token',
       'POST',
       B2B_TOKEN_PATH,
-      headers,
+      this.tokenRequestHeaders(),
       TOKEN_REQUEST_BODY,
     );
     const accessToken = result.body?.accessToken;

@@ -46,6 +46,7 @@ interface FakePayInput {
 const FAKEPAY: ChannelSpec<FakePayInput, { responseCode: string; qrContent?: string }> = {
   channel: 'FAKEPAY',
   dokuChannel: 'EMONEY_FAKEPAY_SNAP',
+  kind: 'ewallet_binding',
   payment: {
     name: 'fakepay_payment',
     method: 'POST',

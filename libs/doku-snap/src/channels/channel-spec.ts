@@ -1,5 +1,12 @@
 import type { CheckStatusInput, CheckStatusResponse } from '../operations/debit-status';
 import type { RefundInput, RefundResponse } from '../operations/debit-refund';
+import type {
+  AccountBindingInput,
+  AccountBindingResponse,
+  AccountUnbindingInput,
+  AccountUnbindingResponse,
+  BalanceInquiryResponse,
+} from '../operations/account-binding';
 
 export type SnapMethod = 'POST' | 'PUT' | 'DELETE';
 
@@ -46,12 +53,32 @@ export interface NotificationSpec {
   readonly statuses: readonly string[];
 }
 
-/** Length limits that differ between channels. */
+/** Length and amount limits that differ between channels. */
 export interface ChannelLimits {
+  /** Amounts a payment of the channel may have, as SNAP decimals ("1.00"). */
+  readonly amount: { readonly minimum: string; readonly maximum: string };
   readonly partnerReferenceNo: number;
   /** The original reference as a refund carries it (OVO: 32). */
   readonly refundOriginalPartnerReferenceNo: number;
   readonly partnerRefundNo: number;
+}
+
+/**
+ * How the customer pays, which says what they need from a payment: a wallet's checkout
+ * (`redirectUrl`), or a wallet account bound beforehand (a binding and its customer token).
+ */
+export type ChannelKind = 'ewallet_redirect' | 'ewallet_binding';
+
+/**
+ * The account binding of a wallet that pays from a bound account (OVO): binding and unbinding,
+ * the balance, and which answers of DOKU's customer-token exchange say the customer unlinked.
+ */
+export interface BindingSpec {
+  readonly accountBinding: SnapOperationSpec<AccountBindingInput, AccountBindingResponse>;
+  readonly accountUnbinding: SnapOperationSpec<AccountUnbindingInput, AccountUnbindingResponse>;
+  readonly balance: SnapOperationSpec<void, BalanceInquiryResponse>;
+  /** DOKU's answer to the customer-token exchange says the binding is gone (4017400 and kin). */
+  unlinked(responseCode: string | undefined): boolean;
 }
 
 /**
@@ -63,11 +90,14 @@ export interface ChannelSpec<PaymentInput = unknown, PaymentResponse = unknown> 
   readonly channel: string;
   /** DOKU's code, e.g. `EMONEY_DANA_SNAP` (`additionalInfo.channel`). */
   readonly dokuChannel: string;
+  readonly kind: ChannelKind;
   readonly payment: SnapOperationSpec<PaymentInput, PaymentResponse>;
   readonly status: SnapOperationSpec<CheckStatusInput, CheckStatusResponse>;
   /** Absent: the channel cannot refund. */
   readonly refund?: SnapOperationSpec<RefundInput, RefundResponse>;
   readonly notification: NotificationSpec;
+  /** Present for wallets that pay from a bound account: their payments need a binding. */
+  readonly binding?: BindingSpec;
   readonly limits: ChannelLimits;
   /** A reported `latestTransactionStatus` as a final state; undefined while it is not final. */
   paymentState(latestTransactionStatus: string | undefined): SnapPaymentState | undefined;

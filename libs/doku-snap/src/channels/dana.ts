@@ -6,10 +6,17 @@ import {
 } from '../operations/jump-app-payment';
 import type { ChannelLimits, ChannelSpec } from './channel-spec';
 import { deviceHeaders } from './customer-headers';
-import { DEBIT_NOTIFICATION, debitPaymentState, debitRefund, debitStatus } from './debit';
+import {
+  DEBIT_NOTIFICATION,
+  SNAP_AMOUNT_RANGE,
+  debitPaymentState,
+  debitRefund,
+  debitStatus,
+} from './debit';
 
 const DOKU_CHANNEL = 'EMONEY_DANA_SNAP';
 const LIMITS: ChannelLimits = {
+  amount: SNAP_AMOUNT_RANGE,
   partnerReferenceNo: 64,
   refundOriginalPartnerReferenceNo: 64,
   partnerRefundNo: 64,
@@ -23,6 +30,7 @@ const LIMITS: ChannelLimits = {
 export const DANA: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse> = {
   channel: 'DANA',
   dokuChannel: DOKU_CHANNEL,
+  kind: 'ewallet_redirect',
   payment: {
     name: 'dana_payment',
     method: 'POST',

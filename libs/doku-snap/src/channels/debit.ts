@@ -24,6 +24,12 @@ import { noCustomerHeaders } from './customer-headers';
  * notification under `/direct-debit/core` and `/orders/v1.0/debit`, told apart by DOKU's code.
  */
 
+/**
+ * What SNAP's amount field can carry: the wallets' own limits (balance caps, per-transaction
+ * maximums) are enforced by the wallet when the customer pays, and DOKU publishes none per channel.
+ */
+export const SNAP_AMOUNT_RANGE = { minimum: '1.00', maximum: '9999999999999999.99' } as const;
+
 export const DEBIT_NOTIFICATION: NotificationSpec = {
   path: '/v1.0/debit/notify',
   serviceCode: '56',

@@ -1,6 +1,8 @@
 import { DokuSnapError } from '../errors';
 import type { AnyChannelSpec } from './channel-spec';
 import { DANA } from './dana';
+import { OVO } from './ovo';
+import { SHOPEEPAY } from './shopeepay';
 
 /** A channel name no registered spec has. */
 export class UnknownChannelError extends DokuSnapError {
@@ -43,7 +45,7 @@ export class ChannelRegistry {
 }
 
 /** Every channel this library speaks. */
-export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA];
+export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA, SHOPEEPAY, OVO];
 
 export function defaultChannelRegistry(): ChannelRegistry {
   return new ChannelRegistry(SNAP_CHANNELS);

@@ -19,6 +19,10 @@ export function parseResponseCode(code: unknown): SnapResponseCode | null {
 /** SNAP service codes used by this integration. */
 export const ServiceCode = {
   B2B_TOKEN: '73',
+  B2B2C_TOKEN: '74',
+  ACCOUNT_BINDING: '07',
+  ACCOUNT_UNBINDING: '09',
+  BALANCE_INQUIRY: '11',
   DEBIT_PAYMENT: '54',
   DEBIT_STATUS: '55',
   DEBIT_NOTIFY: '56',

@@ -8,7 +8,8 @@ import { SnapValidationError } from '../../src/errors';
 import { classifyResponse } from '../../src/http/outcome';
 import { redirectUrlOf } from '../../src/operations/jump-app-payment';
 
-type Operation = 'payment' | 'status' | 'refund';
+/** A payment operation of the spec, or one of its binding's (accountBinding, balance ...). */
+type Operation = string;
 
 interface Recorded {
   channel: string;
@@ -21,6 +22,8 @@ interface Recorded {
     method: string;
     path: string;
     body: string;
+    /** The body as doku-channels.md gives it: the same fields and values as `body`. */
+    documented?: string;
     headers: Record<string, string>;
   }[];
   refusals: {
@@ -37,6 +40,8 @@ interface Recorded {
     body: { responseCode: string; responseMessage: string };
     outcome: string;
     redirectUrl?: string;
+    /** The customer-token answer says the customer unlinked the account. */
+    unlinked?: boolean;
   }[];
   states: [string, string | null][];
   notification: { path: string; serviceCode: string; statuses: string[] };
@@ -48,7 +53,10 @@ const recordings: Recorded[] = readdirSync(DIR).map(
 );
 
 const operationOf = (spec: AnyChannelSpec, operation: Operation) => {
-  const op = spec[operation];
+  const op =
+    operation === 'payment' || operation === 'status' || operation === 'refund'
+      ? spec[operation]
+      : spec.binding?.[operation as 'accountBinding' | 'accountUnbinding' | 'balance'];
   if (!op) throw new Error(`${spec.channel} has no ${operation} operation`);
   return op;
 };
@@ -79,6 +87,7 @@ describe('channel specs over recorded SNAP bodies', () => {
           body: prepared.body,
           headers: prepared.headers,
         }).toEqual({ method: r.method, path: r.path, body: r.body, headers: r.headers });
+        if (r.documented) expect(JSON.parse(prepared.body)).toEqual(JSON.parse(r.documented));
       });
 
       it.each(recorded.refusals)('refused before sending: $case', (r) => {
@@ -96,6 +105,8 @@ describe('channel specs over recorded SNAP bodies', () => {
       it.each(recorded.answers)('answer: $case', (a) => {
         expect(classifyResponse(a.httpStatus, a.body.responseCode).kind).toBe(a.outcome);
         if (a.redirectUrl) expect(redirectUrlOf(a.body)).toBe(a.redirectUrl);
+        if (a.unlinked !== undefined)
+          expect(spec.binding?.unlinked(a.body.responseCode)).toBe(a.unlinked);
       });
 
       it.each(recorded.states)('latestTransactionStatus %s is %s', (latest, state) => {
