@@ -78,6 +78,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { port } = app.getHttpServer().address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   sim.control.configure({ merchantBaseUrl: url });
+  // Known once listening, as the port is: where DOKU sends customers back after binding.
+  if (options.env?.PUBLIC_BASE_URL === undefined) config.channels.publicBaseUrl = url;
   return {
     app,
     url,

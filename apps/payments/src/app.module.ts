@@ -18,6 +18,7 @@ import { QueuesModule } from './queues/queues.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { roleModules } from './roles';
+import { WalletBindingsModule } from './wallet-bindings/wallet-bindings.module';
 
 /** Everything the service needs to start, resolved before Nest builds the module graph. */
 export interface AppRuntime {
@@ -53,6 +54,7 @@ export class AppModule {
         QueuesModule,
         ChannelsModule,
         DokuModule,
+        WalletBindingsModule,
         OutboxModule,
         EventsModule,
         // Every ROLE runs these, the worker included.

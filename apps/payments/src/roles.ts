@@ -7,6 +7,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { ReconciliationWorkersModule } from './reconciliation/reconciliation.module';
 import { RefundWorkersModule } from './refunds/refund-workers.module';
 import { RefundsApiModule } from './refunds/refunds-api.module';
+import { WalletBindingsApiModule } from './wallet-bindings/wallet-bindings-api.module';
 import { WebhookWorkersModule } from './webhooks/webhook-workers.module';
 
 type Role = AppConfig['role'];
@@ -33,6 +34,7 @@ export function roleModules(role: Role): (Type | DynamicModule)[] {
           PaymentsModule,
           RefundsApiModule,
           EventsApiModule,
+          WalletBindingsApiModule,
           NotificationsModule,
           QueueDashboardModule.forRoot(),
         ]

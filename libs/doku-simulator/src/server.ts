@@ -46,7 +46,7 @@ const ROUTES = new Map<string, SimOperation>([
   [BALANCE_INQUIRY_PATH, 'balance_inquiry'],
 ]);
 
-const HIDDEN_HEADERS = new Set(['authorization', 'x-signature']);
+const HIDDEN_HEADERS = new Set(['authorization', 'authorization-customer', 'x-signature']);
 const LOGGED_BODY_CHARS = 4_096;
 const PAGE_RE = /^\/pay\/([0-9a-f]{24})$/;
 const BINDING_PAGE_RE = /^\/bind\/([0-9a-f]{24})$/;

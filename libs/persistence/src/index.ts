@@ -11,3 +11,4 @@ export * from './repositories/notifications.repository';
 export { poolOf } from './repositories/prepared';
 export { entityFromSnapshot } from './repositories/rows';
 export * from './repositories/events.repository';
+export * from './repositories/wallet-bindings.repository';

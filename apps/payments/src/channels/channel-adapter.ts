@@ -7,8 +7,25 @@ import type { AnyChannelSpec, CustomerContext } from '@app/doku-snap';
 export interface PaymentOrder {
   partnerReferenceNo: string;
   amount: { value: string; currency: string };
-  validUpTo?: string;
 }
+
+/**
+ * The request fields that only some channels take. Each adapter names those it takes; the service
+ * refuses the others (400 naming the field) rather than drop what a caller meant to send.
+ */
+export const CHANNEL_FIELDS = [
+  'returnUrl',
+  'deviceId',
+  'ipAddress',
+  'orderTitle',
+  'pointOfInitiation',
+  'deepLink',
+  'validUpTo',
+  'bindingId',
+  'failureUrl',
+  'customerId',
+] as const;
+export type ChannelField = (typeof CHANNEL_FIELDS)[number];
 
 /** What a payment request of a channel turns into: what is stored, and what DOKU is asked. */
 export interface ChannelPaymentRequest {
@@ -30,10 +47,20 @@ export interface CustomerAction {
  */
 export interface ChannelAdapter {
   readonly spec: AnyChannelSpec;
-  /** The caller's request as this channel takes it (validated by the library's builders). */
+  /** The channel fields its payments must carry, and those they may. */
+  readonly fields: { required: readonly ChannelField[]; optional: readonly ChannelField[] };
+  /**
+   * The caller's request as this channel takes it (its body validated by the library's builder
+   * when the request is prepared; the fields checked against `fields` before this is called).
+   */
   paymentRequest(order: PaymentOrder): ChannelPaymentRequest;
-  /** The customer headers' input, from what the payment stored. */
+  /**
+   * The customer headers' input, from what the payment stored (a bound wallet's customer token
+   * is added by the bindings feature: it is not stored with the payment).
+   */
   customer(channelInput: Record<string, unknown>): CustomerContext;
+  /** The binding a payment is paid from (bound wallets). */
+  bindingId?(channelInput: Record<string, unknown>): string;
   /** What the customer needs from DOKU's answer to the payment request. */
   customerAction(answer: unknown): CustomerAction;
 }

@@ -1,16 +1,31 @@
 import { UnknownChannelError } from '@app/doku-snap';
 import type { ChannelAdapter } from './channel-adapter';
-import { danaChannel } from './dana.channel';
+import { CHANNEL_ADAPTERS } from './channel-adapters';
 
-/** Every channel the service offers: adding one is adding its adapter here. */
-export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [danaChannel];
-
-/** The channels of this process, by name (the API's `channel`, the payment's `channel`). */
+/**
+ * The channels of this process, by name (the API's `channel`, the payment's `channel`). Every
+ * known channel answers `get` (a payment of a channel since disabled is still checked and
+ * refunded); new payments and bindings take the enabled ones only.
+ */
 export class Channels {
   private readonly byName: Map<string, ChannelAdapter>;
+  private readonly enabledNames: Set<string>;
 
-  constructor(adapters: readonly ChannelAdapter[] = CHANNEL_ADAPTERS) {
+  constructor(
+    adapters: readonly ChannelAdapter[] = CHANNEL_ADAPTERS,
+    enabled: readonly string[] = adapters.map((a) => a.spec.channel),
+  ) {
     this.byName = new Map(adapters.map((a) => [a.spec.channel, a]));
+    this.enabledNames = new Set(enabled);
+  }
+
+  isEnabled(channel: string): boolean {
+    return this.enabledNames.has(channel) && this.byName.has(channel);
+  }
+
+  /** The enabled channels, in the registry's order. */
+  enabled(): ChannelAdapter[] {
+    return this.all().filter((a) => this.enabledNames.has(a.spec.channel));
   }
 
   get(channel: string): ChannelAdapter {

@@ -1,6 +1,8 @@
 import { RawCredentials } from '@app/doku-snap';
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
+import { CHANNEL_ADAPTERS } from '../channels/channel-adapters';
+import { ChannelSettings, channelSettingsFrom } from './channel-settings';
 import { WebhookEndpoint, webhookEndpointsFrom } from './webhook-endpoints';
 
 /** The validated configuration the service runs with. */
@@ -53,6 +55,9 @@ export interface AppConfig {
     sweepEveryMs: number;
   };
   eventRetentionDays: number;
+  channels: ChannelSettings;
+  /** How long before its expiry a customer token is renewed. */
+  customerTokenRefreshAheadMs: number;
 }
 
 export class ConfigError extends Error {
@@ -72,6 +77,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   );
   const parsed = envSchema.safeParse(cleaned);
   const webhooks = webhookEndpointsFrom(cleaned);
+  const channels = channelSettingsFrom(
+    cleaned,
+    CHANNEL_ADAPTERS.map((a) => a.spec.channel),
+    parsed.success ? parsed.data.PORT : 3000,
+  );
   const problems = [
     ...(parsed.success
       ? []
@@ -79,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...crossFieldProblems(cleaned),
     ...keyProblems(cleaned),
     ...webhooks.problems,
+    ...channels.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -143,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepEveryMs: e.WEBHOOK_SWEEP_EVERY_MS,
     },
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
+    channels: channels.settings,
+    customerTokenRefreshAheadMs: e.CUSTOMER_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
   };
 }
 

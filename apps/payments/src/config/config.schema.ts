@@ -161,6 +161,15 @@ export const envSchema = z.object({
   WEBHOOK_SWEEP_EVERY_MS: positiveInt(60_000),
   /** Events (and their deliveries) are kept this long, and longer while a delivery is pending. */
   EVENT_RETENTION_DAYS: integer(1, 3_650, 90),
+  /** Channels offered (contract §5); read with the channel registry in channel-settings.ts. */
+  CHANNELS: text(1024),
+  /** The service's public URL: where DOKU sends customers back after binding a wallet. */
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  /** Encrypts customer tokens at rest (32 bytes, base64); read in channel-settings.ts. */
+  DATA_ENCRYPTION_KEY: text(1024),
+  DATA_ENCRYPTION_PREVIOUS_KEYS: text(4096),
+  /** A customer token is renewed this long before it expires (or at half its life, if shorter). */
+  CUSTOMER_TOKEN_REFRESH_AHEAD_SECONDS: integer(0, 86_400, 120),
   /** Public base URL the simulator puts in its payment links (embedded mode). */
   SIMULATOR_PUBLIC_URL: url(['http:', 'https:']).optional(),
   /**

@@ -10,6 +10,7 @@ import {
   PaymentsRepository,
   poolOf,
   RefundsRepository,
+  WalletBindingsRepository,
   runMigrations,
 } from '@app/persistence';
 import { DatabaseWatch } from '../common/dependency-watch';
@@ -75,6 +76,11 @@ import { ensureDatabase } from './ensure-database';
       useFactory: (ds: DataSource) => new EventsRepository(ds),
     },
     {
+      provide: WalletBindingsRepository,
+      inject: [DATA_SOURCE],
+      useFactory: (ds: DataSource) => new WalletBindingsRepository(ds),
+    },
+    {
       provide: NotificationsRepository,
       inject: [DATA_SOURCE],
       useFactory: (ds: DataSource) => new NotificationsRepository(ds),
@@ -90,6 +96,7 @@ import { ensureDatabase } from './ensure-database';
     OutboxRepository,
     NotificationsRepository,
     EventsRepository,
+    WalletBindingsRepository,
   ],
 })
 export class DatabaseModule implements OnApplicationShutdown {

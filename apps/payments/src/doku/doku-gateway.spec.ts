@@ -69,6 +69,7 @@ const FAKEPAY: ChannelSpec<FakePayInput, { responseCode: string; qrContent?: str
   paymentState: DANA.paymentState,
 };
 const fakePayAdapter: ChannelAdapter = {
+  fields: { required: [], optional: [] },
   spec: FAKEPAY,
   paymentRequest: (order) => ({
     channelInput: { customerToken: 'ct-secret' },

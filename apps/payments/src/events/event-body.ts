@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { entityFromSnapshot, EventRecord, PaymentEntity, RefundEntity } from '@app/persistence';
+import {
+  entityFromSnapshot,
+  EventRecord,
+  PaymentEntity,
+  RefundEntity,
+  WalletBindingEntity,
+} from '@app/persistence';
 import { DATA_SOURCE } from '../config/tokens';
 import { toPaymentView } from '../payments/payment.view';
 import { toRefundView } from '../refunds/refund.view';
+import { toBindingView } from '../wallet-bindings/binding.view';
 
 /**
- * What an event says (contract §6): `{ id, type, timestamp, data }`, `data` the payment or refund
+ * What an event says (contract §6): `{ id, type, timestamp, data }`, `data` the payment, refund or binding
  * as the API shows it, as the change that made the event left it. Rendered once from the event's
  * snapshot and kept: every attempt and every read sends the same bytes.
  */
@@ -14,16 +21,20 @@ import { toRefundView } from '../refunds/refund.view';
 export class EventBodies {
   private readonly payments: Repository<PaymentEntity>;
   private readonly refunds: Repository<RefundEntity>;
+  private readonly bindings: Repository<WalletBindingEntity>;
 
   constructor(@Inject(DATA_SOURCE) dataSource: DataSource) {
     this.payments = dataSource.getRepository(PaymentEntity);
     this.refunds = dataSource.getRepository(RefundEntity);
+    this.bindings = dataSource.getRepository(WalletBindingEntity);
   }
 
   render(event: EventRecord): string {
     const data = event.type.startsWith('refund.')
       ? toRefundView(entityFromSnapshot(this.refunds, event.snapshot))
-      : toPaymentView(entityFromSnapshot(this.payments, event.snapshot));
+      : event.type.startsWith('binding.')
+        ? toBindingView(entityFromSnapshot(this.bindings, event.snapshot))
+        : toPaymentView(entityFromSnapshot(this.payments, event.snapshot));
     return JSON.stringify({
       id: event.id,
       type: event.type,

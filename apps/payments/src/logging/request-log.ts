@@ -5,8 +5,16 @@ import { logContext, RequestSummary } from './log-context';
 /** Probes and scrapes come every few seconds: logging each would drown the log. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
+/**
+ * A route whose URL carries a secret (the binding return URL's nonce and DOKU's authCode) sets
+ * `@RouteConfig({ [SECRET_URL]: true })`: its lines show the route's pattern, not the URL.
+ */
+export const SECRET_URL = 'secretUrl';
+
 function summaryOf(request: FastifyRequest): RequestSummary {
-  return { id: request.id, method: request.method, url: request.url };
+  const config = request.routeOptions.config as unknown as Record<string, unknown> | undefined;
+  const url = config?.[SECRET_URL] === true ? request.routeOptions.url! : request.url;
+  return { id: request.id, method: request.method, url };
 }
 
 /**

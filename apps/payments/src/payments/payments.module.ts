@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SettlementModule } from '../settlement/settlement.module';
+import { ChannelsController } from '../channels/channels.controller';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
-/** The payments API: create, read, find, ask DOKU's status. */
+/** The payments API: create, read, find, ask DOKU's status; the channels they may use. */
 @Module({
   imports: [IdempotencyModule, SettlementModule],
-  controllers: [PaymentsController],
+  controllers: [PaymentsController, ChannelsController],
   providers: [PaymentsService],
 })
 export class PaymentsModule {}

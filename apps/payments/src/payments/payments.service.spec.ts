@@ -3,6 +3,7 @@ import { TokenRequestError } from '@app/doku-snap';
 import { done, fakePayment, fakes, refused, unknown } from '../../test/fakes';
 import type { AppConfig } from '../config/app-config';
 import type { CreatePaymentDto } from './dto/create-payment.dto';
+import { CustomerContexts } from '../wallet-bindings/customer-contexts';
 import { PaymentsService } from './payments.service';
 
 const dto: CreatePaymentDto = {
@@ -30,6 +31,8 @@ function service(answer: unknown) {
     f.externalIds as never,
     f.statuses as never,
     f.late as never,
+    new CustomerContexts(f.channels, {} as never),
+    {} as never,
     { doku: { paymentAttempts: 3 } } as AppConfig,
   );
   return { payments, f };

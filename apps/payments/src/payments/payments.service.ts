@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isDeepStrictEqual } from 'node:util';
 import {
+  compactJson,
+  CustomerContext,
   parseSnapTimestamp,
-  prepareRequest,
   restoreRequest,
   SnapValidationError,
 } from '@app/doku-snap';
@@ -12,7 +13,9 @@ import {
   PaymentsRepository,
   RefundsRepository,
 } from '@app/persistence';
+import { CHANNEL_FIELDS, ChannelAdapter } from '../channels/channel-adapter';
 import { Channels } from '../channels/channels';
+import { compareMoney } from '../common/money';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
 import { createdWindow, ListQuery, Page, page } from '../common/list';
 import { RefundView, toRefundView } from '../refunds/refund.view';
@@ -35,6 +38,13 @@ import { FindPaymentsQuery } from './dto/find-payments.query';
 import { ResolvePaymentDto } from './dto/resolve-payment.dto';
 import { PaymentHistoryView, toHistoryView } from './payment-history.view';
 import { PaymentView, toPaymentView } from './payment.view';
+import {
+  BindingNotActiveError,
+  CustomerTokenUnavailableError,
+  customerTokenRefused,
+} from '../wallet-bindings/customer-tokens';
+import { CustomerContexts } from '../wallet-bindings/customer-contexts';
+import { PaymentBindings } from '../wallet-bindings/payment-bindings';
 
 @Injectable()
 export class PaymentsService {
@@ -48,6 +58,8 @@ export class PaymentsService {
     private readonly externalIds: ExternalIdService,
     private readonly statuses: PaymentStatusService,
     private readonly late: LatePayments,
+    private readonly customers: CustomerContexts,
+    private readonly paymentBindings: PaymentBindings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Every send of the payment request, with room for the pauses between them and a token.
@@ -64,7 +76,9 @@ export class PaymentsService {
    */
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
-    const request = this.buildRequest(channel, dto);
+    const adapter = this.enabledChannel(channel);
+    const request = this.buildRequest(adapter, dto);
+    checkAmountLimits(adapter, dto.amount.value);
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
@@ -72,6 +86,8 @@ export class PaymentsService {
       if (existing) return this.again(existing, request, dto.metadata, idempotencyKey);
       throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
+    if (adapter.bindingId)
+      await this.paymentBindings.check(adapter.bindingId(request.channelInput), channel, dto);
     let payment: PaymentEntity;
     try {
       payment = await this.payments.create(
@@ -207,21 +223,46 @@ export class PaymentsService {
     );
   }
 
-  /** The channel's DOKU request for the caller's order, its bytes fixed; 400 naming a bad field. */
+  /** A channel this deployment offers; 422 CHANNEL_NOT_ENABLED naming those it does. */
+  private enabledChannel(channel: string): ChannelAdapter {
+    if (this.channels.isEnabled(channel)) return this.channels.get(channel);
+    const enabled = this.channels
+      .enabled()
+      .map((a) => a.spec.channel)
+      .join(', ');
+    throw new ApiError(422, 'CHANNEL_NOT_ENABLED', `Channel ${channel} is not enabled here.`, [
+      { field: 'channel', message: `enabled: ${enabled}` },
+    ]);
+  }
+
+  /**
+   * The channel's DOKU request for the caller's order, its bytes fixed; 400 naming a field the
+   * channel does not take, one it needs, or one its builder refuses.
+   */
   private buildRequest(
-    channel: string,
+    adapter: ChannelAdapter,
     dto: CreatePaymentDto,
   ): { channelInput: Record<string, unknown>; requestBody: string } {
-    const adapter = this.channels.get(channel);
+    const channel = adapter.spec.channel;
+    const given = dto as unknown as Record<string, unknown>;
+    const problems = [
+      ...adapter.fields.required
+        .filter((f) => given[f] === undefined)
+        .map((field) => ({ field, message: `${field} is required for channel ${channel}` })),
+      ...CHANNEL_FIELDS.filter(
+        (f) =>
+          given[f] !== undefined &&
+          !adapter.fields.required.includes(f) &&
+          !adapter.fields.optional.includes(f),
+      ).map((field) => ({ field, message: `${field} is not taken by channel ${channel}` })),
+    ];
+    if (problems.length > 0) throw validationFailed(problems);
     try {
       const { channelInput, dokuInput } = adapter.paymentRequest(dto);
-      const prepared = prepareRequest(
-        adapter.spec.payment,
-        dokuInput,
-        '0',
-        adapter.customer(channelInput),
-      );
-      return { channelInput, requestBody: prepared.body };
+      // The customer headers are checked now where they come from the request (a bound
+      // wallet's token is the binding's, had when the request is sent).
+      if (!adapter.bindingId) adapter.spec.payment.headers(adapter.customer(channelInput));
+      return { channelInput, requestBody: compactJson(adapter.spec.payment.body(dokuInput)) };
     } catch (err) {
       if (err instanceof SnapValidationError) {
         throw validationFailed([{ field: err.field, message: err.reason }]);
@@ -253,21 +294,33 @@ export class PaymentsService {
    */
   private async submit(payment: PaymentEntity): Promise<HttpResult> {
     const adapter = this.channels.get(payment.channel);
-    const prepared = restoreRequest(
-      adapter.spec.payment,
-      payment.requestBody,
-      payment.externalId,
-      adapter.customer(payment.channelInput),
-    );
-    const outcome = await this.gateway.call(prepared, {
-      purpose: 'payment',
-      subjectId: payment.id,
-      // After a token refresh DOKU gets a new id; it is stored before it is sent.
-      storeExternalId: async (externalId) => {
-        await this.payments.recordDokuAnswer(payment.id, { externalId });
-      },
-      attempts: this.config.doku.paymentAttempts,
-    });
+    const send = (customer: CustomerContext) =>
+      this.gateway.call(
+        restoreRequest(adapter.spec.payment, payment.requestBody, payment.externalId, customer),
+        {
+          purpose: 'payment',
+          subjectId: payment.id,
+          // After a token refresh DOKU gets a new id; it is stored before it is sent.
+          storeExternalId: async (externalId) => {
+            await this.payments.recordDokuAnswer(payment.id, { externalId });
+          },
+          attempts: this.config.doku.paymentAttempts,
+        },
+      );
+    let outcome = await send(await this.customerOf(payment, false));
+    // DOKU refused the customer token, not the payment: once more with a renewed token (the
+    // binding found unlinked on the way fails the payment as BINDING_NOT_ACTIVE).
+    if (
+      adapter.bindingId &&
+      outcome.kind === 'refused' &&
+      customerTokenRefused(outcome.result.responseCode)
+    ) {
+      const renewed = await this.customerOf(payment, true).catch((err: unknown) => {
+        if (err instanceof CustomerTokenUnavailableError) return undefined;
+        throw err;
+      });
+      if (renewed) outcome = await send(renewed);
+    }
     const subject = { paymentId: payment.id };
     switch (outcome.kind) {
       case 'done': {
@@ -299,6 +352,46 @@ export class PaymentsService {
         throw dokuOutcomeUnknown(subject, outcome.reason);
     }
   }
+
+  /**
+   * The payment's customer headers. A bound wallet's binding that is no longer ACTIVE fails the
+   * payment (nothing was sent); no token to be had now leaves it to be resumed.
+   */
+  private async customerOf(payment: PaymentEntity, renew: boolean): Promise<CustomerContext> {
+    try {
+      return renew
+        ? ((await this.customers.renewed(payment)) ?? this.customers.of(payment))
+        : await this.customers.of(payment);
+    } catch (err) {
+      if (err instanceof BindingNotActiveError) {
+        await this.payments.changeStatus(payment.id, {
+          to: 'FAILED',
+          source: 'doku_payment',
+          detail: { bindingStatus: err.binding.status },
+          failureCode: 'BINDING_NOT_ACTIVE',
+          failureMessage: `The binding is ${err.binding.status}`,
+        });
+        throw PaymentBindings.notActive(err.binding);
+      }
+      if (err instanceof CustomerTokenUnavailableError) {
+        await this.payments.endSubmission(payment.id);
+        throw dokuUnavailable({ paymentId: payment.id }, err.message);
+      }
+      throw err;
+    }
+  }
+}
+
+/** Amounts outside the channel's limits: 422 AMOUNT_OUT_OF_RANGE naming them. */
+function checkAmountLimits(adapter: ChannelAdapter, value: string): void {
+  const { minimum, maximum } = adapter.spec.limits.amount;
+  if (compareMoney(value, minimum) >= 0 && compareMoney(value, maximum) <= 0) return;
+  throw new ApiError(
+    422,
+    'AMOUNT_OUT_OF_RANGE',
+    `Channel ${adapter.spec.channel} takes amounts from ${minimum} to ${maximum}.`,
+    [{ field: 'amount.value', message: `must be from ${minimum} to ${maximum}` }],
+  );
 }
 
 function duplicate(paymentId: string): ApiError {

@@ -9,6 +9,12 @@ import { ExternalIdService } from '../doku/external-id.service';
 import { PaymentStatusInquiry, statusBody } from '../doku/payment-status.inquiry';
 import { noteWork } from '../logging/work-context';
 import { MetricsService } from '../metrics/metrics.service';
+import {
+  BindingNotActiveError,
+  customerTokenRefused,
+  CustomerTokenUnavailableError,
+} from '../wallet-bindings/customer-tokens';
+import { CustomerContexts } from '../wallet-bindings/customer-contexts';
 import { RefundClaims } from './refund-claims';
 import { refundRequestBody } from './refund-request';
 
@@ -41,6 +47,7 @@ export class RefundExecutor {
     private readonly externalIds: ExternalIdService,
     private readonly metrics: MetricsService,
     private readonly inquiry: PaymentStatusInquiry,
+    private readonly customers: CustomerContexts,
   ) {}
 
   async execute(refundId: string): Promise<string> {
@@ -73,7 +80,7 @@ export class RefundExecutor {
         adapter.spec.refund!,
         refund.requestBody!,
         refund.externalId!,
-        adapter.customer(payment.channelInput),
+        await this.customerOf(refund, payment),
       ),
       {
         purpose: 'refund',
@@ -87,6 +94,13 @@ export class RefundExecutor {
     if (outcome.kind === 'refused') {
       const { result } = outcome;
       const code = result.responseCode ?? `HTTP${result.httpStatus}`;
+      if (adapter.bindingId && customerTokenRefused(result.responseCode)) {
+        // DOKU refused the customer token, not the refund: the next try carries a renewed one
+        // (or, the binding unlinked, the refund fails there).
+        await this.customers.renewed(payment).catch(() => undefined);
+        await this.refunds.noteProblem(refund.id, code, result.responseMessage ?? null);
+        throw new RefundRetryableError(`DOKU refused the customer token (${code})`);
+      }
       if (earlier && earlier.kind !== 'absent') {
         // This resend was refused, but an earlier call may have refunded: failing the refund
         // would make its amount refundable again. Only DOKU's history saying it has no such
@@ -124,6 +138,29 @@ export class RefundExecutor {
     const why = result.error ?? dokuAnswer(result);
     await this.refunds.noteProblem(refund.id, result.responseCode ?? 'NO_ANSWER', why);
     throw new RefundRetryableError(`refund outcome not final yet (${result.outcome.kind}): ${why}`);
+  }
+
+  /**
+   * The refund call's customer headers. A bound wallet's refund needs the binding's token: a
+   * binding no longer ACTIVE fails the refund (DOKU takes no refund without it); no token to be
+   * had now is retried.
+   */
+  private async customerOf(refund: RefundEntity, payment: PaymentEntity) {
+    try {
+      return await this.customers.of(payment);
+    } catch (err) {
+      if (err instanceof BindingNotActiveError) {
+        const message = `The payment's binding is ${err.binding.status}: no customer token to refund with`;
+        const { changed } = await this.refunds.markFailed(refund.id, 'BINDING_NOT_ACTIVE', message);
+        if (changed) this.metrics.refundsFinal.inc({ status: 'FAILED' });
+        throw new UnrecoverableError(message);
+      }
+      if (err instanceof CustomerTokenUnavailableError) {
+        await this.refunds.noteProblem(refund.id, 'NO_CUSTOMER_TOKEN', err.message);
+        throw new RefundRetryableError(err.message);
+      }
+      throw err;
+    }
   }
 
   private async succeed(

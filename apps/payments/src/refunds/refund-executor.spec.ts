@@ -1,6 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { done, fakePayment, fakeRefund, fakes, refused, unknown } from '../../test/fakes';
+import { CustomerContexts } from '../wallet-bindings/customer-contexts';
 import { RefundExecutor, RefundRetryableError } from './refund-executor.service';
 
 const refund = fakeRefund();
@@ -24,6 +25,7 @@ function refusedResend(status: unknown) {
     f.externalIds as never,
     f.metrics,
     f.inquiry as never,
+    new CustomerContexts(f.channels, {} as never),
   );
   return { run: () => executor.execute('r1'), refunds: f.refunds, statuses: f.inquiry };
 }

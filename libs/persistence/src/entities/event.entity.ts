@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** What callers are told of (contract §6): a payment's or a refund's status change. */
+/** What callers are told of (contract §6): a payment's, a refund's or a binding's status change. */
 export const EVENT_TYPES = [
   'payment.paid',
   'payment.failed',
@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   'payment.needs_attention',
   'refund.succeeded',
   'refund.failed',
+  'binding.active',
+  'binding.unbound',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

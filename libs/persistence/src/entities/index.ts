@@ -7,6 +7,7 @@ import { PaymentStatusChangeEntity } from './payment-status-change.entity';
 import { PaymentEntity } from './payment.entity';
 import { RefundStatusChangeEntity } from './refund-status-change.entity';
 import { RefundEntity } from './refund.entity';
+import { WalletBindingEntity } from './wallet-binding.entity';
 import {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
@@ -22,6 +23,7 @@ export * from './payment-status-change.entity';
 export * from './payment.entity';
 export * from './refund-status-change.entity';
 export * from './refund.entity';
+export * from './wallet-binding.entity';
 export * from './webhook-delivery.entity';
 
 /** Listed explicitly: no glob loading. */
@@ -39,4 +41,5 @@ export const ENTITIES = [
   WebhookDeliveryEntity,
   WebhookAttemptEntity,
   WebhookEndpointEntity,
+  WalletBindingEntity,
 ];

@@ -5,6 +5,7 @@ import { RefundStatusChanges1765000000001 } from './1765000000001-refund-status-
 import { Attention1765000000002 } from './1765000000002-attention';
 import { ListsAndMetadata1765000000003 } from './1765000000003-lists-and-metadata';
 import { EventsAndWebhooks1765000000004 } from './1765000000004-events-and-webhooks';
+import { WalletBindings1765000000005 } from './1765000000005-wallet-bindings';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -16,4 +17,5 @@ export const MIGRATIONS: Function[] = [
   Attention1765000000002,
   ListsAndMetadata1765000000003,
   EventsAndWebhooks1765000000004,
+  WalletBindings1765000000005,
 ];

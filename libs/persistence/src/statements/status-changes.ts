@@ -1,4 +1,5 @@
 import { PAYMENT_EVENT_STATUSES, REFUND_EVENT_STATUSES } from '../entities/event.entity';
+import { BINDING_EVENT_STATUSES } from '../entities/wallet-binding.entity';
 
 /**
  * Where a status change writes the rows that go with it. Every statement that moves a payment or a
@@ -34,6 +35,16 @@ export function refundEventRows(moved: string, snapshot: (alias: string) => stri
     moved,
     snapshot,
     `was IS DISTINCT FROM status AND status IN (${quoted(REFUND_EVENT_STATUSES)})`,
+  );
+}
+
+/** `binding.active` and `binding.unbound`, for the moved bindings that reached one. */
+export function bindingEventRows(moved: string, snapshot: (alias: string) => string): string {
+  return eventRows(
+    `'binding.' || lower(status)`,
+    moved,
+    snapshot,
+    `was IS DISTINCT FROM status AND status IN (${quoted(BINDING_EVENT_STATUSES)})`,
   );
 }
 

@@ -9,12 +9,14 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  IsUUID,
   Length,
   Matches,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
 import { DEVICE_ID_RE } from '@app/doku-snap';
+import { CHANNEL_ADAPTERS } from '../../channels/channel-adapters';
 import { MoneyDto } from '../../common/money.dto';
 import {
   IsFreeText,
@@ -22,6 +24,9 @@ import {
   IsSnapTimestamp,
   PRINTABLE_ASCII,
 } from '../../common/validators';
+
+/** Every channel the service knows (GET /v1/channels lists those this deployment offers). */
+const PAYMENT_CHANNELS = CHANNEL_ADAPTERS.map((a) => a.spec.channel);
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -42,22 +47,28 @@ export class CreatePaymentDto {
   @Type(() => MoneyDto)
   amount: MoneyDto;
 
-  @ApiProperty({ example: 'https://shop.example/orders/ORDER-2026-0001', maxLength: 255 })
+  @ApiPropertyOptional({
+    example: 'https://shop.example/orders/ORDER-2026-0001',
+    maxLength: 255,
+    description: 'Where the wallet sends the customer back (OVO: after a successful payment).',
+  })
+  @IsOptional()
   @IsString()
   @MaxLength(255)
   @IsUrl(
     { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
     { message: 'returnUrl must be an absolute http(s) URL' },
   )
-  returnUrl: string;
+  returnUrl?: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'device12345',
-    description: "Customer's device id: 1-64 letters and digits.",
+    description: "Customer's device id: 1-64 letters and digits (DANA, SHOPEEPAY).",
   })
+  @IsOptional()
   @IsString()
   @Matches(DEVICE_ID_RE, { message: 'deviceId must be 1-64 letters and digits' })
-  deviceId: string;
+  deviceId?: string;
 
   @ApiPropertyOptional({ example: '203.0.113.7', description: "Customer's IPv4 address." })
   @IsOptional()
@@ -91,11 +102,43 @@ export class CreatePaymentDto {
   @IsBoolean()
   deepLink?: boolean;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'OVO: the ACTIVE wallet binding the customer pays from.',
+  })
+  @IsOptional()
+  @IsUUID('4', { message: 'bindingId must be a UUID' })
+  bindingId?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://shop.example/orders/ORDER-2026-0001/failed',
+    maxLength: 255,
+    description: 'OVO: where the customer goes when the payment fails (returnUrl when absent).',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'failureUrl must be an absolute http(s) URL' },
+  )
+  failureUrl?: string;
+
+  @ApiPropertyOptional({
+    example: 'CUST-0005',
+    description: "OVO: the customer paying; must be the binding's customer when given.",
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @Matches(PRINTABLE_ASCII, { message: 'customerId must be printable ASCII' })
+  customerId?: string;
+
   @MetadataInput()
   metadata?: Record<string, string>;
 
-  @ApiPropertyOptional({ enum: ['DANA'], default: 'DANA' })
+  @ApiPropertyOptional({ enum: PAYMENT_CHANNELS, default: 'DANA' })
   @IsOptional()
-  @IsIn(['DANA'])
-  channel?: 'DANA';
+  @IsIn(PAYMENT_CHANNELS, { message: `channel must be one of ${PAYMENT_CHANNELS.join(', ')}` })
+  channel?: string;
 }
