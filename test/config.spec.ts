@@ -261,6 +261,52 @@ describe('WEBHOOK_ENDPOINTS', () => {
   });
 });
 
+describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+
+  it('offers every channel in simulator mode, with a key made for the run; DANA alone with real credentials', () => {
+    const sim = loadConfig({});
+    expect(sim.channels.enabled).toEqual(['DANA', 'SHOPEEPAY', 'OVO']);
+    expect(sim.channels.dataKeys).toHaveLength(1);
+    expect(sim.channels.publicBaseUrl).toBe('http://localhost:3000');
+    const real = loadConfig(realDoku);
+    expect(real.channels.enabled).toEqual(['DANA']);
+    expect(real.channels.dataKeys).toHaveLength(0);
+  });
+
+  it('takes channels in any case, and keys with earlier ones for a rotation', () => {
+    const old = Buffer.alloc(32, 9).toString('base64');
+    const config = loadConfig({
+      ...realDoku,
+      CHANNELS: 'dana, OVO',
+      DATA_ENCRYPTION_KEY: KEY,
+      DATA_ENCRYPTION_PREVIOUS_KEYS: old,
+      PUBLIC_BASE_URL: 'https://pay.example/',
+    });
+    expect(config.channels.enabled).toEqual(['DANA', 'OVO']);
+    expect(config.channels.dataKeys.map((k) => k.toString('base64'))).toEqual([KEY, old]);
+    expect(config.channels.publicBaseUrl).toBe('https://pay.example');
+  });
+
+  it('names an unknown channel, OVO without a key, a key that is no 32 bytes, never a value', () => {
+    expect(problems({ ...realDoku, CHANNELS: 'DANA,GOPAY' })).toEqual([
+      'CHANNELS: must be a comma-separated list of DANA, SHOPEEPAY, OVO',
+    ]);
+    expect(problems({ ...realDoku, CHANNELS: 'OVO' })).toEqual([
+      'DATA_ENCRYPTION_KEY: required once OVO is enabled; must be the base64 of 32 random bytes (openssl rand -base64 32)',
+    ]);
+    const short = Buffer.from(SECRET).toString('base64');
+    const lines = problems({ ...realDoku, DATA_ENCRYPTION_KEY: short });
+    expect(lines).toEqual([
+      'DATA_ENCRYPTION_KEY: must be the base64 of 32 random bytes (openssl rand -base64 32)',
+    ]);
+    expect(lines.join('')).not.toContain(short);
+    expect(problems({ DATA_ENCRYPTION_PREVIOUS_KEYS: KEY })).toContain(
+      'DATA_ENCRYPTION_PREVIOUS_KEYS: needs DATA_ENCRYPTION_KEY (the current key)',
+    );
+  });
+});
+
 describe('DOKU_SIMULATOR_CREDENTIALS_FILE', () => {
   const dir = mkdtempSync(join(tmpdir(), 'doku-sim-creds-'));
 

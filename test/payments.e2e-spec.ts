@@ -401,9 +401,10 @@ describe('OpenAPI', () => {
       ]),
     );
     const create = doc.body.components.schemas.CreatePaymentDto;
-    expect(create.required).toEqual(
-      expect.arrayContaining(['partnerReferenceNo', 'amount', 'returnUrl', 'deviceId']),
-    );
+    expect(create.required).toEqual(expect.arrayContaining(['partnerReferenceNo', 'amount']));
+    // What a channel requires is said per field (and by GET /v1/channels).
+    expect(create.properties.deviceId.description).toMatch(/Required by DANA and SHOPEEPAY/);
+    expect(create.properties.bindingId.description).toMatch(/OVO \(required\)/);
     expect((await h.http.get('/docs')).status).toBe(200);
   });
 });

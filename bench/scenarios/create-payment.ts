@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { defaultChannelRegistry } from '@app/doku-snap';
 import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
 import { cannon } from '../lib/cannon';
 import { perOperation, roundTripMeter } from '../lib/round-trips';
@@ -12,6 +13,8 @@ import type { SimulatorProcess } from '../lib/simulator-process';
 
 export interface CreatePaymentOptions {
   service: ServiceProcess;
+  /** A redirect wallet (DANA, SHOPEEPAY): the same load through its own body and DOKU code. */
+  channel: string;
   simulator: SimulatorProcess;
   sdkAt50: LoopResult | undefined;
   connections: number;
@@ -43,6 +46,9 @@ export async function createPaymentScenario(
   const { service, log } = options;
   const runId = randomBytes(3).toString('hex');
   let seq = 0;
+  const { channel } = options;
+  // DANA's order title is DANA's own: the other wallets take the rest of the same body.
+  const title = channel === 'DANA' ? { orderTitle: 'Kopi susu x2' } : {};
   const body = () =>
     JSON.stringify({
       partnerReferenceNo: `BENCH-${runId}-${seq++}`,
@@ -50,7 +56,8 @@ export async function createPaymentScenario(
       returnUrl: 'https://shop.example/orders/return?x=1',
       deviceId: 'device12345',
       ipAddress: '203.0.113.7',
-      orderTitle: 'Kopi susu x2',
+      ...title,
+      channel,
     });
 
   const stopRss = sampleRss(service.pid, 50);
@@ -77,7 +84,8 @@ export async function createPaymentScenario(
   });
   const { stopCpu, metricsBefore, stopProfile } = await window!;
   const cpu = stopCpu();
-  const inService = serviceView(metricsBefore, await scrapeMetrics(service.url));
+  const paymentOperation = defaultChannelRegistry().get(channel).payment.name;
+  const inService = serviceView(metricsBefore, await scrapeMetrics(service.url), paymentOperation);
   const profileFile = await stopProfile?.();
   const rss = stopRss();
   const roundTrips = perOperation(await stopRoundTrips(), measured.warmupOk + measured.ok);
@@ -107,7 +115,7 @@ export async function createPaymentScenario(
   return {
     profileFile,
     row: {
-      name: `2 service POST /v1/payments, c=${options.connections}`,
+      name: `2 service POST /v1/payments ${channel}, c=${options.connections}`,
       unit: 'payments/s',
       throughput,
       ...l,
@@ -177,7 +185,7 @@ async function openWindow(service: ServiceProcess, profile?: ProfileWindow): Pro
  * its last byte, DOKU's share of it, and how long callbacks waited for the event loop. Time a
  * request spends before the service reads it (kernel queues, a busy loop) is in neither.
  */
-function serviceView(before: Scrape, after: Scrape) {
+function serviceView(before: Scrape, after: Scrape, paymentOperation: string) {
   const creates = histogramWindow(before, after, 'http_request_duration_seconds', {
     method: 'POST',
     route: '/v1/payments',
@@ -187,7 +195,7 @@ function serviceView(before: Scrape, after: Scrape) {
     createMeanMs: creates.meanMs,
     createWithin50Ms: creates.within.get(0.05) ?? Number.NaN,
     dokuPaymentMeanMs: histogramWindow(before, after, 'doku_call_duration_seconds', {
-      operation: 'dana_payment',
+      operation: paymentOperation,
     }).meanMs,
     eventLoopDelayMs: eventLoopDelay(after),
   };

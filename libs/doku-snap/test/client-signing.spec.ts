@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DokuSnapClient, PreparedRequest } from '../src/client';
 import { parseSnapTimestamp } from '../src/clock';
-import { FakeDoku, tokenReply } from './support/fake-doku';
+import { OVO } from '../src/channels/ovo';
+import { FakeDoku, snapReply, tokenReply } from './support/fake-doku';
 import { ManualClock, merchantPublicKey, TEST_CLIENT_ID, testClient } from './support/fixtures';
 import { vector, Vector } from './vectors';
 import { prepareDana, prepareDanaRefund, prepareDanaStatus } from './support/dana';
@@ -105,5 +106,44 @@ describe('the client signs exactly as the vectors say', () => {
     expect(request.headers['x-signature']).toBe(v.expected_signature_base64);
     expect(request.headers.authorization).toBeUndefined();
     expect(request.headers['x-partner-id']).toBeUndefined();
+  });
+});
+
+describe('the customer (B2B2C) token request', () => {
+  it('is signed as the token request is (V1), carries the authCode, and sends no bearer', async () => {
+    const v = vector('V1');
+    fake = await FakeDoku.start({
+      merchantPublicKey,
+      onCall: () =>
+        snapReply(200, '2007400', {
+          accessToken: 'customer-token-1',
+          accessTokenExpiryTime: '2024-05-17T14:27:50+07:00',
+        }),
+    });
+    client = testClient(fake.baseUrl, {
+      clock: new ManualClock(parseSnapTimestamp(v.inputs.xTimestamp)!),
+    });
+    const result = await client.requestCustomerToken('auth-code-1');
+    expect(result.outcome.kind).toBe('success');
+    expect(result.body?.accessToken).toBe('customer-token-1');
+    const [call] = fake.calls;
+    expect(call.path).toBe('/authorization/v1/access-token/b2b2c');
+    expect(call.body).toBe(
+      '{"grantType":"authorization_code","authCode":"auth-code-1","additionalInfo":{}}',
+    );
+    expect(call.headers['x-client-key']).toBe(v.inputs.clientId);
+    expect(call.headers['x-signature']).toBe(v.expected_signature_base64);
+    expect(call.headers.authorization).toBeUndefined();
+    // No B2B token was needed for it.
+    expect(fake.tokenRequests).toHaveLength(0);
+  });
+
+  it('names a 4017400 answer as the binding gone (OVO)', async () => {
+    fake = await FakeDoku.start({ merchantPublicKey, onCall: () => snapReply(401, '4017400') });
+    client = testClient(fake.baseUrl);
+    const result = await client.requestCustomerToken('auth-code-1');
+    expect(result.outcome.kind).toBe('failure');
+    expect(OVO.binding!.unlinked(result.responseCode)).toBe(true);
+    expect(OVO.binding!.unlinked('4015402')).toBe(false);
   });
 });

@@ -1,7 +1,6 @@
-import { RawCredentials } from '@app/doku-snap';
+import { RawCredentials, SNAP_CHANNELS } from '@app/doku-snap';
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
-import { CHANNEL_ADAPTERS } from '../channels/channel-adapters';
 import { ChannelSettings, channelSettingsFrom } from './channel-settings';
 import { WebhookEndpoint, webhookEndpointsFrom } from './webhook-endpoints';
 
@@ -79,7 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const webhooks = webhookEndpointsFrom(cleaned);
   const channels = channelSettingsFrom(
     cleaned,
-    CHANNEL_ADAPTERS.map((a) => a.spec.channel),
+    // The library's channels: the service has an adapter for each (channel-adapters.spec.ts).
+    SNAP_CHANNELS.map((c) => c.channel),
     parsed.success ? parsed.data.PORT : 3000,
   );
   const problems = [

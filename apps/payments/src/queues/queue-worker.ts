@@ -16,6 +16,12 @@ export interface QueueWorkerOptions {
 }
 
 /**
+ * BullMQ's scripts refusing one job's move (its key or lock gone: a Redis that lost its data, a
+ * job stalled and taken by another worker): Redis answered, so it is no outage of Redis.
+ */
+const JOB_STATE_ERROR = /^(Missing (key|lock) for job|Lock mismatch for job|Job \S+ is not in)/;
+
+/**
  * Slots per BullMQ Worker. A Worker fills its free slots one Redis round trip at a time and
  * starts none of the fetched jobs until all are filled (or the queue is empty): with 50 slots
  * behind a busy event loop, the first refund of a burst waited about a second for the 49 fetches
@@ -73,7 +79,9 @@ export function startQueueWorker(
       );
     });
     worker.on('error', (err) =>
-      redis ? redis.failed(err) : logger.warn(`${queue} worker: ${err.message}`),
+      redis && !JOB_STATE_ERROR.test(err.message)
+        ? redis.failed(err)
+        : logger.warn(`${queue} worker: ${err.message}`),
     );
     workers.push(worker);
   }

@@ -17,21 +17,20 @@ const VERSION = 'v1';
  */
 export class DataCipher {
   private readonly byId: Map<string, DataKey>;
-  private readonly currentId: string;
 
+  /** No keys: a deployment without a bound wallet (configuration requires one with OVO). */
   constructor(private readonly keys: readonly DataKey[]) {
-    if (keys.length === 0) throw new Error('DataCipher needs at least one key');
     this.byId = new Map(keys.map((k) => [keyId(k), k]));
-    this.currentId = keyId(keys[0]);
   }
 
   encrypt(plain: string, context: string): string {
+    if (this.keys.length === 0) throw new Error('no DATA_ENCRYPTION_KEY: nothing can be sealed');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keys[0], iv);
     cipher.setAAD(Buffer.from(context));
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url'));
-    return [VERSION, this.currentId, ...parts].join('.');
+    return [VERSION, keyId(this.keys[0]), ...parts].join('.');
   }
 
   decrypt(sealed: string, context: string): string {

@@ -13,9 +13,11 @@ import {
   Length,
   Matches,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { DEVICE_ID_RE } from '@app/doku-snap';
+import type { ChannelField } from '../../channels/channel-adapter';
 import { CHANNEL_ADAPTERS } from '../../channels/channel-adapters';
 import { MoneyDto } from '../../common/money.dto';
 import {
@@ -27,6 +29,16 @@ import {
 
 /** Every channel the service knows (GET /v1/channels lists those this deployment offers). */
 const PAYMENT_CHANNELS = CHANNEL_ADAPTERS.map((a) => a.spec.channel);
+
+/**
+ * The request's channel (DANA when absent) requires `field`: checked with the body's other rules,
+ * so that every problem of a request is named at once. What a channel does not take is refused
+ * by the service, once the body is valid.
+ */
+function requiredBy(dto: CreatePaymentDto, field: ChannelField): boolean {
+  const adapter = CHANNEL_ADAPTERS.find((a) => a.spec.channel === (dto.channel ?? 'DANA'));
+  return adapter?.fields.required.includes(field) ?? false;
+}
 
 export class CreatePaymentDto {
   @ApiProperty({
@@ -50,9 +62,10 @@ export class CreatePaymentDto {
   @ApiPropertyOptional({
     example: 'https://shop.example/orders/ORDER-2026-0001',
     maxLength: 255,
-    description: 'Where the wallet sends the customer back (OVO: after a successful payment).',
+    description:
+      'Where the wallet sends the customer back (OVO: after a successful payment). Required by every channel today (GET /v1/channels).',
   })
-  @IsOptional()
+  @ValidateIf((o: CreatePaymentDto) => requiredBy(o, 'returnUrl') || o.returnUrl !== undefined)
   @IsString()
   @MaxLength(255)
   @IsUrl(
@@ -63,9 +76,9 @@ export class CreatePaymentDto {
 
   @ApiPropertyOptional({
     example: 'device12345',
-    description: "Customer's device id: 1-64 letters and digits (DANA, SHOPEEPAY).",
+    description: "Customer's device id: 1-64 letters and digits. Required by DANA and SHOPEEPAY.",
   })
-  @IsOptional()
+  @ValidateIf((o: CreatePaymentDto) => requiredBy(o, 'deviceId') || o.deviceId !== undefined)
   @IsString()
   @Matches(DEVICE_ID_RE, { message: 'deviceId must be 1-64 letters and digits' })
   deviceId?: string;
@@ -104,9 +117,9 @@ export class CreatePaymentDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'OVO: the ACTIVE wallet binding the customer pays from.',
+    description: 'OVO (required): the ACTIVE wallet binding the customer pays from.',
   })
-  @IsOptional()
+  @ValidateIf((o: CreatePaymentDto) => requiredBy(o, 'bindingId') || o.bindingId !== undefined)
   @IsUUID('4', { message: 'bindingId must be a UUID' })
   bindingId?: string;
 
