@@ -1,3 +1,4 @@
+import { snapPaths } from '../src/channels/registry';
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../src/cli/args';
 import { CliError } from '../src/cli/errors';
@@ -147,10 +148,31 @@ describe('inputWarnings', () => {
     [{ timestamp: '2024-05-17T14:12:50' }, 'ISO-8601'],
     [{ signature: 'ab'.repeat(64) }, 'P1'],
     [{ signature: 'abc=' }, 'has 4 characters'],
+    [{ path: '/direct-debit/core/v1.0/debit/payment-host-to-host' }, 'DANA, SHOPEEPAY, OVO'],
   ])('%j -> %s', (inputs, text) => {
     const warnings = inputWarnings(inputs);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(text);
+  });
+});
+
+describe('the paths it knows', () => {
+  it.each([
+    ['/direct-debit/core/v1/registration-account-binding'],
+    ['/direct-debit/core/v1/registration-account-unbinding'],
+    ['/direct-debit/core/v1/balance-inquiry'],
+    ['/direct-debit/core/v1/debit/refund'],
+    ['/v1.0/debit/notify'],
+  ])('%s of every channel raises no path warning', (path) => {
+    expect(inputWarnings({ path })).toEqual([]);
+  });
+
+  it('says which channels do what at a path', () => {
+    expect(snapPaths().get('/direct-debit/core/v1/debit/payment-host-to-host')).toEqual([
+      'DANA dana_payment',
+      'SHOPEEPAY shopeepay_payment',
+      'OVO ovo_payment',
+    ]);
   });
 });
 

@@ -1,16 +1,6 @@
-import {
-  BoundPaymentInput,
-  BoundPaymentResponse,
-  CustomerContext,
-  OVO,
-  redirectUrlOf,
-} from '@app/doku-snap';
-import type {
-  ChannelAdapter,
-  ChannelPaymentRequest,
-  CustomerAction,
-  PaymentOrder,
-} from './channel-adapter';
+import { BoundPaymentInput, CustomerContext, OVO } from '@app/doku-snap';
+import type { ChannelAdapter, ChannelPaymentRequest, PaymentOrder } from './channel-adapter';
+import { checkoutAction } from './redirect-wallet.channel';
 
 /** OVO's own fields of a payment request. */
 interface OvoOrder extends PaymentOrder {
@@ -53,8 +43,6 @@ export const ovoChannel: ChannelAdapter = {
     return channelInput.bindingId as string;
   },
 
-  customerAction(answer: unknown): CustomerAction {
-    const body = answer as BoundPaymentResponse | undefined;
-    return { redirectUrl: redirectUrlOf(body) ?? null, referenceNo: body?.referenceNo ?? null };
-  },
+  // SALE answers OVO's page where the customer confirms with their PIN, as a checkout.
+  customerAction: checkoutAction,
 };

@@ -66,9 +66,12 @@ export function redirectWallet(
       };
     },
 
-    customerAction(answer: unknown): CustomerAction {
-      const body = answer as JumpAppPaymentResponse | undefined;
-      return { redirectUrl: redirectUrlOf(body) ?? null, referenceNo: body?.referenceNo ?? null };
-    },
+    customerAction: checkoutAction,
   };
+}
+
+/** A wallet's answer to a payment: its checkout page (`webRedirectUrl`) and DOKU's reference. */
+export function checkoutAction(answer: unknown): CustomerAction {
+  const body = answer as JumpAppPaymentResponse | undefined;
+  return { redirectUrl: redirectUrlOf(body) ?? null, referenceNo: body?.referenceNo ?? null };
 }

@@ -4,15 +4,9 @@ import {
   JumpAppPaymentInput,
   JumpAppPaymentResponse,
 } from '../operations/jump-app-payment';
-import type { ChannelLimits, ChannelSpec } from './channel-spec';
+import type { ChannelLimits } from './channel-spec';
 import { deviceHeaders } from './customer-headers';
-import {
-  DEBIT_NOTIFICATION,
-  SNAP_AMOUNT_RANGE,
-  debitPaymentState,
-  debitRefund,
-  debitStatus,
-} from './debit';
+import { debitWallet, SNAP_AMOUNT_RANGE } from './debit';
 
 const DOKU_CHANNEL = 'EMONEY_DANA_SNAP';
 const LIMITS: ChannelLimits = {
@@ -27,10 +21,11 @@ const LIMITS: ChannelLimits = {
  * outcome. Payment and refund carry the customer's device (X-DEVICE-ID, X-IP-ADDRESS); no
  * customer token anywhere.
  */
-export const DANA: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse> = {
+export const DANA = debitWallet<JumpAppPaymentInput, JumpAppPaymentResponse>({
   channel: 'DANA',
   dokuChannel: DOKU_CHANNEL,
   kind: 'ewallet_redirect',
+  limits: LIMITS,
   payment: {
     name: 'dana_payment',
     method: 'POST',
@@ -39,9 +34,5 @@ export const DANA: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse> = {
     body: (input) => buildJumpAppPaymentBody(DOKU_CHANNEL, input, LIMITS.partnerReferenceNo),
     headers: deviceHeaders,
   },
-  status: debitStatus(DOKU_CHANNEL, LIMITS),
-  refund: debitRefund(DOKU_CHANNEL, LIMITS, deviceHeaders),
-  notification: DEBIT_NOTIFICATION,
-  limits: LIMITS,
-  paymentState: debitPaymentState,
-};
+  refundHeaders: deviceHeaders,
+});

@@ -11,7 +11,10 @@ import {
   DEBIT_STATUS_PATH,
 } from '../operations/debit-status';
 import type {
+  BindingSpec,
+  ChannelKind,
   ChannelLimits,
+  ChannelSpec,
   CustomerContext,
   NotificationSpec,
   SnapOperationSpec,
@@ -85,5 +88,36 @@ export function debitRefund(
         partnerRefundNo: limits.partnerRefundNo,
       }),
     headers,
+  };
+}
+
+/** What a wallet of the debit family declares; the rest is the family's. */
+export interface DebitWallet<PaymentInput, PaymentResponse> {
+  channel: string;
+  dokuChannel: string;
+  kind: ChannelKind;
+  limits: ChannelLimits;
+  payment: SnapOperationSpec<PaymentInput, PaymentResponse>;
+  /** The customer headers its refund carries (the payment's, as DOKU's SDK validators want). */
+  refundHeaders: (customer: CustomerContext) => Record<string, string>;
+  binding?: BindingSpec;
+}
+
+/** A wallet of the debit family: its payment, and the family's status, refund and notification. */
+export function debitWallet<PaymentInput, PaymentResponse>(
+  wallet: DebitWallet<PaymentInput, PaymentResponse>,
+): ChannelSpec<PaymentInput, PaymentResponse> {
+  const { dokuChannel, limits } = wallet;
+  return {
+    channel: wallet.channel,
+    dokuChannel,
+    kind: wallet.kind,
+    payment: wallet.payment,
+    status: debitStatus(dokuChannel, limits),
+    refund: debitRefund(dokuChannel, limits, wallet.refundHeaders),
+    notification: DEBIT_NOTIFICATION,
+    ...(wallet.binding ? { binding: wallet.binding } : {}),
+    limits,
+    paymentState: debitPaymentState,
   };
 }

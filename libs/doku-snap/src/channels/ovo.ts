@@ -13,15 +13,9 @@ import {
   BoundPaymentResponse,
   buildBoundPaymentBody,
 } from '../operations/ovo-payment';
-import type { ChannelLimits, ChannelSpec } from './channel-spec';
+import type { ChannelLimits } from './channel-spec';
 import { customerTokenHeaders, noCustomerHeaders } from './customer-headers';
-import {
-  DEBIT_NOTIFICATION,
-  SNAP_AMOUNT_RANGE,
-  debitPaymentState,
-  debitRefund,
-  debitStatus,
-} from './debit';
+import { debitWallet, SNAP_AMOUNT_RANGE } from './debit';
 
 const DOKU_CHANNEL = 'EMONEY_OVO_SNAP';
 /**
@@ -40,10 +34,11 @@ const LIMITS: ChannelLimits = {
  * (B2B2C) token then goes in `Authorization-Customer` on payment, refund and balance. No device
  * headers (the production client sends none).
  */
-export const OVO: ChannelSpec<BoundPaymentInput, BoundPaymentResponse> = {
+export const OVO = debitWallet<BoundPaymentInput, BoundPaymentResponse>({
   channel: 'OVO',
   dokuChannel: DOKU_CHANNEL,
   kind: 'ewallet_binding',
+  limits: LIMITS,
   payment: {
     name: 'ovo_payment',
     method: 'POST',
@@ -52,9 +47,7 @@ export const OVO: ChannelSpec<BoundPaymentInput, BoundPaymentResponse> = {
     body: (input) => buildBoundPaymentBody(DOKU_CHANNEL, input, LIMITS.partnerReferenceNo),
     headers: customerTokenHeaders,
   },
-  status: debitStatus(DOKU_CHANNEL, LIMITS),
-  refund: debitRefund(DOKU_CHANNEL, LIMITS, customerTokenHeaders),
-  notification: DEBIT_NOTIFICATION,
+  refundHeaders: customerTokenHeaders,
   binding: {
     accountBinding: {
       name: 'account_binding',
@@ -87,6 +80,4 @@ export const OVO: ChannelSpec<BoundPaymentInput, BoundPaymentResponse> = {
       return parsed?.httpStatus === 401 && parsed.service === '74';
     },
   },
-  limits: LIMITS,
-  paymentState: debitPaymentState,
-};
+});

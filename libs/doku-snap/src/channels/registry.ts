@@ -50,3 +50,18 @@ export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA, SHOPEEPAY, OVO];
 export function defaultChannelRegistry(): ChannelRegistry {
   return new ChannelRegistry(SNAP_CHANNELS);
 }
+
+/**
+ * Every SNAP path of the registered channels, with what is done there (`OVO account_binding`),
+ * notification paths (DOKU's calls to the merchant) included: for tools that check a path.
+ */
+export function snapPaths(channels: readonly AnyChannel[] = SNAP_CHANNELS): Map<string, string[]> {
+  const paths = new Map<string, string[]>();
+  const add = (path: string, what: string) => paths.set(path, [...(paths.get(path) ?? []), what]);
+  for (const c of channels) {
+    const ops = [c.payment, c.status, c.refund, ...Object.values(c.binding ?? {})];
+    for (const op of ops) if (op && typeof op === 'object') add(op.path, `${c.channel} ${op.name}`);
+    add(c.notification.path, `${c.channel} notification`);
+  }
+  return paths;
+}

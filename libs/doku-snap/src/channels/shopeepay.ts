@@ -5,15 +5,9 @@ import {
   JumpAppPaymentInput,
   JumpAppPaymentResponse,
 } from '../operations/jump-app-payment';
-import type { ChannelLimits, ChannelSpec } from './channel-spec';
+import type { ChannelLimits } from './channel-spec';
 import { deviceHeaders } from './customer-headers';
-import {
-  DEBIT_NOTIFICATION,
-  SNAP_AMOUNT_RANGE,
-  debitPaymentState,
-  debitRefund,
-  debitStatus,
-} from './debit';
+import { debitWallet, SNAP_AMOUNT_RANGE } from './debit';
 
 const DOKU_CHANNEL = 'EMONEY_SHOPEE_PAY_SNAP';
 const LIMITS: ChannelLimits = {
@@ -28,10 +22,11 @@ const LIMITS: ChannelLimits = {
  * payment and refund, no customer token), under its own code. DANA's own fields (orderTitle, the
  * deep-link checkout switch) are DANA's: refused rather than sent to a wallet that does not take them.
  */
-export const SHOPEEPAY: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse> = {
+export const SHOPEEPAY = debitWallet<JumpAppPaymentInput, JumpAppPaymentResponse>({
   channel: 'SHOPEEPAY',
   dokuChannel: DOKU_CHANNEL,
   kind: 'ewallet_redirect',
+  limits: LIMITS,
   payment: {
     name: 'shopeepay_payment',
     method: 'POST',
@@ -46,9 +41,5 @@ export const SHOPEEPAY: ChannelSpec<JumpAppPaymentInput, JumpAppPaymentResponse>
     },
     headers: deviceHeaders,
   },
-  status: debitStatus(DOKU_CHANNEL, LIMITS),
-  refund: debitRefund(DOKU_CHANNEL, LIMITS, deviceHeaders),
-  notification: DEBIT_NOTIFICATION,
-  limits: LIMITS,
-  paymentState: debitPaymentState,
-};
+  refundHeaders: deviceHeaders,
+});

@@ -1,3 +1,4 @@
+import { snapPaths } from '../channels/registry';
 import { parseSnapTimestamp } from '../clock';
 
 export interface SignedInputs {
@@ -7,6 +8,12 @@ export interface SignedInputs {
   timestamp?: string;
   signature?: string;
 }
+
+const KNOWN = snapPaths();
+const KNOWN_PATHS = new Set(KNOWN.keys());
+const CHANNEL_NAMES = [...new Set([...KNOWN.values()].flat().map((w) => w.split(' ')[0]))].join(
+  ', ',
+);
 
 /**
  * The usual reasons a signature does not match, spotted in the inputs themselves (pitfall numbers
@@ -22,6 +29,10 @@ export function inputWarnings(inputs: SignedInputs): string[] {
     out.push('--path looks like a full URL; DOKU signs the path (and query) only (P3)');
   } else if (path !== undefined && !path.startsWith('/')) {
     out.push('--path should start with "/"');
+  } else if (path !== undefined && !KNOWN_PATHS.has(path.split('?')[0])) {
+    out.push(
+      `--path is no SNAP path of the channels this tool knows (${CHANNEL_NAMES}): a typo, or a version prefix?`,
+    );
   }
   if (token !== undefined && /^bearer\s/i.test(token)) {
     out.push('--token starts with "Bearer "; the string to sign takes the bare token (P4)');
