@@ -234,6 +234,28 @@ describe('OVO with a wallet binding', () => {
     expect(refused.body.code).toBe('BINDING_NOT_ACTIVE');
   });
 
+  it('a binding request retried under its Idempotency-Key answers the first binding', async () => {
+    const body = {
+      channel: 'OVO',
+      customerId: 'CUST-RETRY',
+      phoneNumber: '6281299990002',
+      successUrl: `${SHOP}/linked`,
+      failureUrl: `${SHOP}/not-linked`,
+    };
+    const send = () =>
+      h.http.post('/v1/wallet-bindings').set(h.auth).set('Idempotency-Key', 'bind-1').send(body);
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(first.headers.location).toBe(`/v1/wallet-bindings/${first.body.id}`);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    expect(h.sim.control.bindings().filter((b) => b.custIdMerchant === 'CUST-RETRY')).toHaveLength(
+      1,
+    );
+  });
+
   it('a return URL with another nonce completes nothing', async () => {
     const started = await api('post', '/v1/wallet-bindings', {
       channel: 'OVO',

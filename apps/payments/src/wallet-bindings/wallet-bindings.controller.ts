@@ -1,7 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AuthenticatedRequest } from '../common/api-key.guard';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
-import { ApiErrors, InternalApi, TakesBody } from '../http/api-docs';
+import { sendAnswer } from '../http/answer';
+import { ApiErrors, Idempotent, IdempotencyKey, InternalApi, TakesBody } from '../http/api-docs';
+import { RequestWithRawBody } from '../http/request-body';
+import { IdempotencyService } from '../idempotency/idempotency.service';
 import { BalanceView, BindingView } from './binding.view';
 import { CreateBindingDto } from './dto/create-binding.dto';
 import { WalletBindingsService } from './wallet-bindings.service';
@@ -10,18 +15,32 @@ import { WalletBindingsService } from './wallet-bindings.service';
 @InternalApi()
 @Controller('v1/wallet-bindings')
 export class WalletBindingsController {
-  constructor(private readonly bindings: WalletBindingsService) {}
+  constructor(
+    private readonly bindings: WalletBindingsService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @ApiOperation({
     summary:
       "Start binding a customer's wallet account (OVO): send the customer to redirectUrl to confirm",
   })
-  @ApiResponse({ status: 201, type: BindingView })
+  @ApiResponse({ status: 201, type: BindingView, description: 'Started; Location names it' })
+  @Idempotent()
   @TakesBody()
   @ApiErrors(422, 502)
-  create(@Body() dto: CreateBindingDto): Promise<BindingView> {
-    return this.bindings.start(dto);
+  async create(
+    @Body() dto: CreateBindingDto,
+    @Req() req: AuthenticatedRequest & RequestWithRawBody,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @IdempotencyKey() idempotencyKey?: string,
+  ): Promise<unknown> {
+    const request = { method: 'POST', path: '/v1/wallet-bindings', rawBody: req.rawBody };
+    const answer = await this.idempotency.run(req.caller!, idempotencyKey, request, async () => ({
+      status: 201,
+      body: await this.bindings.start(dto),
+    }));
+    return sendAnswer(res, answer, (body) => `/v1/wallet-bindings/${String(body.id)}`);
   }
 
   @Get(':id')
