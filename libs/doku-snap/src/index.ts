@@ -19,6 +19,7 @@ export * from './operations/token';
 export * from './operations/ovo-payment';
 export * from './operations/account-binding';
 export * from './operations/customer-token';
+export * from './operations/virtual-account';
 export * from './channels/channel-spec';
 export * from './channels/customer-headers';
 export * from './channels/debit';
