@@ -217,6 +217,24 @@ describe('OVO with a wallet binding', () => {
     ]);
   });
 
+  it('a payment left open at DOKU stays PENDING when resumed after its binding is gone', async () => {
+    const binding = await boundBinding();
+    const order = ovoPayment(binding.id);
+    // DOKU takes the payment, its answers are lost: the outcome is open (PENDING, no redirect).
+    h.sim.control.inject({ operation: 'payment', count: 3, kind: 'http500', when: 'after' });
+    const open = await api('post', '/v1/payments', order);
+    expect(open.status, open.text).toBe(503);
+    expect((await api('delete', `/v1/wallet-bindings/${binding.id}`)).body.status).toBe('UNBOUND');
+    const resumed = await api('post', '/v1/payments', order);
+    expect(resumed.status).toBe(422);
+    expect(resumed.body.code).toBe('BINDING_NOT_ACTIVE');
+    // DOKU holds it: never FAILED here, its status settles it.
+    expect(await paymentByReference(h, order.partnerReferenceNo)).toMatchObject({
+      status: 'PENDING',
+    });
+    expect(h.sim.control.payment(order.partnerReferenceNo)).toBeDefined();
+  });
+
   it('a binding the customer refuses is FAILED, and the browser goes to failureUrl', async () => {
     const started = await api('post', '/v1/wallet-bindings', {
       channel: 'OVO',

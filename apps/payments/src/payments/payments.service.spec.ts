@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TokenRequestError } from '@app/doku-snap';
+import { DuplicateKeyError } from '@app/persistence';
+import { BindingNotActiveError } from '../wallet-bindings/customer-tokens';
 import { done, fakePayment, fakes, refused, unknown } from '../../test/fakes';
 import type { AppConfig } from '../config/app-config';
 import type { CreatePaymentDto } from './dto/create-payment.dto';
@@ -93,5 +95,71 @@ describe('PaymentsService.create', () => {
     const { payments, f } = service({ kind: 'unavailable', reason: token.message, token });
     await expect(payments.create(dto)).rejects.toMatchObject({ status: 503 });
     expect(f.payments.changeStatus).not.toHaveBeenCalled();
+  });
+});
+
+describe('PaymentsService.create, a bound wallet', () => {
+  const ovo = {
+    partnerReferenceNo: 'ORDER-OVO-1',
+    amount: { value: '15000.00', currency: 'IDR' },
+    channel: 'OVO',
+    bindingId: '00000000-0000-4000-8000-000000000001',
+    returnUrl: 'https://shop.example/paid',
+  } as CreatePaymentDto;
+
+  /** The service with the binding found ACTIVE at the request, gone when its token is read. */
+  function goneAtSend() {
+    const f = fakes();
+    f.payments.create.mockImplementation(async (input: Record<string, unknown>) =>
+      fakePayment({
+        channel: 'OVO',
+        partnerReferenceNo: ovo.partnerReferenceNo,
+        channelInput: input.channelInput as Record<string, unknown>,
+        requestBody: input.requestBody as string,
+      }),
+    );
+    const gone = new BindingNotActiveError({ id: ovo.bindingId, status: 'UNBOUND' } as never);
+    const payments = new PaymentsService(
+      f.payments as never,
+      f.refunds as never,
+      f.gateway as never,
+      f.channels,
+      f.externalIds as never,
+      f.statuses as never,
+      f.late as never,
+      { of: () => Promise.reject(gone) } as never,
+      { check: async () => ({}) } as never,
+      { doku: { paymentAttempts: 3 } } as AppConfig,
+    );
+    return { payments, f };
+  }
+
+  it('fails the payment at its first send: nothing reached DOKU', async () => {
+    const { payments, f } = goneAtSend();
+    await expect(payments.create(ovo)).rejects.toMatchObject({ code: 'BINDING_NOT_ACTIVE' });
+    expect(f.payments.changeStatus).toHaveBeenCalledWith(
+      'p1',
+      expect.objectContaining({ to: 'FAILED', failureCode: 'BINDING_NOT_ACTIVE' }),
+    );
+    expect(f.gateway.call).not.toHaveBeenCalled();
+  });
+
+  it('leaves a resumed payment PENDING: an earlier send may be at DOKU', async () => {
+    const { payments, f } = goneAtSend();
+    await expect(payments.create(ovo)).rejects.toBeDefined();
+    const stored = f.payments.create.mock.calls[0][0] as Record<string, unknown>;
+    f.payments.changeStatus.mockClear();
+    f.payments.create.mockRejectedValue(new DuplicateKeyError('partner_reference_no'));
+    f.payments.findByPartnerReferenceNo.mockResolvedValue(
+      fakePayment({
+        channel: 'OVO',
+        partnerReferenceNo: ovo.partnerReferenceNo,
+        channelInput: stored.channelInput as Record<string, unknown>,
+        requestBody: stored.requestBody as string,
+      }),
+    );
+    await expect(payments.create(ovo)).rejects.toMatchObject({ code: 'BINDING_NOT_ACTIVE' });
+    expect(f.payments.changeStatus).not.toHaveBeenCalled();
+    expect(f.payments.endSubmission).toHaveBeenCalledWith('p1');
   });
 });

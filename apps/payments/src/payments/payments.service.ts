@@ -112,7 +112,7 @@ export class PaymentsService {
       if (!existing) throw err;
       return this.again(existing, request, dto.metadata, idempotencyKey);
     }
-    return this.submit(payment);
+    return this.submit(payment, true);
   }
 
   /**
@@ -272,7 +272,7 @@ export class PaymentsService {
   }
 
   private async resume(payment: PaymentEntity): Promise<HttpResult> {
-    if (payment.status === 'PENDING' && !payment.redirectUrl) return this.submit(payment);
+    if (payment.status === 'PENDING' && !payment.redirectUrl) return this.submit(payment, false);
     if (payment.status === 'FAILED' && payment.failureCode) {
       throw dokuRejection(
         {
@@ -292,7 +292,8 @@ export class PaymentsService {
    * Sends the stored request. Ambiguous outcomes (timeout, network error, 5xx) resend the very same
    * bytes with the same X-EXTERNAL-ID: DOKU replays its original answer and never sees two payments.
    */
-  private async submit(payment: PaymentEntity): Promise<HttpResult> {
+  /** `firstSend`: nothing of this payment has been sent before (not a resume). */
+  private async submit(payment: PaymentEntity, firstSend: boolean): Promise<HttpResult> {
     const adapter = this.channels.get(payment.channel);
     const send = (customer: CustomerContext) =>
       this.gateway.call(
@@ -307,7 +308,7 @@ export class PaymentsService {
           attempts: this.config.doku.paymentAttempts,
         },
       );
-    let outcome = await send(await this.customerOf(payment, false));
+    let outcome = await send(await this.customerOf(payment, false, firstSend));
     // DOKU refused the customer token, not the payment: once more with a renewed token (the
     // binding found unlinked on the way fails the payment as BINDING_NOT_ACTIVE).
     if (
@@ -315,7 +316,7 @@ export class PaymentsService {
       outcome.kind === 'refused' &&
       customerTokenRefused(outcome.result.responseCode)
     ) {
-      const renewed = await this.customerOf(payment, true).catch((err: unknown) => {
+      const renewed = await this.customerOf(payment, true, firstSend).catch((err: unknown) => {
         if (err instanceof CustomerTokenUnavailableError) return undefined;
         throw err;
       });
@@ -355,14 +356,24 @@ export class PaymentsService {
 
   /**
    * The payment's customer headers. A bound wallet's binding that is no longer ACTIVE fails the
-   * payment (nothing was sent); no token to be had now leaves it to be resumed.
+   * payment at its first send (nothing was sent); no token to be had now leaves it to be resumed.
    */
-  private async customerOf(payment: PaymentEntity, renew: boolean): Promise<CustomerContext> {
+  private async customerOf(
+    payment: PaymentEntity,
+    renew: boolean,
+    firstSend: boolean,
+  ): Promise<CustomerContext> {
     try {
       return renew
         ? ((await this.customers.renewed(payment)) ?? this.customers.of(payment))
         : await this.customers.of(payment);
     } catch (err) {
+      // A resumed payment may be at DOKU from an earlier send whose answer was lost: it stays
+      // PENDING for its status to settle, whatever became of the binding since.
+      if (err instanceof BindingNotActiveError && !firstSend) {
+        await this.payments.endSubmission(payment.id);
+        throw PaymentBindings.notActive(err.binding);
+      }
       if (err instanceof BindingNotActiveError) {
         await this.payments.changeStatus(payment.id, {
           to: 'FAILED',

@@ -80,7 +80,7 @@ export class RefundExecutor {
         adapter.spec.refund!,
         refund.requestBody!,
         refund.externalId!,
-        await this.customerOf(refund, payment),
+        await this.customerOf(refund, payment, earlier),
       ),
       {
         purpose: 'refund',
@@ -142,13 +142,24 @@ export class RefundExecutor {
 
   /**
    * The refund call's customer headers. A bound wallet's refund needs the binding's token: a
-   * binding no longer ACTIVE fails the refund (DOKU takes no refund without it); no token to be
-   * had now is retried.
+   * binding no longer ACTIVE fails the refund (DOKU takes no refund without it), unless an earlier
+   * call may have refunded and DOKU's history could not say (failing it would make its amount
+   * refundable again: retried until the history tells); no token to be had now is retried.
    */
-  private async customerOf(refund: RefundEntity, payment: PaymentEntity) {
+  private async customerOf(
+    refund: RefundEntity,
+    payment: PaymentEntity,
+    earlier: RefundInHistory | undefined,
+  ) {
     try {
       return await this.customers.of(payment);
     } catch (err) {
+      if (err instanceof BindingNotActiveError && earlier?.kind === 'unknown') {
+        await this.refunds.noteProblem(refund.id, 'BINDING_NOT_ACTIVE', err.message);
+        throw new RefundRetryableError(
+          `${err.message}, and DOKU's refund history does not show the refund's fate yet`,
+        );
+      }
       if (err instanceof BindingNotActiveError) {
         const message = `The payment's binding is ${err.binding.status}: no customer token to refund with`;
         const { changed } = await this.refunds.markFailed(refund.id, 'BINDING_NOT_ACTIVE', message);

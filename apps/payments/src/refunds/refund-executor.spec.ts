@@ -1,7 +1,9 @@
 import { UnrecoverableError } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { done, fakePayment, fakeRefund, fakes, refused, unknown } from '../../test/fakes';
+import type { WalletBindingEntity } from '@app/persistence';
 import { CustomerContexts } from '../wallet-bindings/customer-contexts';
+import { BindingNotActiveError } from '../wallet-bindings/customer-tokens';
 import { RefundExecutor, RefundRetryableError } from './refund-executor.service';
 
 const refund = fakeRefund();
@@ -75,3 +77,47 @@ describe('a refused resend', () => {
     }
   });
 });
+
+describe("a bound wallet's refund whose binding is gone", () => {
+  function withBindingGone(resumed: boolean, status: unknown) {
+    const f = fakes();
+    f.claims.claim.mockResolvedValue({ state: 'processing', refund, payment, resumed });
+    f.inquiry.ask.mockResolvedValue(status);
+    const gone = new BindingNotActiveError(fakeBinding());
+    const customers = { of: async () => Promise.reject(gone) } as unknown as CustomerContexts;
+    const executor = new RefundExecutor(
+      f.refunds as never,
+      f.claims as never,
+      f.gateway as never,
+      f.channels,
+      f.externalIds as never,
+      f.metrics,
+      f.inquiry as never,
+      customers,
+    );
+    return { run: () => executor.execute('r1'), refunds: f.refunds, gateway: f.gateway };
+  }
+
+  it('fails at its first claim: nothing was sent, DOKU takes no refund without the token', async () => {
+    const { run, refunds, gateway } = withBindingGone(false, unknown());
+    await expect(run()).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(refunds.markFailed).toHaveBeenCalledWith('r1', 'BINDING_NOT_ACTIVE', expect.any(String));
+    expect(gateway.call).not.toHaveBeenCalled();
+  });
+
+  it('stays open when resumed and DOKU could not say whether an earlier call refunded', async () => {
+    const { run, refunds } = withBindingGone(true, unknown());
+    await expect(run()).rejects.toBeInstanceOf(RefundRetryableError);
+    expect(refunds.markFailed).not.toHaveBeenCalled();
+  });
+
+  it('fails when resumed and DOKU lists no such refund', async () => {
+    const { run, refunds } = withBindingGone(true, answered({ refundHistory: [] }));
+    await expect(run()).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(refunds.markFailed).toHaveBeenCalled();
+  });
+});
+
+function fakeBinding(): WalletBindingEntity {
+  return { id: 'b1', status: 'UNBOUND' } as WalletBindingEntity;
+}
