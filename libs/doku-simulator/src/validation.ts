@@ -72,16 +72,17 @@ function requiredObject(obj: Json, key: string, field: string): Json {
   return value;
 }
 
-function requiredAmount(obj: Json, key: string): SnapAmount {
-  const amount = requiredObject(obj, key, key);
+/** An amount `{value, currency}` at `key`, named `field` in what is refused (the key by default). */
+function requiredAmount(obj: Json, key: string, field = key): SnapAmount {
+  const amount = requiredObject(obj, key, field);
   const value = amount.value;
-  if (isMissing(value)) throw reject.mandatory(`${key}.value`);
+  if (isMissing(value)) throw reject.mandatory(`${field}.value`);
   if (typeof value !== 'string' || !AMOUNT_VALUE_RE.test(value))
-    throw reject.format(`${key}.value`);
+    throw reject.format(`${field}.value`);
   const currency = amount.currency;
-  if (isMissing(currency)) throw reject.mandatory(`${key}.currency`);
+  if (isMissing(currency)) throw reject.mandatory(`${field}.currency`);
   if (typeof currency !== 'string' || !CURRENCY_RE.test(currency))
-    throw reject.format(`${key}.currency`);
+    throw reject.format(`${field}.currency`);
   return { value, currency };
 }
 
@@ -160,21 +161,12 @@ function validateBoundPayment(body: Json, wallet: AnyChannelSpec): PaymentReques
     if (!isObject(option)) throw reject.format(at);
     if (!PAY_METHODS.has(requiredString(option, 'payMethod', `${at}.payMethod`, 16)))
       throw reject.format(`${at}.payMethod`);
-    paid += toMinor(requiredAmountAt(option, 'transAmount', `${at}.transAmount`).value);
-    requiredAmountAt(option, 'feeAmount', `${at}.feeAmount`);
+    paid += toMinor(requiredAmount(option, 'transAmount', `${at}.transAmount`).value);
+    requiredAmount(option, 'feeAmount', `${at}.feeAmount`);
   });
   if (paid !== toMinor(amount.value)) throw reject.format('payOptionDetails.transAmount');
   if (body.urlParam !== undefined) throw reject.format('urlParam');
   return { partnerReferenceNo, amount, returnUrl, wallet };
-}
-
-function requiredAmountAt(obj: Json, key: string, field: string): SnapAmount {
-  const amount = requiredObject(obj, key, field);
-  if (typeof amount.value !== 'string' || !AMOUNT_VALUE_RE.test(amount.value))
-    throw reject.format(`${field}.value`);
-  if (typeof amount.currency !== 'string' || !CURRENCY_RE.test(amount.currency))
-    throw reject.format(`${field}.currency`);
-  return { value: amount.value, currency: amount.currency };
 }
 
 /** The jump-app body (DANA, ShopeePay). urlParam must be an array: an object is a format error, not accepted. */

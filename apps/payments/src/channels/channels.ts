@@ -1,4 +1,5 @@
 import { UnknownChannelError } from '@app/doku-snap';
+import { ApiError } from '../common/api-error';
 import type { ChannelAdapter } from './channel-adapter';
 import { CHANNEL_ADAPTERS } from './channel-adapters';
 
@@ -21,6 +22,17 @@ export class Channels {
 
   isEnabled(channel: string): boolean {
     return this.enabledNames.has(channel) && this.byName.has(channel);
+  }
+
+  /** A channel new payments and bindings may use; 422 CHANNEL_NOT_ENABLED naming those they may. */
+  enabledAdapter(channel: string): ChannelAdapter {
+    if (this.isEnabled(channel)) return this.get(channel);
+    const enabled = this.enabled()
+      .map((a) => a.spec.channel)
+      .join(', ');
+    throw new ApiError(422, 'CHANNEL_NOT_ENABLED', `Channel ${channel} is not enabled here.`, [
+      { field: 'channel', message: `enabled: ${enabled}` },
+    ]);
   }
 
   /** The enabled channels, in the registry's order. */

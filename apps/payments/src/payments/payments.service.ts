@@ -76,7 +76,7 @@ export class PaymentsService {
    */
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
-    const adapter = this.enabledChannel(channel);
+    const adapter = this.channels.enabledAdapter(channel);
     const request = this.buildRequest(adapter, dto);
     checkAmountLimits(adapter, dto.amount.value);
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
@@ -221,18 +221,6 @@ export class PaymentsService {
           ? 'no access token could be obtained'
           : answer.reason,
     );
-  }
-
-  /** A channel this deployment offers; 422 CHANNEL_NOT_ENABLED naming those it does. */
-  private enabledChannel(channel: string): ChannelAdapter {
-    if (this.channels.isEnabled(channel)) return this.channels.get(channel);
-    const enabled = this.channels
-      .enabled()
-      .map((a) => a.spec.channel)
-      .join(', ');
-    throw new ApiError(422, 'CHANNEL_NOT_ENABLED', `Channel ${channel} is not enabled here.`, [
-      { field: 'channel', message: `enabled: ${enabled}` },
-    ]);
   }
 
   /**

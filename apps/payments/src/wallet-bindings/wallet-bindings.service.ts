@@ -259,11 +259,7 @@ export class WalletBindingsService {
 
   /** A channel this deployment offers whose payments need a binding. */
   private bindingChannel(channel: string): AnyChannelSpec {
-    if (!this.channels.isEnabled(channel))
-      throw new ApiError(422, 'CHANNEL_NOT_ENABLED', `Channel ${channel} is not enabled here.`, [
-        { field: 'channel', message: `enabled: ${this.enabledNames()}` },
-      ]);
-    const spec = this.channels.get(channel).spec;
+    const { spec } = this.channels.enabledAdapter(channel);
     if (!spec.binding)
       throw new ApiError(
         422,
@@ -272,13 +268,6 @@ export class WalletBindingsService {
         [{ field: 'channel', message: 'takes no binding' }],
       );
     return spec;
-  }
-
-  private enabledNames(): string {
-    return this.channels
-      .enabled()
-      .map((a) => a.spec.channel)
-      .join(', ');
   }
 }
 
