@@ -6,6 +6,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../apps/payments/src/config/app-config';
 import { readSimulatorCredentialsFile } from '../apps/payments/src/config/simulator-credentials-file';
+import { VA_CHANNELS } from './support/virtual-accounts';
+
+const VA_CHANNEL_NAMES = VA_CHANNELS.map((c) => c.channel);
 
 const SECRET = 'sk-very-secret-value-do-not-print';
 
@@ -266,12 +269,35 @@ describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
 
   it('offers every channel in simulator mode, with a key made for the run; DANA alone with real credentials', () => {
     const sim = loadConfig({});
-    expect(sim.channels.enabled).toEqual(['DANA', 'SHOPEEPAY', 'OVO']);
+    expect(sim.channels.enabled).toEqual(['DANA', 'SHOPEEPAY', 'OVO', ...VA_CHANNEL_NAMES]);
+    expect(sim.channels.vaBins).toMatchObject({ VA_BCA: '19008', VA_MANDIRI: '88899' });
     expect(sim.channels.dataKeys).toHaveLength(1);
     expect(sim.channels.publicBaseUrl).toBe('http://localhost:3000');
     const real = loadConfig(realDoku);
     expect(real.channels.enabled).toEqual(['DANA']);
     expect(real.channels.dataKeys).toHaveLength(0);
+    expect(real.channels.vaBins).toEqual({});
+  });
+
+  it('DOKU_VA_BINS: a bank is offered with its BIN; one enabled without a BIN, or a malformed list, is named', () => {
+    const config = loadConfig({
+      ...realDoku,
+      CHANNELS: 'DANA,VA_BCA,va_bri',
+      DOKU_VA_BINS: 'VA_BCA=12345, va_bri=7',
+    });
+    expect(config.channels.enabled).toEqual(['DANA', 'VA_BCA', 'VA_BRI']);
+    expect(config.channels.vaBins).toEqual({ VA_BCA: '12345', VA_BRI: '7' });
+    expect(problems({ ...realDoku, CHANNELS: 'VA_BCA,VA_BNI', DOKU_VA_BINS: 'VA_BCA=1' })).toEqual([
+      'DOKU_VA_BINS: needs a BIN for VA_BNI (enabled in CHANNELS)',
+    ]);
+    const malformed = `DOKU_VA_BINS: must be a comma-separated list of BANK=BIN (1 to 8 digits), BANK one of ${VA_CHANNEL_NAMES.join(', ')}`;
+    for (const bad of ['VA_BCA=123456789', 'VA_BCA', 'VA_GOPAY=1', 'VA_BCA=12a', 'VA_BCA=1=2'])
+      expect(problems({ ...realDoku, DOKU_VA_BINS: bad }), bad).toEqual([malformed]);
+    // In simulator mode a bank whose BIN is given keeps it; the others keep the simulator's.
+    expect(loadConfig({ DOKU_VA_BINS: 'VA_BCA=77' }).channels.vaBins).toMatchObject({
+      VA_BCA: '77',
+      VA_MANDIRI: '88899',
+    });
   });
 
   it('takes channels in any case, and keys with earlier ones for a rotation', () => {
@@ -290,7 +316,7 @@ describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
 
   it('names an unknown channel, OVO without a key, a key that is no 32 bytes, never a value', () => {
     expect(problems({ ...realDoku, CHANNELS: 'DANA,GOPAY' })).toEqual([
-      'CHANNELS: must be a comma-separated list of DANA, SHOPEEPAY, OVO',
+      `CHANNELS: must be a comma-separated list of DANA, SHOPEEPAY, OVO, ${VA_CHANNEL_NAMES.join(', ')}`,
     ]);
     expect(problems({ ...realDoku, CHANNELS: 'OVO' })).toEqual([
       'DATA_ENCRYPTION_KEY: required once OVO is enabled; must be the base64 of 32 random bytes (openssl rand -base64 32)',

@@ -707,7 +707,7 @@ describe('unknown orders and malformed notifications', () => {
     expect(await notificationRows(p.partnerReferenceNo)).toEqual([]);
   });
 
-  it('missing or malformed headers: SNAP 400s; a body too large: 400; never a 5xx', async () => {
+  it('missing or malformed headers: SNAP 400s (no signature: 401); a body too large: 400; never a 5xx', async () => {
     const p = await createPayment();
     const token = await tokenFromUs();
     const body = notificationBody(p);
@@ -715,7 +715,8 @@ describe('unknown orders and malformed notifications', () => {
     const without = (name: string) =>
       Object.fromEntries(Object.entries(headers).filter(([k]) => k !== name));
     expectSnap(await notify(body, without('X-TIMESTAMP')), 400, '4005602');
-    expectSnap(await notify(body, without('X-SIGNATURE')), 400, '4005602');
+    // Unsigned is unauthenticated, as a forged signature is (issue 22's VA notifications too).
+    expectSnap(await notify(body, without('X-SIGNATURE')), 401, '4015600');
     expectSnap(await notify(body, { ...headers, 'X-TIMESTAMP': 'yesterday' }), 400, '4005601');
     expectSnap(await notify(body, { ...headers, 'X-EXTERNAL-ID': 'x'.repeat(65) }), 400, '4005601');
     const huge = JSON.stringify({ ...JSON.parse(body), padding: 'x'.repeat(100_000) });

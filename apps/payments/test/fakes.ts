@@ -25,6 +25,7 @@ export function fakePayment(over: Partial<PaymentEntity> = {}): PaymentEntity {
     externalId: '100000000000000000001',
     requestBody: '{"partnerReferenceNo":"ORDER-1"}',
     redirectUrl: null,
+    instructions: null,
     referenceNo: null,
     refundedAmount: '0.00',
     refundCommittedAmount: '0.00',

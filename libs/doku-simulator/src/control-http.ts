@@ -52,6 +52,18 @@ export async function handleControl(
         return ok(await control.resendNotification(ref));
       }
     }
+    const account = /^(GET|POST) \/virtual-accounts\/([^/]+)(\/pay)?$/.exec(route);
+    if (account) {
+      const number = decodeURIComponent(account[2]);
+      if (account[1] === 'GET' && !account[3]) {
+        const view = control.virtualAccount(number);
+        return view ? ok(view) : ok({ error: `no virtual account ${number}` }, 404);
+      }
+      if (account[1] === 'POST' && account[3]) {
+        const amount = field(parseJson(raw), 'amount') as SnapAmount | undefined;
+        return ok(await control.payVirtualAccount(number, amount));
+      }
+    }
     const binding = /^POST \/bindings\/([^/]+)\/(complete|unlink)$/.exec(route);
     if (binding) {
       const id = decodeURIComponent(binding[1]);
@@ -64,6 +76,8 @@ export async function handleControl(
       return ok({ location: control.completeBinding(id, confirm) });
     }
     switch (route) {
+      case 'GET /virtual-accounts':
+        return ok(control.virtualAccounts());
       case 'GET /bindings':
         return ok(control.bindings());
       case 'GET /settings':

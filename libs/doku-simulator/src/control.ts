@@ -5,6 +5,7 @@ import type { SimulatorKeys } from './keys';
 import type { Notifier } from './notifier';
 import { SimulatorError } from './errors';
 import type { SnapOperations } from './operations';
+import type { VirtualAccountOperations } from './va-operations';
 import type { Recorder } from './recorder';
 import { applySettings } from './settings';
 import type { SimulatorState } from './state';
@@ -21,11 +22,13 @@ import type {
   SimulatorCounters,
   SimulatorCredentials,
   SimulatorSettings,
+  VirtualAccountView,
 } from './types';
 import { paymentView } from './views';
 
 export interface ControlDeps {
   settings: SimulatorSettings;
+  virtualAccounts: VirtualAccountOperations;
   keys: SimulatorKeys;
   state: SimulatorState;
   recorder: Recorder;
@@ -111,6 +114,21 @@ export class Control implements SimulatorControl {
 
   unlinkBinding(bindingId: string): void {
     this.deps.bindings.unlink(bindingId);
+  }
+
+  virtualAccounts(): VirtualAccountView[] {
+    return this.deps.virtualAccounts.views();
+  }
+
+  virtualAccount(number: string): VirtualAccountView | undefined {
+    const account = this.deps.virtualAccounts.get(number);
+    return account ? this.deps.virtualAccounts.view(account) : undefined;
+  }
+
+  /** Books the transfer at once (before the first await); rejects when the bank refuses it. */
+  async payVirtualAccount(number: string, amount?: SnapAmount): Promise<DeliveryAttempt> {
+    const account = this.deps.virtualAccounts.pay(number, amount);
+    return this.deps.notifier.notifyVirtualAccount(account);
   }
 
   counters(): SimulatorCounters {

@@ -13,7 +13,7 @@ import {
 import type { FaultQueue } from './faults';
 import type { SimulatorKeys } from './keys';
 import type { Recorder } from './recorder';
-import type { Payment, SimulatorState } from './state';
+import type { Payment, SimulatorState, VirtualAccount } from './state';
 import type { DeliveryAttempt, PendingFault, SimulatorSettings } from './types';
 import { STATUS_DESC } from './views';
 
@@ -34,6 +34,10 @@ interface Notification {
   externalId: string;
   body: string;
   firstAttemptAtMs: number;
+  /** Which merchant URL it goes to (read at each attempt: a changed setting applies to retries). */
+  path: 'merchantNotifyPath' | 'merchantVaNotifyPath';
+  /** Headers of this kind of notification beyond the signed ones (VA: CHANNEL-ID VA004). */
+  headers: Record<string, string>;
 }
 
 const OUTBOUND_TIMEOUT_MS = 10_000;
@@ -75,8 +79,44 @@ export class Notifier {
       externalId: this.externalIds.next(),
       body,
       firstAttemptAtMs: Date.now(),
+      path: 'merchantNotifyPath',
+      headers: {},
     };
     return this.attempt(notification, 1);
+  }
+
+  /**
+   * The VA payment notification (doku-channels.md section 3.6c): the account, the trxId, what was
+   * paid, and DOKU's id of the transfer; sent with CHANNEL-ID VA004 as DOKU documents.
+   */
+  notifyVirtualAccount(account: VirtualAccount): Promise<DeliveryAttempt> {
+    const body = JSON.stringify({
+      partnerServiceId: account.partnerServiceId,
+      customerNo: account.customerNo,
+      virtualAccountNo: account.virtualAccountNo,
+      virtualAccountName: account.name,
+      ...(account.email !== undefined ? { virtualAccountEmail: account.email } : {}),
+      ...(account.phone !== undefined ? { virtualAccountPhone: account.phone } : {}),
+      trxId: account.trxId,
+      paymentRequestId: account.paymentRequestId,
+      paidAmount: account.paidAmount,
+      trxDateTime: account.paidTime,
+      virtualAccountTrxType: 'C',
+      additionalInfo: { channel: account.channel, virtualAccountConfig: { reusableStatus: false } },
+    });
+    return this.attempt(
+      {
+        id: `ntf-${++this.sequence}`,
+        partnerReferenceNo: account.trxId,
+        latestTransactionStatus: '00',
+        externalId: this.externalIds.next(),
+        body,
+        firstAttemptAtMs: Date.now(),
+        path: 'merchantVaNotifyPath',
+        headers: { 'CHANNEL-ID': 'VA004' },
+      },
+      1,
+    );
   }
 
   /**
@@ -212,7 +252,7 @@ export class Notifier {
       };
     }
 
-    const url = new URL(baseUrl + settings.merchantNotifyPath);
+    const url = new URL(baseUrl + settings[notification.path]);
     // The merchant verifies against the path it serves, query included.
     const path = url.pathname + url.search;
     const timestamp = snapTimestamp(now());
@@ -237,6 +277,7 @@ export class Notifier {
         'X-SIGNATURE': signature,
         'X-PARTNER-ID': clientId,
         'X-EXTERNAL-ID': notification.externalId,
+        ...notification.headers,
       },
       notification.body,
     );

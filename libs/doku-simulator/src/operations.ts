@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { jakartaDay, parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
 import type { BindingOperations } from './bindings';
+import type { VirtualAccountOperations } from './va-operations';
 import { SimulatorError } from './errors';
 import type { SimulatorKeys } from './keys';
 import { fromMinor, toMinor } from './money';
@@ -28,6 +29,7 @@ import { paymentPageUrl, STATUS_DESC } from './views';
 
 export interface OperationDeps {
   state: SimulatorState;
+  virtualAccounts: VirtualAccountOperations;
   recorder: Recorder;
   keys: SimulatorKeys;
   settings: SimulatorSettings;
@@ -104,8 +106,16 @@ export class SnapOperations {
   private execute(operation: SimOperation, req: IncomingSnap, call: VerifiedCall): SnapAnswer {
     try {
       const body = parseJsonObject(req.raw);
-      const { bindings } = this.deps;
+      const { bindings, virtualAccounts } = this.deps;
       switch (operation) {
+        case 'create_va':
+          return virtualAccounts.create(body);
+        case 'update_va':
+          return virtualAccounts.update(body);
+        case 'delete_va':
+          return virtualAccounts.remove(body);
+        case 'va_status':
+          return virtualAccounts.status(body);
         case 'payment':
           return this.payment(body, call);
         case 'check_status':

@@ -8,7 +8,12 @@ import {
   DEBIT_PAYMENT_PATH,
   DEBIT_REFUND_PATH,
   DEBIT_STATUS_PATH,
+  CREATE_VA_PATH,
+  DELETE_VA_PATH,
+  UPDATE_VA_PATH,
+  VA_STATUS_PATH,
 } from '@app/doku-snap';
+import { renderVaPage, transferAmountOf } from './va-page';
 import type { BindingOperations } from './bindings';
 import { bindingActionOf, renderBindingPage } from './binding-page';
 import { SimulatorError } from './errors';
@@ -44,12 +49,23 @@ const ROUTES = new Map<string, SimOperation>([
   [ACCOUNT_BINDING_PATH, 'account_binding'],
   [ACCOUNT_UNBINDING_PATH, 'account_unbinding'],
   [BALANCE_INQUIRY_PATH, 'balance_inquiry'],
+  [CREATE_VA_PATH, 'create_va'],
+  [UPDATE_VA_PATH, 'update_va'],
+  [DELETE_VA_PATH, 'delete_va'],
+  [VA_STATUS_PATH, 'va_status'],
 ]);
+
+/** SNAP's methods other than POST (DOKU's SDKs sign them so): update PUT, delete DELETE with a body. */
+const METHOD_OF: Partial<Record<SimOperation, 'PUT' | 'DELETE'>> = {
+  update_va: 'PUT',
+  delete_va: 'DELETE',
+};
 
 const HIDDEN_HEADERS = new Set(['authorization', 'authorization-customer', 'x-signature']);
 const LOGGED_BODY_CHARS = 4_096;
 const PAGE_RE = /^\/pay\/([0-9a-f]{24})$/;
 const BINDING_PAGE_RE = /^\/bind\/([0-9a-f]{24})$/;
+const VA_PAGE_RE = /^\/va\/([0-9a-f]{24})$/;
 
 export interface SimulatorServer {
   server: Server;
@@ -92,6 +108,7 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
     }
     if (path.startsWith('/pay/')) return paymentPage(req, res, path);
     if (path.startsWith('/bind/')) return bindingPage(req, res, path);
+    if (path.startsWith('/va/')) return virtualAccountPage(req, res, path);
     if (path === '/' || path === '/health') {
       return sendJson(res, 200, JSON.stringify({ service: 'doku-simulator', ok: true }));
     }
@@ -114,7 +131,8 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
       }
       throw err;
     }
-    if (req.method !== 'POST') {
+    const method = METHOD_OF[operation] ?? 'POST';
+    if (req.method !== method) {
       const code = `405${SERVICE_OF[operation]}00`;
       return sendJson(
         res,
@@ -124,7 +142,7 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
     }
     deps.recorder.request(operation);
     const fault = deps.faults.take(operation);
-    const incoming = { method: 'POST', target, headers: req.headers, raw };
+    const incoming = { method, target, headers: req.headers, raw };
 
     let processed: OperationAnswer | undefined;
     let scheduled: ScheduledAnswer;
@@ -228,6 +246,42 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
     }
     // Post/redirect/get: a reload shows the result instead of posting again.
     res.writeHead(303, { Location: `./${payment.pageId}`, 'Content-Length': 0 });
+    res.end();
+  }
+
+  async function virtualAccountPage(req: IncomingMessage, res: ServerResponse, path: string) {
+    const match = VA_PAGE_RE.exec(path);
+    const account = match ? deps.state.virtualAccountPages.get(match[1]) : undefined;
+    if (!account) {
+      await readBody(req).catch(() => undefined);
+      return sendHtml(res, 404, notFoundPage());
+    }
+    if (req.method === 'GET' || req.method === 'HEAD')
+      return sendHtml(res, 200, renderVaPage(account));
+    if (req.method !== 'POST')
+      return sendHtml(res, 405, renderVaPage(account, 'Method not allowed'));
+    const amount = transferAmountOf((await readBody(req)).toString('utf8'), account);
+    if (amount === 'invalid')
+      return sendHtml(res, 400, renderVaPage(account, 'Enter an amount such as 15000 or 15000.00'));
+    // The transfer is booked before payVirtualAccount's first await; the notification goes out
+    // in the background, as with DOKU.
+    const paying = deps.control.payVirtualAccount(account.virtualAccountNo, amount);
+    paying.catch((err: unknown) => {
+      if (!(err instanceof SimulatorError))
+        console.error('doku-simulator: notification failed', err);
+    });
+    if (account.status !== 'PAID')
+      return sendHtml(
+        res,
+        409,
+        renderVaPage(
+          account,
+          account.status === 'OPEN'
+            ? 'This account has expired: the bank refuses the transfer.'
+            : `This account is ${account.status.toLowerCase()}: the bank refuses the transfer.`,
+        ),
+      );
+    res.writeHead(303, { Location: `./${account.pageId}`, 'Content-Length': 0 });
     res.end();
   }
 

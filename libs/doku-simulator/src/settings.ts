@@ -1,4 +1,4 @@
-import { B2B_TOKEN_PATH, DEBIT_NOTIFICATION } from '@app/doku-snap';
+import { B2B_TOKEN_PATH, DEBIT_NOTIFICATION, VA_NOTIFICATION } from '@app/doku-snap';
 import { SimulatorError } from './errors';
 import type { SettingsUpdate, SimulatorSettings } from './types';
 
@@ -9,6 +9,7 @@ export function defaultSettings(publicBaseUrl: string): SimulatorSettings {
   return {
     merchantTokenPath: B2B_TOKEN_PATH,
     merchantNotifyPath: DEBIT_NOTIFICATION.path,
+    merchantVaNotifyPath: VA_NOTIFICATION.path,
     notificationForm: 'HMAC',
     notificationRetryDelaysMs: [...DOKU_RETRY_DELAYS_MS],
     tokenTtlSeconds: 900,
@@ -63,6 +64,8 @@ export function applySettings(
     next.merchantTokenPath = path('merchantTokenPath', u.merchantTokenPath);
   if (u.merchantNotifyPath !== undefined)
     next.merchantNotifyPath = path('merchantNotifyPath', u.merchantNotifyPath);
+  if (u.merchantVaNotifyPath !== undefined)
+    next.merchantVaNotifyPath = path('merchantVaNotifyPath', u.merchantVaNotifyPath);
   if (u.notificationForm !== undefined) {
     if (u.notificationForm !== 'HMAC' && u.notificationForm !== 'RSA') {
       throw new SimulatorError(400, 'notificationForm must be HMAC or RSA');

@@ -5,6 +5,7 @@ import { resolveKeys } from './keys';
 import { Notifier } from './notifier';
 import { BindingOperations } from './bindings';
 import { SnapOperations } from './operations';
+import { VirtualAccountOperations } from './va-operations';
 import { Recorder } from './recorder';
 import { createSimulatorServer } from './server';
 import { applySettings, defaultSettings } from './settings';
@@ -33,10 +34,20 @@ export async function startDokuSimulator(
   const recorder = new Recorder();
   const faults = new FaultQueue();
   const bindings = new BindingOperations({ state, recorder, settings, now });
-  const operations = new SnapOperations({ state, recorder, keys, settings, bindings, now });
+  const virtualAccounts = new VirtualAccountOperations({ state, recorder, settings, now });
+  const operations = new SnapOperations({
+    state,
+    recorder,
+    keys,
+    settings,
+    bindings,
+    virtualAccounts,
+    now,
+  });
   const notifier = new Notifier({ keys, settings, recorder, faults, state, now });
   const control = new Control({
     settings,
+    virtualAccounts,
     keys,
     state,
     recorder,

@@ -10,6 +10,10 @@ export const SERVICE_OF: Record<SimOperation, string> = {
   account_binding: ServiceCode.ACCOUNT_BINDING,
   account_unbinding: ServiceCode.ACCOUNT_UNBINDING,
   balance_inquiry: ServiceCode.BALANCE_INQUIRY,
+  create_va: ServiceCode.VA_CREATE,
+  update_va: ServiceCode.VA_UPDATE,
+  delete_va: ServiceCode.VA_DELETE,
+  va_status: ServiceCode.VA_STATUS,
 };
 
 /** What goes back on the wire. `body` is final bytes so a replay can repeat them exactly. */
@@ -70,6 +74,11 @@ export const reject = {
   customerTokenNotFound: () => new SnapReject(401, '04', 'Customer Token Not Found'),
   notPermitted: (why: string) => new SnapReject(403, '15', `Transaction Not Permitted. ${why}`),
   notFound: () => new SnapReject(404, '01', 'Transaction Not Found'),
+  invalidBill: (why: string) => new SnapReject(404, '12', `Invalid Bill/Virtual Account. ${why}`),
+  paidBill: () => new SnapReject(404, '14', 'Paid Bill'),
+  expiredBill: () => new SnapReject(404, '19', 'Invalid Bill/Virtual Account. Expired'),
+  binNotConfigured: () =>
+    new SnapReject(403, '15', 'Feature Not Allowed [Identifier for BIN not configured properly]'),
   invalidAmount: (why: string) => new SnapReject(404, '13', `Invalid Amount. ${why}`),
   inconsistent: (why: string) => new SnapReject(404, '18', `Inconsistent Request. ${why}`),
   conflict: () => new SnapReject(409, '00', 'Conflict'),

@@ -67,6 +67,36 @@ export interface Payment {
   refundedMinor: bigint;
 }
 
+/** What the customer types at the bank: the VA number without its padding. */
+export const typedNumber = (virtualAccountNo: string) => virtualAccountNo.replace(/ /g, '');
+
+/** OPEN takes a transfer; PAID took one; INACTIVE was deactivated by an update; DELETED by a delete. */
+export type VirtualAccountStatus = 'OPEN' | 'PAID' | 'INACTIVE' | 'DELETED';
+
+export interface VirtualAccount {
+  pageId: string;
+  /** DOKU's channel code (VIRTUAL_ACCOUNT_BCA ...). */
+  channel: string;
+  partnerServiceId: string;
+  customerNo: string;
+  /** Padded BIN + customer number, as DOKU writes it. */
+  virtualAccountNo: string;
+  name: string;
+  email?: string;
+  phone?: string;
+  trxId: string;
+  amount: SnapAmount;
+  expiredDate?: string;
+  expiresAtMs?: number;
+  status: VirtualAccountStatus;
+  /** The create body as parsed and re-serialized: a repeat with other data is a conflict. */
+  fingerprint: string;
+  createdAtMs: number;
+  paidAmount?: SnapAmount;
+  paymentRequestId?: string;
+  paidTime?: string;
+}
+
 /**
  * Everything the simulated DOKU remembers. Plain maps, mutated synchronously: a check and the
  * write it guards never have an await between them, so concurrent calls cannot interleave.
@@ -80,6 +110,10 @@ export class SimulatorState {
   readonly bindingPages = new Map<string, Binding>();
   readonly authCodes = new Map<string, Binding>();
   readonly customerTokens = new Map<string, CustomerToken>();
+  /** By the number the customer types (`virtualAccountNo` without its padding). */
+  readonly virtualAccounts = new Map<string, VirtualAccount>();
+  readonly virtualAccountPages = new Map<string, VirtualAccount>();
+  readonly virtualAccountTrxIds = new Map<string, VirtualAccount>();
   readonly externalIds = new ExternalIdRegistry();
   private sequence = randomInt(0, 1_000_000);
 
@@ -119,8 +153,17 @@ export class SimulatorState {
     this.pages.set(payment.pageId, payment);
   }
 
+  addVirtualAccount(account: VirtualAccount): void {
+    this.virtualAccounts.set(typedNumber(account.virtualAccountNo), account);
+    this.virtualAccountPages.set(account.pageId, account);
+    this.virtualAccountTrxIds.set(account.trxId, account);
+  }
+
   /** Business state only: issued tokens stay valid so callers' cached tokens keep working. */
   clear(): void {
+    this.virtualAccounts.clear();
+    this.virtualAccountPages.clear();
+    this.virtualAccountTrxIds.clear();
     this.payments.clear();
     this.pages.clear();
     this.refunds.clear();

@@ -12,7 +12,11 @@ export type SimOperation =
   | 'refund'
   | 'account_binding'
   | 'account_unbinding'
-  | 'balance_inquiry';
+  | 'balance_inquiry'
+  | 'create_va'
+  | 'update_va'
+  | 'delete_va'
+  | 'va_status';
 
 export const SIM_OPERATIONS: readonly SimOperation[] = [
   'b2b_token',
@@ -23,6 +27,10 @@ export const SIM_OPERATIONS: readonly SimOperation[] = [
   'account_binding',
   'account_unbinding',
   'balance_inquiry',
+  'create_va',
+  'update_va',
+  'delete_va',
+  'va_status',
 ];
 
 /** Faults can also hit the simulator's own outbound notification to the merchant. */
@@ -65,6 +73,7 @@ export interface SimulatorOptions {
   merchantBaseUrl?: string;
   merchantTokenPath?: string;
   merchantNotifyPath?: string;
+  merchantVaNotifyPath?: string;
   notificationForm?: 'HMAC' | 'RSA';
   notificationRetryDelaysMs?: number[];
   tokenTtlSeconds?: number;
@@ -80,6 +89,8 @@ export interface SimulatorSettings {
   merchantBaseUrl?: string;
   merchantTokenPath: string;
   merchantNotifyPath: string;
+  /** Where virtual-account payment notifications go (the merchant's registered URL). */
+  merchantVaNotifyPath: string;
   notificationForm: 'HMAC' | 'RSA';
   notificationRetryDelaysMs: number[];
   tokenTtlSeconds: number;
@@ -91,6 +102,23 @@ export interface SimulatorSettings {
 }
 
 export type SettingsUpdate = Partial<SimulatorSettings>;
+
+/** A virtual account as the control API shows it. */
+export interface VirtualAccountView {
+  channel: string;
+  /** What the customer types: digits only. */
+  number: string;
+  /** As DOKU writes it: the BIN space-padded to 8, then the customer number. */
+  virtualAccountNo: string;
+  trxId: string;
+  name: string;
+  amount: SnapAmount;
+  status: 'OPEN' | 'PAID' | 'INACTIVE' | 'DELETED';
+  expiredDate?: string;
+  paidAmount?: SnapAmount;
+  paymentRequestId?: string;
+  howToPayPage: string;
+}
 
 /** SNAP `latestTransactionStatus` values a simulated payment goes through. */
 export type PaymentStatus = '03' | '00' | '05' | '06';
@@ -238,6 +266,13 @@ export interface SimulatorControl {
   bindings(): BindingView[];
   /** What the binding page's buttons do: the customer confirms (OTP, PIN) or refuses; the URL DOKU sends them to. */
   completeBinding(bindingId: string, confirm: boolean): string;
+  virtualAccounts(): VirtualAccountView[];
+  virtualAccount(number: string): VirtualAccountView | undefined;
+  /**
+   * A bank transfer into the account (`number` digits only, or as DOKU writes it), of its bill or
+   * of `amount`; resolves with the first attempt of the payment notification it sends.
+   */
+  payVirtualAccount(number: string, amount?: SnapAmount): Promise<DeliveryAttempt>;
   /** The customer unlinks the account in the wallet's app: its customer tokens stop working. */
   unlinkBinding(bindingId: string): void;
   counters(): SimulatorCounters;

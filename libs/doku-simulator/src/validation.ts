@@ -33,7 +33,9 @@ export function readJsonObject(raw: Buffer): Json | 'not_json' | 'not_object' {
   return isObject(value) ? value : 'not_object';
 }
 
-const WALLETS = new Map(SNAP_CHANNELS.map((c) => [c.dokuChannel, c]));
+const WALLETS = new Map(
+  SNAP_CHANNELS.filter((c) => c.kind !== 'virtual_account').map((c) => [c.dokuChannel, c]),
+);
 
 /** The wallet a body names in `additionalInfo.channel`, if it names one DOKU offers here. */
 export function walletNamed(body: Json | string): AnyChannelSpec | undefined {
@@ -42,30 +44,35 @@ export function walletNamed(body: Json | string): AnyChannelSpec | undefined {
   return typeof channel === 'string' ? WALLETS.get(channel) : undefined;
 }
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** SNAP treats an empty value like an absent one: 400xx02. */
-function isMissing(value: unknown): boolean {
+export function isMissing(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
-function requiredString(obj: Json, key: string, field: string, max: number): string {
+export function requiredString(obj: Json, key: string, field: string, max: number): string {
   const value = obj[key];
   if (isMissing(value)) throw reject.mandatory(field);
   if (typeof value !== 'string' || value.length > max) throw reject.format(field);
   return value;
 }
 
-function optionalString(obj: Json, key: string, field: string, max: number): string | undefined {
+export function optionalString(
+  obj: Json,
+  key: string,
+  field: string,
+  max: number,
+): string | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > max) throw reject.format(field);
   return value;
 }
 
-function requiredObject(obj: Json, key: string, field: string): Json {
+export function requiredObject(obj: Json, key: string, field: string): Json {
   const value = obj[key];
   if (isMissing(value)) throw reject.mandatory(field);
   if (!isObject(value)) throw reject.format(field);
@@ -73,7 +80,7 @@ function requiredObject(obj: Json, key: string, field: string): Json {
 }
 
 /** An amount `{value, currency}` at `key`, named `field` in what is refused (the key by default). */
-function requiredAmount(obj: Json, key: string, field = key): SnapAmount {
+export function requiredAmount(obj: Json, key: string, field = key): SnapAmount {
   const amount = requiredObject(obj, key, field);
   const value = amount.value;
   if (isMissing(value)) throw reject.mandatory(`${field}.value`);

@@ -26,5 +26,6 @@ export * from './channels/debit';
 export * from './channels/dana';
 export * from './channels/shopeepay';
 export * from './channels/ovo';
+export * from './channels/virtual-accounts';
 export * from './channels/registry';
 export * from './client';

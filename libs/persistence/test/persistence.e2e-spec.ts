@@ -322,7 +322,7 @@ describe('payments', () => {
       );
       // EXECUTE takes no bind parameters; the id is a uuid this test made.
       const [{ 'QUERY PLAN': plan }] = (await single.query(
-        `EXPLAIN (FORMAT JSON) EXECUTE "payment-record-doku-answers"('{${p.id}}', '{NULL}', '{REF-9}', '{NULL}')`,
+        `EXPLAIN (FORMAT JSON) EXECUTE "payment-record-doku-answers"('{${p.id}}', '{NULL}', '{REF-9}', '{NULL}', '{NULL}')`,
       )) as { 'QUERY PLAN': unknown }[];
       const scans = JSON.stringify(plan).match(
         /"Node Type":"[^"]*Scan"[^{}]*?"Relation Name":"payments"/g,

@@ -1,4 +1,4 @@
-import type { AnyChannelSpec, CustomerContext } from '@app/doku-snap';
+import type { AnyChannelSpec, CustomerContext, PaymentAccount } from '@app/doku-snap';
 
 /**
  * A payment request as every channel reads it; each channel's own fields (DANA's device, say) are
@@ -24,6 +24,9 @@ export const CHANNEL_FIELDS = [
   'bindingId',
   'failureUrl',
   'customerId',
+  'customerName',
+  'customerEmail',
+  'customerPhone',
 ] as const;
 export type ChannelField = (typeof CHANNEL_FIELDS)[number];
 
@@ -33,12 +36,26 @@ export interface ChannelPaymentRequest {
   channelInput: Record<string, unknown>;
   /** The input of the channel's payment operation. */
   dokuInput: unknown;
+  /** The payment's deadline when the caller set none and the channel sets one (VA: 24 h). */
+  validUpTo?: string;
+}
+
+/**
+ * The account the service issues for a payment before its request is built (a virtual account):
+ * drawn for a new order, read back from the stored payment for a retry of it, so the retry
+ * rebuilds the same bytes.
+ */
+export interface IssuedAccount extends PaymentAccount {
+  /** The deadline set when the caller sets none. */
+  defaultValidUpTo: string;
 }
 
 /** What the customer needs of DOKU's answer to the payment, and DOKU's reference. */
 export interface CustomerAction {
   redirectUrl: string | null;
   referenceNo: string | null;
+  /** What else the customer needs to pay, by kind (`{ virtualAccount: {...} }`). */
+  instructions?: Record<string, unknown>;
 }
 
 /**
@@ -53,7 +70,11 @@ export interface ChannelAdapter {
    * The caller's request as this channel takes it (its body validated by the library's builder
    * when the request is prepared; the fields checked against `fields` before this is called).
    */
-  paymentRequest(order: PaymentOrder): ChannelPaymentRequest;
+  paymentRequest(order: PaymentOrder, issued?: IssuedAccount): ChannelPaymentRequest;
+  /** Its payments are paid into an account the service issues (`issued` above). */
+  readonly issuesAccount?: true;
+  /** The issued account a stored payment is paid into. */
+  account?(channelInput: Record<string, unknown>): PaymentAccount;
   /**
    * The customer headers' input, from what the payment stored (a bound wallet's customer token
    * is added by the bindings feature: it is not stored with the payment).
@@ -62,5 +83,5 @@ export interface ChannelAdapter {
   /** The binding a payment is paid from (bound wallets). */
   bindingId?(channelInput: Record<string, unknown>): string;
   /** What the customer needs from DOKU's answer to the payment request. */
-  customerAction(answer: unknown): CustomerAction;
+  customerAction(answer: unknown, channelInput: Record<string, unknown>): CustomerAction;
 }

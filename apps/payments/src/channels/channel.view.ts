@@ -9,13 +9,16 @@ export class AmountLimitsView {
 export class ChannelView {
   @ApiProperty({ example: 'DANA' }) channel: string;
   @ApiProperty({
-    enum: ['ewallet_redirect', 'ewallet_binding'],
-    description: 'What the customer needs: a checkout to go to, or an account bound beforehand',
+    enum: ['ewallet_redirect', 'ewallet_binding', 'virtual_account'],
+    description:
+      'What the customer needs: a checkout to go to, an account bound beforehand, or a virtual account to transfer to',
   })
   kind: string;
   @ApiProperty({ enum: ['partial', 'full', 'none'] }) refund: 'partial' | 'full' | 'none';
   @ApiProperty({ description: 'Payments need an ACTIVE wallet binding (bindingId)' })
   requiresBinding: boolean;
+  @ApiProperty({ description: 'An open payment can be cancelled (POST /v1/payments/:id/cancel)' })
+  cancellable: boolean;
   @ApiProperty({ type: AmountLimitsView }) amount: AmountLimitsView;
   @ApiProperty({ description: 'Fields its payments must carry besides the common ones' })
   requiredFields: string[];
@@ -31,6 +34,7 @@ export function toChannelView(adapter: ChannelAdapter): ChannelView {
     // The debit refund takes any amount up to what is left: partial and full alike.
     refund: spec.refund ? 'partial' : 'none',
     requiresBinding: spec.binding !== undefined,
+    cancellable: spec.cancel !== undefined,
     amount: { minimum: spec.limits.amount.minimum, maximum: spec.limits.amount.maximum },
     requiredFields: [...adapter.fields.required],
     optionalFields: [...adapter.fields.optional],

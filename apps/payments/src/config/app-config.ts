@@ -1,4 +1,4 @@
-import { RawCredentials, SNAP_CHANNELS } from '@app/doku-snap';
+import { RawCredentials, SIMULATED_VA_BINS, SNAP_CHANNELS } from '@app/doku-snap';
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
 import { ChannelSettings, channelSettingsFrom } from './channel-settings';
@@ -79,7 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const channels = channelSettingsFrom(
     cleaned,
     // The library's channels: the service has an adapter for each (channel-adapters.spec.ts).
-    SNAP_CHANNELS.map((c) => c.channel),
+    SNAP_CHANNELS.map((c) =>
+      c.kind === 'virtual_account'
+        ? { channel: c.channel, simulatorBin: SIMULATED_VA_BINS[c.dokuChannel] }
+        : { channel: c.channel },
+    ),
     parsed.success ? parsed.data.PORT : 3000,
   );
   const problems = [

@@ -14,6 +14,15 @@ export interface ChannelSettings {
   dataKeys: DataKey[];
   /** The service's public URL: where DOKU sends customers back after binding. */
   publicBaseUrl: string;
+  /** Per virtual-account channel (`VA_BCA` ...), the BIN DOKU assigned at that bank. */
+  vaBins: Record<string, string>;
+}
+
+/** A channel as the settings see it: its name, and whether it needs a BIN (virtual accounts). */
+export interface KnownChannel {
+  channel: string;
+  /** The simulator's BIN for it (virtual accounts), the default in simulator mode. */
+  simulatorBin?: string;
 }
 
 const KEY_RULE = 'the base64 of 32 random bytes (openssl rand -base64 32)';
@@ -31,20 +40,27 @@ function dataKey(text: string): DataKey | undefined {
  */
 export function channelSettingsFrom(
   env: Record<string, string | undefined>,
-  known: readonly string[],
+  channels: readonly KnownChannel[],
   port: number,
 ): { settings: ChannelSettings; problems: string[] } {
   const problems: string[] = [];
+  const known = channels.map((c) => c.channel);
   const simulatorMode = env.DOKU_CLIENT_ID === undefined;
+  const vaBins = vaBinsFrom(env, channels, simulatorMode, problems);
+  // A bank without a BIN cannot be offered: left out of the default, refused when named.
+  const offerable = known.filter((c) => !isVirtualAccount(channels, c) || vaBins[c] !== undefined);
   const enabled =
     env.CHANNELS === undefined
       ? simulatorMode
-        ? [...known]
+        ? offerable
         : ['DANA']
       : [...new Set(env.CHANNELS.split(',').map((c) => c.trim().toUpperCase()))];
   const unknown = enabled.filter((c) => !known.includes(c));
   if (unknown.length > 0 || enabled.length === 0)
     problems.push(`CHANNELS: must be a comma-separated list of ${known.join(', ')}`);
+  const withoutBin = enabled.filter((c) => isVirtualAccount(channels, c) && !vaBins[c]);
+  if (withoutBin.length > 0)
+    problems.push(`DOKU_VA_BINS: needs a BIN for ${withoutBin.join(', ')} (enabled in CHANNELS)`);
 
   const dataKeys: DataKey[] = [];
   const given = [
@@ -69,5 +85,36 @@ export function channelSettingsFrom(
     problems.push(`DATA_ENCRYPTION_KEY: required once OVO is enabled; must be ${KEY_RULE}`);
 
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  return { settings: { enabled, dataKeys, publicBaseUrl }, problems };
+  return { settings: { enabled, dataKeys, publicBaseUrl, vaBins }, problems };
+}
+
+const isVirtualAccount = (channels: readonly KnownChannel[], name: string) =>
+  channels.some((c) => c.channel === name && c.simulatorBin !== undefined);
+
+/**
+ * DOKU_VA_BINS (`VA_BCA=19008,VA_MANDIRI=88899`): the simulator's BINs underneath in simulator
+ * mode, none otherwise.
+ */
+function vaBinsFrom(
+  env: Record<string, string | undefined>,
+  channels: readonly KnownChannel[],
+  simulatorMode: boolean,
+  problems: string[],
+): Record<string, string> {
+  const bins: Record<string, string> = {};
+  if (simulatorMode)
+    for (const c of channels) if (c.simulatorBin !== undefined) bins[c.channel] = c.simulatorBin;
+  if (env.DOKU_VA_BINS === undefined) return bins;
+  const banks = channels.filter((c) => c.simulatorBin !== undefined).map((c) => c.channel);
+  for (const entry of env.DOKU_VA_BINS.split(',')) {
+    const [name, bin, ...rest] = entry.split('=').map((p) => p.trim());
+    if (!banks.includes(name.toUpperCase()) || rest.length > 0 || !/^[0-9]{1,8}$/.test(bin ?? '')) {
+      problems.push(
+        `DOKU_VA_BINS: must be a comma-separated list of BANK=BIN (1 to 8 digits), BANK one of ${banks.join(', ')}`,
+      );
+      return bins;
+    }
+    bins[name.toUpperCase()] = bin;
+  }
+  return bins;
 }

@@ -163,6 +163,8 @@ export const envSchema = z.object({
   EVENT_RETENTION_DAYS: integer(1, 3_650, 90),
   /** Channels offered (contract §5); read with the channel registry in channel-settings.ts. */
   CHANNELS: text(1024),
+  /** Per bank, the VA BIN DOKU assigned (contract §5); read in channel-settings.ts. */
+  DOKU_VA_BINS: text(1024),
   /** The service's public URL: where DOKU sends customers back after binding a wallet. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   /** Encrypts customer tokens at rest (32 bytes, base64); read in channel-settings.ts. */

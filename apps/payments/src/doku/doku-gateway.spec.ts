@@ -64,6 +64,7 @@ const FAKEPAY: ChannelSpec<FakePayInput, { responseCode: string; qrContent?: str
     },
   },
   status: DANA.status,
+  statusReport: DANA.statusReport,
   notification: DANA.notification,
   limits: DANA.limits,
   paymentState: DANA.paymentState,
@@ -104,7 +105,7 @@ describe('a channel registered only in a test', () => {
 
     expect(outcome.kind).toBe('done');
     if (outcome.kind !== 'done') return;
-    expect(adapter.customerAction(outcome.result.body)).toEqual({
+    expect(adapter.customerAction(outcome.result.body, channelInput)).toEqual({
       redirectUrl: null,
       referenceNo: '000201FAKE',
     });

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { CheckStatusResponse, parseResponseCode, prepareRequest } from '@app/doku-snap';
+import { parseResponseCode, PaymentRef, prepareRequest, StatusReport } from '@app/doku-snap';
 import type { PaymentEntity } from '@app/persistence';
+import type { ChannelAdapter } from '../channels/channel-adapter';
 import { Channels } from '../channels/channels';
 import { DokuGateway, GatewayOutcome } from './doku-gateway';
 import { ExternalIdService } from './external-id.service';
 
-/** DOKU's answer to a status inquiry about a payment. */
-export type StatusAnswer = GatewayOutcome<CheckStatusResponse>;
+/**
+ * DOKU's answer to a status inquiry about a payment, its body read by the payment's channel into a
+ * report (a virtual account's answer has another shape than a wallet's).
+ */
+export type StatusAnswer = GatewayOutcome<StatusReport>;
 
 /**
  * Asks DOKU's check status about a payment, through its channel's status operation; applies
@@ -21,17 +25,19 @@ export class PaymentStatusInquiry {
   ) {}
 
   async ask(payment: PaymentEntity): Promise<StatusAnswer> {
-    const spec = this.channels.get(payment.channel).spec;
+    const adapter = this.channels.get(payment.channel);
     const prepared = prepareRequest(
-      spec.status,
-      {
-        originalPartnerReferenceNo: payment.partnerReferenceNo,
-        originalReferenceNo: payment.referenceNo ?? undefined,
-        originalExternalId: payment.externalId,
-      },
+      adapter.spec.status,
+      paymentRef(payment, adapter),
       await this.externalIds.reserve('status_check', payment.id),
     );
-    return this.gateway.call(prepared, { purpose: 'status_check', subjectId: payment.id });
+    const answer = await this.gateway.call(prepared, {
+      purpose: 'status_check',
+      subjectId: payment.id,
+    });
+    if (answer.result?.body !== undefined)
+      answer.result.body = adapter.spec.statusReport(answer.result.body);
+    return answer as StatusAnswer;
   }
 }
 
@@ -45,7 +51,17 @@ export function reportsNotFound(answer: StatusAnswer): boolean {
   return code?.httpStatus === 404 && code.caseCode === '01';
 }
 
-/** The status body DOKU answered, when it answered one (not 202, not a refusal). */
-export function statusBody(answer: StatusAnswer): CheckStatusResponse | undefined {
+/** How DOKU knows the payment: its references, and the account it is paid into (if any). */
+export function paymentRef(payment: PaymentEntity, adapter: ChannelAdapter): PaymentRef {
+  return {
+    originalPartnerReferenceNo: payment.partnerReferenceNo,
+    originalReferenceNo: payment.referenceNo ?? undefined,
+    originalExternalId: payment.externalId,
+    ...(adapter.account ? { account: adapter.account(payment.channelInput) } : {}),
+  };
+}
+
+/** The status DOKU reported, when it answered one (not 202, not a refusal). */
+export function statusBody(answer: StatusAnswer): StatusReport | undefined {
   return answer.kind === 'done' && !answer.inProgress ? answer.result.body : undefined;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   Clock,
   DEBIT_NOTIFICATION,
-  ServiceCode,
+  NotificationSpec,
   SignatureForm,
   SnapCredentials,
   verifyTransactionalSignature,
@@ -11,13 +11,12 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, CLOCK, SNAP_CREDENTIALS } from '../config/tokens';
 import { DokuRequest, headerOf, rawBodyOf } from './doku-body';
 import { NotificationTokenService } from './notification-token.service';
-import { snapErrors } from './snap-error';
+import { SnapErrors, snapErrors } from './snap-error';
 import { checkTimestampWindow } from './timestamp-window';
 
 /** Where DOKU posts debit notifications (DANA's and every e-wallet's). */
 export const NOTIFY_PATH = DEBIT_NOTIFICATION.path;
 
-const errors = snapErrors(ServiceCode.DEBIT_NOTIFY);
 const BEARER_RE = /^Bearer ([\x21-\x7e]{1,2048})$/;
 const EXTERNAL_ID_RE = /^[\x21-\x7e]{1,64}$/;
 
@@ -31,8 +30,9 @@ export interface AuthenticatedNotification {
 /**
  * Believes only DOKU: a bearer token we issued and that has not expired,
  * a recent X-TIMESTAMP, and an X-SIGNATURE over the raw bytes in either documented form.
- * Throws the SNAP refusal otherwise: 401 4015601 for the token, 401 4015600 for the timestamp
- * window and the signature, 400 4005601/4005602 for headers that are malformed or missing.
+ * Throws the SNAP refusal otherwise, in the service code of the notification (debit 56, VA 25):
+ * 401 xx01 for the token, 401 xx00 for the timestamp window and the signature, 400 xx01/xx02 for
+ * headers that are malformed or missing.
  */
 @Injectable()
 export class NotificationAuthenticator {
@@ -43,7 +43,18 @@ export class NotificationAuthenticator {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  authenticate(req: DokuRequest): AuthenticatedNotification {
+  private readonly errorsByService = new Map<string, SnapErrors>();
+
+  /** `notification`: which of DOKU's notifications the route takes (its path is what DOKU signs). */
+  authenticate(
+    req: DokuRequest,
+    notification: NotificationSpec = DEBIT_NOTIFICATION,
+  ): AuthenticatedNotification {
+    let errors = this.errorsByService.get(notification.serviceCode);
+    if (!errors) {
+      errors = snapErrors(notification.serviceCode);
+      this.errorsByService.set(notification.serviceCode, errors);
+    }
     const bearer = BEARER_RE.exec(headerOf(req, 'Authorization') ?? '');
     if (!bearer || !this.tokens.verify(bearer[1])) throw errors.invalidToken();
     const accessToken = bearer[1];
@@ -51,7 +62,8 @@ export class NotificationAuthenticator {
     const timestamp = headerOf(req, 'X-TIMESTAMP');
     if (timestamp === undefined) throw errors.invalidMandatoryField('X-TIMESTAMP');
     const signature = headerOf(req, 'X-SIGNATURE');
-    if (signature === undefined) throw errors.invalidMandatoryField('X-SIGNATURE');
+    // An unsigned notification is not authenticated, however well-formed: 401 as a forged one.
+    if (signature === undefined) throw errors.unauthorized('Missing Signature');
     const externalId = headerOf(req, 'X-EXTERNAL-ID') ?? null;
     if (externalId !== null && !EXTERNAL_ID_RE.test(externalId))
       throw errors.invalidFieldFormat('X-EXTERNAL-ID');
@@ -69,7 +81,8 @@ export class NotificationAuthenticator {
     };
     // DOKU signs the path of the notification URL it was given: ours, or (with a query string)
     // exactly what it requested.
-    const paths = req.originalUrl === NOTIFY_PATH ? [NOTIFY_PATH] : [NOTIFY_PATH, req.originalUrl];
+    const path = notification.path;
+    const paths = req.originalUrl === path ? [path] : [path, req.originalUrl];
     for (const path of paths) {
       const verdict = verifyTransactionalSignature(
         { method: 'POST', path, timestamp, rawBody, signature, accessToken },

@@ -21,13 +21,7 @@ type Fields = Record<string, unknown>;
  * what this service relies on is checked, and a problem names its field.
  */
 export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): PaymentNotification {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw errors.badRequest();
-  }
-  if (!isObject(body)) throw errors.badRequest();
+  const body = jsonObjectOf(rawBody, errors);
 
   const status = body.latestTransactionStatus;
   if (isAbsent(status)) throw errors.invalidMandatoryField('latestTransactionStatus');
@@ -49,17 +43,65 @@ export function parsePaymentNotification(rawBody: Buffer, errors: SnapErrors): P
   };
 }
 
-function amountOf(body: Fields, errors: SnapErrors): { value: string; currency: string } {
-  const amount = body.amount;
-  if (isAbsent(amount)) throw errors.invalidMandatoryField('amount');
-  if (!isObject(amount)) throw errors.invalidFieldFormat('amount');
+/** DOKU's VA payment notification (service 25): the account, our trxId, what was paid. */
+export interface VaPaymentNotification {
+  partnerServiceId: string;
+  customerNo: string;
+  virtualAccountNo: string;
+  virtualAccountName: string | null;
+  /** Our invoice: the payment's partnerReferenceNo. */
+  trxId: string | null;
+  paymentRequestId: string | null;
+  paidAmount: { value: string; currency: string };
+}
+
+/**
+ * Reads DOKU's VA payment notification from the raw bytes (doku-channels.md section 3.6c): the
+ * account's three ids and the paid amount are required; trxId, as DOKU echoes it, is optional
+ * (the account number finds the payment).
+ */
+export function parseVaPaymentNotification(
+  rawBody: Buffer,
+  errors: SnapErrors,
+): VaPaymentNotification {
+  const body = jsonObjectOf(rawBody, errors);
+  return {
+    partnerServiceId: requiredText(body, 'partnerServiceId', 8, errors),
+    customerNo: requiredText(body, 'customerNo', 20, errors),
+    virtualAccountNo: requiredText(body, 'virtualAccountNo', 28, errors),
+    virtualAccountName: optionalText(body, 'virtualAccountName', 255, errors),
+    trxId: optionalText(body, 'trxId', 64, errors),
+    paymentRequestId: optionalText(body, 'paymentRequestId', 128, errors),
+    paidAmount: amountOf(body, errors, 'paidAmount'),
+  };
+}
+
+function jsonObjectOf(rawBody: Buffer, errors: SnapErrors): Fields {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    throw errors.badRequest();
+  }
+  if (!isObject(body)) throw errors.badRequest();
+  return body;
+}
+
+function amountOf(
+  body: Fields,
+  errors: SnapErrors,
+  field = 'amount',
+): { value: string; currency: string } {
+  const amount = body[field];
+  if (isAbsent(amount)) throw errors.invalidMandatoryField(field);
+  if (!isObject(amount)) throw errors.invalidFieldFormat(field);
   const { value, currency } = amount;
-  if (isAbsent(value)) throw errors.invalidMandatoryField('amount.value');
+  if (isAbsent(value)) throw errors.invalidMandatoryField(`${field}.value`);
   if (typeof value !== 'string' || !AMOUNT_VALUE_RE.test(value))
-    throw errors.invalidFieldFormat('amount.value');
-  if (isAbsent(currency)) throw errors.invalidMandatoryField('amount.currency');
+    throw errors.invalidFieldFormat(`${field}.value`);
+  if (isAbsent(currency)) throw errors.invalidMandatoryField(`${field}.currency`);
   if (typeof currency !== 'string' || !CURRENCY_RE.test(currency))
-    throw errors.invalidFieldFormat('amount.currency');
+    throw errors.invalidFieldFormat(`${field}.currency`);
   return { value, currency };
 }
 

@@ -11,14 +11,14 @@ import { NotificationTokenService } from './notification-token.service';
 import { NotificationsService } from './notifications.service';
 import { NotifyController } from './notify.controller';
 import { SnapError, snapErrors } from './snap-error';
+import { VA_PAYMENT_PATH, VaPaymentController } from './va-payment.controller';
 
 /**
- * The endpoints DOKU calls: its token request and its payment
- * notification. Not behind the internal API key: DOKU authenticates with its own signatures.
+ * The endpoints DOKU calls: its token request and its payment notifications (debit, VA). Not behind the internal API key: DOKU authenticates with its own signatures.
  */
 @Module({
   imports: [SettlementModule],
-  controllers: [AccessTokenController, NotifyController],
+  controllers: [AccessTokenController, NotifyController, VaPaymentController],
   providers: [NotificationTokenService, NotificationAuthenticator, NotificationsService],
   exports: [NotificationTokenService],
 })
@@ -42,6 +42,9 @@ export class NotificationsModule {
     markDokuRoutes(fastify, {
       [TOKEN_PATH]: answers(ServiceCode.B2B_TOKEN),
       [NOTIFY_PATH]: answers(ServiceCode.DEBIT_NOTIFY, () =>
+        metrics.notifications.inc({ outcome: 'malformed' }),
+      ),
+      [VA_PAYMENT_PATH]: answers(ServiceCode.VA_PAYMENT_NOTIFY, () =>
         metrics.notifications.inc({ outcome: 'malformed' }),
       ),
     });

@@ -12,7 +12,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { Channels } from '../channels/channels';
 import { LatePayments } from '../settlement/late-payments';
 import { sameMoney } from '../common/money';
-import { PaymentNotification } from './notification-body';
+import { PaymentNotification, VaPaymentNotification } from './notification-body';
 
 export interface NotificationContext {
   rawBody: Buffer;
@@ -44,14 +44,47 @@ export class NotificationsService {
     private readonly late: LatePayments,
   ) {}
 
+  /** A VA payment notification, as the debit family's fact about the account's payment. */
+  async receiveVirtualAccount(
+    notification: VaPaymentNotification,
+    context: NotificationContext,
+  ): Promise<NotificationReceipt> {
+    const byAccount = await this.payments.findByVirtualAccountNo(notification.virtualAccountNo);
+    // Another invoice than the account's is not a fact about this payment.
+    const payment =
+      byAccount &&
+      (notification.trxId ?? byAccount.partnerReferenceNo) === byAccount.partnerReferenceNo
+        ? byAccount
+        : null;
+    const reference = notification.paymentRequestId;
+    return this.receive(
+      {
+        originalPartnerReferenceNo:
+          payment?.partnerReferenceNo ?? notification.trxId ?? notification.virtualAccountNo,
+        // Longer ids than the column takes stay in the raw body.
+        originalReferenceNo: reference !== null && reference.length <= 64 ? reference : null,
+        originalExternalId: null,
+        // DOKU notifies a VA once it is paid.
+        latestTransactionStatus: '00',
+        transactionStatusDesc: null,
+        amount: notification.paidAmount,
+      },
+      context,
+      payment,
+    );
+  }
+
+  /** `found`: the payment, when the caller looked it up another way (VA: by its account). */
   async receive(
     notification: PaymentNotification,
     context: NotificationContext,
+    found?: PaymentEntity | null,
   ): Promise<NotificationReceipt> {
     // Amount, currency and id never change after creation: read outside the transaction.
-    const payment = await this.payments.findByPartnerReferenceNo(
-      notification.originalPartnerReferenceNo,
-    );
+    const payment =
+      found !== undefined
+        ? found
+        : await this.payments.findByPartnerReferenceNo(notification.originalPartnerReferenceNo);
     const precheck = this.precheck(notification, payment);
     const receipt = await this.dataSource.transaction(async (manager) => {
       const recorded = await this.notifications.recordIn(

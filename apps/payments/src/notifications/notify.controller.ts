@@ -57,7 +57,8 @@ export class NotifyController {
   }
 }
 
-function refusalOutcome(err: unknown): string {
+/** How a refused notification is counted in `doku_notifications_total`. */
+export function refusalOutcome(err: unknown): string {
   if (!(err instanceof SnapError)) return 'error';
   if (err.httpStatus === 401) return 'unauthorized';
   return err.httpStatus < 500 ? 'malformed' : 'error';

@@ -19,10 +19,23 @@ export class LastStatusCheckView {
   @ApiProperty() at: string;
 }
 
+export class VirtualAccountView {
+  @ApiProperty({ example: 'BCA' }) bank: string;
+  @ApiProperty({
+    example: '19008000000000042',
+    description: 'What the customer types at the bank: digits only, no padding',
+  })
+  number: string;
+  @ApiProperty({ example: 'Budi Santoso' }) name: string;
+  @ApiProperty({ example: '2026-12-07T10:00:00+07:00' }) expiresAt: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's how-to-pay page" })
+  howToPayUrl: string | null;
+}
+
 export class PaymentView {
   @ApiProperty() id: string;
   @ApiProperty() partnerReferenceNo: string;
-  @ApiProperty({ enum: ['DANA'] }) channel: string;
+  @ApiProperty({ example: 'DANA', description: 'GET /v1/channels lists them' }) channel: string;
   @ApiProperty({ type: MoneyDto }) amount: MoneyDto;
   @ApiProperty({ enum: PAYMENT_STATUSES }) status: string;
   @ApiPropertyOptional({
@@ -31,6 +44,11 @@ export class PaymentView {
     description: 'Where to send the customer (DANA checkout)',
   })
   redirectUrl: string | null;
+  @ApiPropertyOptional({
+    type: VirtualAccountView,
+    description: 'Virtual accounts: where the customer transfers the amount, once DOKU created it',
+  })
+  virtualAccount?: VirtualAccountView;
   @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's reference, a string" })
   referenceNo: string | null;
   @ApiProperty({ description: 'X-EXTERNAL-ID of the payment request' }) externalId: string;
@@ -78,6 +96,8 @@ export function toPaymentView(
     amount: { value: p.amountValue, currency: p.currency },
     status: p.status,
     redirectUrl: p.redirectUrl,
+    // What the customer needs besides a redirect, by kind: `virtualAccount` ...
+    ...(p.instructions ?? {}),
     referenceNo: p.referenceNo,
     externalId: p.externalId,
     refundedAmount: { value: p.refundedAmount, currency: p.currency },

@@ -18,6 +18,7 @@ import { RequestWithRawBody } from '../http/request-body';
 import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { FindPaymentsQuery } from './dto/find-payments.query';
+import { PaymentCancellation } from './payment-cancellation';
 import { PaymentsService } from './payments.service';
 import { ResolvePaymentDto } from './dto/resolve-payment.dto';
 import { PaymentHistoryView } from './payment-history.view';
@@ -33,11 +34,13 @@ export class PaymentsController {
   constructor(
     private readonly payments: PaymentsService,
     private readonly idempotency: IdempotencyService,
+    private readonly cancellation: PaymentCancellation,
   ) {}
 
   @Post()
   @ApiOperation({
-    summary: 'Create a DANA payment for an order; returns where to send the customer',
+    summary:
+      'Create a payment for an order in a channel (DANA by default); returns what the customer needs: a redirectUrl, or a virtualAccount to transfer to',
   })
   @Idempotent()
   @TakesBody()
@@ -112,6 +115,18 @@ export class PaymentsController {
   @ApiErrors(404)
   get(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
     return this.payments.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Close an open payment at DOKU (a virtual account is deleted): CANCELLED; 409 when its channel cannot, it is no longer PENDING, or DOKU refuses (paid meanwhile)',
+  })
+  @ApiResponse({ status: 200, type: PaymentView })
+  @ApiErrors(404, 409, 413, 415, 502)
+  cancel(@Param('id', new UuidParamPipe('id')) id: string): Promise<PaymentView> {
+    return this.cancellation.cancel(id);
   }
 
   @Post(':id/status-check')

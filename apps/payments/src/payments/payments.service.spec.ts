@@ -35,6 +35,7 @@ function service(answer: unknown) {
     f.late as never,
     new CustomerContexts(f.channels, {} as never),
     {} as never,
+    {} as never,
     { doku: { paymentAttempts: 3 } } as AppConfig,
   );
   return { payments, f };
@@ -129,6 +130,7 @@ describe('PaymentsService.create, a bound wallet', () => {
       f.late as never,
       { of: () => Promise.reject(gone) } as never,
       { check: async () => ({}) } as never,
+      {} as never,
       { doku: { paymentAttempts: 3 } } as AppConfig,
     );
     return { payments, f };

@@ -13,7 +13,8 @@ import {
   PaymentsRepository,
   RefundsRepository,
 } from '@app/persistence';
-import { CHANNEL_FIELDS, ChannelAdapter } from '../channels/channel-adapter';
+import { CHANNEL_FIELDS, ChannelAdapter, IssuedAccount } from '../channels/channel-adapter';
+import { issuedOf, PaymentAccounts } from './payment-accounts';
 import { Channels } from '../channels/channels';
 import { compareMoney } from '../common/money';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
@@ -60,6 +61,7 @@ export class PaymentsService {
     private readonly late: LatePayments,
     private readonly customers: CustomerContexts,
     private readonly paymentBindings: PaymentBindings,
+    private readonly accounts: PaymentAccounts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Every send of the payment request, with room for the pauses between them and a token.
@@ -77,7 +79,10 @@ export class PaymentsService {
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
     const adapter = this.channels.enabledAdapter(channel);
-    const request = this.buildRequest(adapter, dto);
+    const issued = adapter.issuesAccount
+      ? await this.accounts.issue(channel, dto.partnerReferenceNo)
+      : undefined;
+    const request = this.buildRequest(adapter, dto, issued);
     checkAmountLimits(adapter, dto.amount.value);
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
     // must not be refused because the time has passed since.
@@ -96,7 +101,7 @@ export class PaymentsService {
           channel,
           amountValue: dto.amount.value,
           currency: dto.amount.currency,
-          validUpTo: dto.validUpTo ?? null,
+          validUpTo: dto.validUpTo ?? request.validUpTo ?? null,
           channelInput: request.channelInput,
           metadata: dto.metadata,
           requestBody: request.requestBody,
@@ -110,7 +115,10 @@ export class PaymentsService {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
       if (!existing) throw err;
-      return this.again(existing, request, dto.metadata, idempotencyKey);
+      // A racing twin drew another account: the stored one decides whether this is the same order.
+      const theirs = issued && existing.channel === channel ? issuedOf(existing) : undefined;
+      const same = theirs ? this.buildRequest(adapter, dto, theirs) : request;
+      return this.again(existing, same, dto.metadata, idempotencyKey);
     }
     return this.submit(payment, true);
   }
@@ -133,8 +141,7 @@ export class PaymentsService {
     // Under its own key the idempotency lock says no one else runs it.
     if (idempotencyKey !== undefined && existing.idempotencyKey === idempotencyKey)
       return this.resume(existing);
-    const open = existing.status === 'PENDING' && !existing.redirectUrl;
-    if (!open) throw duplicate(existing.id);
+    if (!awaitingDokuAnswer(existing)) throw duplicate(existing.id);
     if (existing.submittingUntil && existing.submittingUntil.getTime() > Date.now())
       throw new ApiError(
         409,
@@ -230,7 +237,8 @@ export class PaymentsService {
   private buildRequest(
     adapter: ChannelAdapter,
     dto: CreatePaymentDto,
-  ): { channelInput: Record<string, unknown>; requestBody: string } {
+    issued?: IssuedAccount,
+  ): { channelInput: Record<string, unknown>; requestBody: string; validUpTo?: string } {
     const channel = adapter.spec.channel;
     const given = dto as unknown as Record<string, unknown>;
     const problems = [
@@ -246,11 +254,12 @@ export class PaymentsService {
     ];
     if (problems.length > 0) throw validationFailed(problems);
     try {
-      const { channelInput, dokuInput } = adapter.paymentRequest(dto);
+      const { channelInput, dokuInput, validUpTo } = adapter.paymentRequest(dto, issued);
       // The customer headers are checked now where they come from the request (a bound
       // wallet's token is the binding's, had when the request is sent).
       if (!adapter.bindingId) adapter.spec.payment.headers(adapter.customer(channelInput));
-      return { channelInput, requestBody: compactJson(adapter.spec.payment.body(dokuInput)) };
+      const requestBody = compactJson(adapter.spec.payment.body(dokuInput));
+      return { channelInput, requestBody, ...(validUpTo ? { validUpTo } : {}) };
     } catch (err) {
       if (err instanceof SnapValidationError) {
         throw validationFailed([{ field: err.field, message: err.reason }]);
@@ -260,7 +269,7 @@ export class PaymentsService {
   }
 
   private async resume(payment: PaymentEntity): Promise<HttpResult> {
-    if (payment.status === 'PENDING' && !payment.redirectUrl) return this.submit(payment, false);
+    if (awaitingDokuAnswer(payment)) return this.submit(payment, false);
     if (payment.status === 'FAILED' && payment.failureCode) {
       throw dokuRejection(
         {
@@ -313,7 +322,7 @@ export class PaymentsService {
     const subject = { paymentId: payment.id };
     switch (outcome.kind) {
       case 'done': {
-        const action = adapter.customerAction(outcome.result.body);
+        const action = adapter.customerAction(outcome.result.body, payment.channelInput);
         const updated = await this.payments.recordDokuAnswer(payment.id, action);
         return { status: 201, body: toPaymentView(updated) };
       }
@@ -391,6 +400,14 @@ function checkAmountLimits(adapter: ChannelAdapter, value: string): void {
     `Channel ${adapter.spec.channel} takes amounts from ${minimum} to ${maximum}.`,
     [{ field: 'amount.value', message: `must be from ${minimum} to ${maximum}` }],
   );
+}
+
+/**
+ * The payment's request was sent and DOKU's answer (a checkout, an account) is not stored: its
+ * outcome is open, and a resume sends the same bytes again.
+ */
+export function awaitingDokuAnswer(payment: PaymentEntity): boolean {
+  return payment.status === 'PENDING' && !payment.redirectUrl && !payment.instructions;
 }
 
 function duplicate(paymentId: string): ApiError {

@@ -4,6 +4,7 @@ import { refusalOf, RefundAcceptance, RefundRefusedError } from './refund-accept
 
 const paid = {
   status: 'PAID',
+  channel: 'DANA',
   currency: 'IDR',
   amountValue: '10000.00',
   refundCommittedAmount: '7500.00',

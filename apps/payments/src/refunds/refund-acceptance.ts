@@ -29,7 +29,11 @@ export interface OutboxTarget {
 export class RefundRefusedError extends Error {
   constructor(
     readonly reason:
-      'PAYMENT_NOT_FOUND' | 'PAYMENT_NOT_PAID' | 'CURRENCY_MISMATCH' | 'EXCEEDS_REFUNDABLE',
+      | 'PAYMENT_NOT_FOUND'
+      | 'PAYMENT_NOT_PAID'
+      | 'CURRENCY_MISMATCH'
+      | 'EXCEEDS_REFUNDABLE'
+      | 'REFUND_NOT_SUPPORTED',
     readonly refundable?: string,
   ) {
     super(reason);

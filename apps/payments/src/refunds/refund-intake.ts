@@ -3,7 +3,7 @@ import { AcceptedRefund, OutboxRepository, RefundsRepository } from '@app/persis
 import { Channels } from '../channels/channels';
 import { ExternalIdService } from '../doku/external-id.service';
 import { REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
-import { RefundAcceptance, RefundToAccept } from './refund-acceptance';
+import { RefundAcceptance, RefundRefusedError, RefundToAccept } from './refund-acceptance';
 import { refundJobId } from './refund-jobs';
 import { RefundQueue } from './refund-queue';
 import { refundRequestBody } from './refund-request';
@@ -28,6 +28,10 @@ export class RefundIntake {
 
   /** Throws RefundRefusedError or DuplicateKeyError when the refund is not accepted. */
   async take(input: RefundToAccept): Promise<AcceptedRefund> {
+    // A channel DOKU offers no refund for (virtual accounts): nothing would ever return it.
+    const payment = await this.refunds.refundablePayment(input.paymentId);
+    if (payment && !this.channels.get(payment.channel).spec.refund)
+      throw new RefundRefusedError('REFUND_NOT_SUPPORTED');
     const accepted = await this.acceptance.accept(input, {
       queue: REFUNDS_QUEUE,
       name: REFUND_JOB,

@@ -124,6 +124,12 @@ function refusal(err: unknown): unknown {
       return notFound('payment');
     case 'PAYMENT_NOT_PAID':
       return new ApiError(409, 'PAYMENT_NOT_REFUNDABLE', 'Only a PAID payment can be refunded.');
+    case 'REFUND_NOT_SUPPORTED':
+      return new ApiError(
+        422,
+        'REFUND_NOT_SUPPORTED',
+        "The payment's channel has no refund at DOKU (virtual accounts); return the money another way.",
+      );
     case 'CURRENCY_MISMATCH':
       return new ApiError(
         422,

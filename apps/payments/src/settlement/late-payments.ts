@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../common/api-error';
 import { sameMoney } from '../common/money';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, DATA_SOURCE } from '../config/tokens';
+import { Channels } from '../channels/channels';
 import { MetricsService } from '../metrics/metrics.service';
 import { LATE_PAYMENT_REFUND_JOB, REFUNDS_QUEUE } from '../queues/queue-names';
 
@@ -55,7 +56,13 @@ export class LatePayments {
     private readonly outbox: OutboxRepository,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly channels: Channels,
   ) {}
+
+  /** The channel can return money (virtual accounts cannot: a person returns it). */
+  private refundable(payment: Pick<PaymentEntity, 'channel'>): boolean {
+    return this.channels.get(payment.channel).spec.refund !== undefined;
+  }
 
   /**
    * DOKU reports `payment` paid and the books cannot take it as it came. In the caller's
@@ -75,7 +82,10 @@ export class LatePayments {
     const sameCurrency = report.amount.currency === payment.currency;
     const action: LateAction | 'none' =
       // Already PAID with the books' amount, or a currency no refund can return: a person decides.
-      status === 'PAID' || !sameCurrency || (mismatch && this.config.latePaymentPolicy === 'accept')
+      status === 'PAID' ||
+      !sameCurrency ||
+      (mismatch && this.config.latePaymentPolicy === 'accept') ||
+      (this.config.latePaymentPolicy === 'refund' && !this.refundable(payment))
         ? 'none'
         : this.config.latePaymentPolicy;
     await this.payments.markAttention(
@@ -132,6 +142,12 @@ export class LatePayments {
           409,
           'NOT_UNDER_ATTENTION',
           'The payment is not marked for attention; there is nothing to resolve.',
+        );
+      if (action === 'refund' && !this.refundable(payment))
+        throw new ApiError(
+          422,
+          'REFUND_NOT_SUPPORTED',
+          "The payment's channel has no refund at DOKU; accept it, or return the money another way.",
         );
       if (action === 'accept' && payment.refundCommittedAmount !== '0.00')
         throw new ApiError(

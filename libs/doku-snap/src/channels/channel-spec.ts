@@ -67,7 +67,36 @@ export interface ChannelLimits {
  * How the customer pays, which says what they need from a payment: a wallet's checkout
  * (`redirectUrl`), or a wallet account bound beforehand (a binding and its customer token).
  */
-export type ChannelKind = 'ewallet_redirect' | 'ewallet_binding';
+export type ChannelKind = 'ewallet_redirect' | 'ewallet_binding' | 'virtual_account';
+
+/**
+ * The account a payment is paid into, for channels where the merchant issues one (a virtual
+ * account: the bank's BIN and the customer number the merchant drew).
+ */
+export interface PaymentAccount {
+  bin: string;
+  customerNo: string;
+}
+
+/** What a status inquiry or a cancel needs to name a payment at DOKU. */
+export interface PaymentRef extends CheckStatusInput {
+  /** Channels whose payments live in an account the merchant issued (virtual accounts). */
+  account?: PaymentAccount;
+}
+
+/**
+ * What a status answer says about the payment, in the debit family's words: a channel whose
+ * answer has another shape (virtual accounts) reads it into these.
+ */
+export type StatusReport = Pick<
+  CheckStatusResponse,
+  | 'latestTransactionStatus'
+  | 'transactionStatusDesc'
+  | 'paidTime'
+  | 'transAmount'
+  | 'originalReferenceNo'
+  | 'refundHistory'
+>;
 
 /**
  * The account binding of a wallet that pays from a bound account (OVO): binding and unbinding,
@@ -92,7 +121,11 @@ export interface ChannelSpec<PaymentInput = unknown, PaymentResponse = unknown> 
   readonly dokuChannel: string;
   readonly kind: ChannelKind;
   readonly payment: SnapOperationSpec<PaymentInput, PaymentResponse>;
-  readonly status: SnapOperationSpec<CheckStatusInput, CheckStatusResponse>;
+  readonly status: SnapOperationSpec<PaymentRef, unknown>;
+  /** The status answer's body as a report (undefined: not a body this channel answers). */
+  statusReport(body: unknown): StatusReport | undefined;
+  /** Absent: an open payment of the channel cannot be closed at DOKU. */
+  readonly cancel?: SnapOperationSpec<PaymentRef, unknown>;
   /** Absent: the channel cannot refund. */
   readonly refund?: SnapOperationSpec<RefundInput, RefundResponse>;
   readonly notification: NotificationSpec;

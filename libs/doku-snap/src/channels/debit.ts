@@ -114,6 +114,7 @@ export function debitWallet<PaymentInput, PaymentResponse>(
     kind: wallet.kind,
     payment: wallet.payment,
     status: debitStatus(dokuChannel, limits),
+    statusReport: (body) => body as CheckStatusResponse | undefined,
     refund: debitRefund(dokuChannel, limits, wallet.refundHeaders),
     notification: DEBIT_NOTIFICATION,
     ...(wallet.binding ? { binding: wallet.binding } : {}),

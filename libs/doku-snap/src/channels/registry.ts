@@ -3,6 +3,7 @@ import type { AnyChannelSpec } from './channel-spec';
 import { DANA } from './dana';
 import { OVO } from './ovo';
 import { SHOPEEPAY } from './shopeepay';
+import { VIRTUAL_ACCOUNTS } from './virtual-accounts';
 
 /** A channel name no registered spec has. */
 export class UnknownChannelError extends DokuSnapError {
@@ -45,7 +46,7 @@ export class ChannelRegistry {
 }
 
 /** Every channel this library speaks. */
-export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA, SHOPEEPAY, OVO];
+export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA, SHOPEEPAY, OVO, ...VIRTUAL_ACCOUNTS];
 
 export function defaultChannelRegistry(): ChannelRegistry {
   return new ChannelRegistry(SNAP_CHANNELS);
@@ -59,7 +60,7 @@ export function snapPaths(channels: readonly AnyChannel[] = SNAP_CHANNELS): Map<
   const paths = new Map<string, string[]>();
   const add = (path: string, what: string) => paths.set(path, [...(paths.get(path) ?? []), what]);
   for (const c of channels) {
-    const ops = [c.payment, c.status, c.refund, ...Object.values(c.binding ?? {})];
+    const ops = [c.payment, c.status, c.refund, c.cancel, ...Object.values(c.binding ?? {})];
     for (const op of ops) if (op && typeof op === 'object') add(op.path, `${c.channel} ${op.name}`);
     add(c.notification.path, `${c.channel} notification`);
   }

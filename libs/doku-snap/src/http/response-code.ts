@@ -27,6 +27,11 @@ export const ServiceCode = {
   DEBIT_STATUS: '55',
   DEBIT_NOTIFY: '56',
   DEBIT_REFUND: '58',
+  VA_PAYMENT_NOTIFY: '25',
+  VA_STATUS: '26',
+  VA_CREATE: '27',
+  VA_UPDATE: '28',
+  VA_DELETE: '31',
 } as const;
 
 export function snapCode(httpStatus: number, service: string, caseCode: string): string {

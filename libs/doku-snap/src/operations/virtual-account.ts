@@ -147,3 +147,29 @@ export function buildVaStatusBody(
   body.additionalInfo = {};
   return body;
 }
+
+/**
+ * DOKU's answer to the VA status inquiry (Java SDK `CheckStatusVirtualAccountDataDto`).
+ * `paymentFlagStatus` is SNAP's (ASPI) flag, "00" once paid; DOKU's SDK models leave it out, so a
+ * `paidAmount` above zero is read as paid too (doku-channels.md section 3.5).
+ */
+export interface VaStatusResponse {
+  responseCode: string;
+  responseMessage: string;
+  virtualAccountData?: VirtualAccountData & {
+    paymentFlagStatus?: string;
+    paymentFlagReason?: { english?: string; indonesia?: string };
+    paymentRequestId?: string;
+    trxDateTime?: string;
+  };
+  [key: string]: unknown;
+}
+
+/** Whether DOKU's VA status answer says the account was paid. */
+export function vaPaid(body: VaStatusResponse | undefined): boolean {
+  const data = body?.virtualAccountData;
+  if (!data) return false;
+  if (data.paymentFlagStatus !== undefined) return data.paymentFlagStatus === '00';
+  const value = data.paidAmount?.value;
+  return typeof value === 'string' && /[1-9]/.test(value);
+}

@@ -14,6 +14,8 @@ type Operation = string;
 interface Recorded {
   channel: string;
   dokuChannel: string;
+  /** A family of channels of one format (virtual accounts): `$dokuChannel` stands for each code. */
+  family?: [string, string][];
   requests: {
     case: string;
     operation: Operation;
@@ -42,19 +44,37 @@ interface Recorded {
     redirectUrl?: string;
     /** The customer-token answer says the customer unlinked the account. */
     unlinked?: boolean;
+    /** What the channel reads of a status answer. */
+    report?: Record<string, unknown>;
   }[];
   states: [string, string | null][];
   notification: { path: string; serviceCode: string; statuses: string[] };
 }
 
 const DIR = join(__dirname, 'recorded');
-const recordings: Recorded[] = readdirSync(DIR).map(
-  (f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Recorded,
+/** A family's recording, once per member, its code written in. */
+const members = (text: string): Recorded[] => {
+  const recorded = JSON.parse(text) as Recorded;
+  if (!recorded.family) return [recorded];
+  return recorded.family.map(
+    ([channel, dokuChannel]) =>
+      ({
+        ...(JSON.parse(text.replaceAll('$dokuChannel', dokuChannel)) as Recorded),
+        channel,
+        dokuChannel,
+      }) as Recorded,
+  );
+};
+const recordings: Recorded[] = readdirSync(DIR).flatMap((f) =>
+  members(readFileSync(join(DIR, f), 'utf8')),
 );
 
 const operationOf = (spec: AnyChannelSpec, operation: Operation) => {
   const op =
-    operation === 'payment' || operation === 'status' || operation === 'refund'
+    operation === 'payment' ||
+    operation === 'status' ||
+    operation === 'refund' ||
+    operation === 'cancel'
       ? spec[operation]
       : spec.binding?.[operation as 'accountBinding' | 'accountUnbinding' | 'balance'];
   if (!op) throw new Error(`${spec.channel} has no ${operation} operation`);
@@ -105,6 +125,7 @@ describe('channel specs over recorded SNAP bodies', () => {
       it.each(recorded.answers)('answer: $case', (a) => {
         expect(classifyResponse(a.httpStatus, a.body.responseCode).kind).toBe(a.outcome);
         if (a.redirectUrl) expect(redirectUrlOf(a.body)).toBe(a.redirectUrl);
+        if (a.report) expect(spec.statusReport(a.body)).toEqual(a.report);
         if (a.unlinked !== undefined)
           expect(spec.binding?.unlinked(a.body.responseCode)).toBe(a.unlinked);
       });

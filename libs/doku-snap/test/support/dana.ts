@@ -42,7 +42,8 @@ export const prepareDanaStatus = (
   client: DokuSnapClient,
   input: CheckStatusInput,
   externalId?: string,
-): PreparedRequest<CheckStatusResponse> => client.prepare(DANA.status, input, { externalId });
+): PreparedRequest<CheckStatusResponse> =>
+  client.prepare(DANA.status, input, { externalId }) as PreparedRequest<CheckStatusResponse>;
 
 export const buildDanaPaymentBody = (input: JumpAppPaymentInput): JumpAppPaymentRequestBody =>
   buildJumpAppPaymentBody(DANA.dokuChannel, input);

@@ -35,6 +35,8 @@ export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = [
 @Index('payments_created_idx', ['createdAt', 'id'])
 @Index('payments_status_created_idx', ['status', 'createdAt', 'id'])
 @Index('payments_metadata_idx', { synchronize: false })
+// Made by the migration (an expression index): a virtual account number is never issued twice.
+@Index('payments_virtual_account_no_idx', { synchronize: false })
 @Index('payments_attention_idx', ['attentionSince'], { where: `attention_reason IS NOT NULL` })
 export class PaymentEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -81,6 +83,13 @@ export class PaymentEntity {
 
   @Column({ name: 'redirect_url', type: 'text', nullable: true })
   redirectUrl: string | null;
+
+  /**
+   * What the customer needs to pay, by the channel's kind, once DOKU answered the payment request:
+   * `{ virtualAccount: {...} }`. Null for redirect wallets (their `redirectUrl`) and until then.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  instructions: Record<string, unknown> | null;
 
   /** DOKU's reference: always text, never a number. */
   @Column({ name: 'reference_no', type: 'text', nullable: true })

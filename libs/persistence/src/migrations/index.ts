@@ -6,6 +6,7 @@ import { Attention1765000000002 } from './1765000000002-attention';
 import { ListsAndMetadata1765000000003 } from './1765000000003-lists-and-metadata';
 import { EventsAndWebhooks1765000000004 } from './1765000000004-events-and-webhooks';
 import { WalletBindings1765000000005 } from './1765000000005-wallet-bindings';
+import { VirtualAccounts1765000000006 } from './1765000000006-virtual-accounts';
 
 /** Listed explicitly, in order: no glob loading. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -18,4 +19,5 @@ export const MIGRATIONS: Function[] = [
   ListsAndMetadata1765000000003,
   EventsAndWebhooks1765000000004,
   WalletBindings1765000000005,
+  VirtualAccounts1765000000006,
 ];

@@ -6,7 +6,7 @@ export interface ExternalIdClaim {
   partnerId: string;
   /** Jakarta calendar day, YYYY-MM-DD: the unit of SNAP's uniqueness rule. */
   jakartaDay: string;
-  purpose: 'payment' | 'refund' | 'status_check' | 'binding';
+  purpose: 'payment' | 'refund' | 'status_check' | 'binding' | 'cancel';
   subjectId?: string | null;
 }
 

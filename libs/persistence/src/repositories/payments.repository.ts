@@ -162,6 +162,26 @@ export class PaymentsRepository {
     return this.rows.findOneBy({ partnerReferenceNo });
   }
 
+  /** The payment paid into a virtual account, by its number as DOKU writes it (BIN space-padded). */
+  async findByVirtualAccountNo(virtualAccountNo: string): Promise<PaymentEntity | null> {
+    return this.rows
+      .createQueryBuilder('p')
+      .where(`p.channel_input ? 'virtualAccountNo'`)
+      .andWhere(`p.channel_input->>'virtualAccountNo' = :virtualAccountNo`, { virtualAccountNo })
+      .getOne();
+  }
+
+  /**
+   * A customer number no payment had before, from one database sequence: unique across replicas
+   * and restarts, never reused (a number drawn for a request that then failed is skipped).
+   */
+  async drawAccountCustomerNo(): Promise<string> {
+    const [row] = (await this.dataSource.query(
+      `SELECT nextval('payment_account_customer_no_seq')::text AS n`,
+    )) as { n: string }[];
+    return row.n;
+  }
+
   /** The submission left DOKU's outcome open: a retry of the same order may resume it now. */
   async endSubmission(id: string): Promise<void> {
     await this.rows.update({ id }, { submittingUntil: () => 'now()' });
@@ -170,15 +190,26 @@ export class PaymentsRepository {
   /** Keeps what DOKU answered to the payment request (redirect and reference). */
   async recordDokuAnswer(
     id: string,
-    answer: { redirectUrl?: string | null; referenceNo?: string | null; externalId?: string },
+    answer: {
+      redirectUrl?: string | null;
+      referenceNo?: string | null;
+      externalId?: string;
+      instructions?: Record<string, unknown> | null;
+    },
   ): Promise<PaymentEntity> {
     const item: PaymentAnswerItem = {
       id,
       redirectUrl: answer.redirectUrl || null,
       referenceNo: answer.referenceNo || null,
       externalId: answer.externalId || null,
+      instructions: answer.instructions ? JSON.stringify(answer.instructions) : null,
     };
-    if (item.redirectUrl === null && item.referenceNo === null && item.externalId === null)
+    if (
+      item.redirectUrl === null &&
+      item.referenceNo === null &&
+      item.externalId === null &&
+      item.instructions === null
+    )
       return this.rows.findOneByOrFail({ id });
     // On every create: one round trip, shared with the answers that arrive meanwhile.
     const payment = await this.answers.run(item);

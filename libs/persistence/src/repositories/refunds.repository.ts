@@ -49,6 +49,7 @@ export interface RefundFilter {
 /** What decides whether a payment takes a refund. */
 export interface RefundablePayment {
   status: string;
+  channel: string;
   currency: string;
   amountValue: string;
   refundCommittedAmount: string;
@@ -157,6 +158,7 @@ export class RefundsRepository {
     return (
       row && {
         status: row.status as string,
+        channel: row.channel as string,
         currency: row.currency as string,
         amountValue: row.amount_value as string,
         refundCommittedAmount: row.refund_committed_amount as string,

@@ -46,6 +46,8 @@ export interface PaymentAnswerItem {
   redirectUrl: string | null;
   referenceNo: string | null;
   externalId: string | null;
+  /** JSON text: what the customer needs to pay (virtual account ...). */
+  instructions: string | null;
 }
 
 export const ANSWER_INPUT = statementInput<PaymentAnswerItem>({
@@ -53,6 +55,7 @@ export const ANSWER_INPUT = statementInput<PaymentAnswerItem>({
   redirectUrl: 'redirect_url text',
   referenceNo: 'reference_no text',
   externalId: 'external_id text',
+  instructions: 'instructions jsonb',
 });
 
 /**
@@ -99,7 +102,8 @@ SELECT * FROM pay`,
       name: 'payment-record-doku-answers',
       text: `UPDATE payments p SET redirect_url = coalesce(i.redirect_url, p.redirect_url),
   reference_no = coalesce(i.reference_no, p.reference_no),
-  external_id = coalesce(i.external_id, p.external_id), updated_at = now()
+  external_id = coalesce(i.external_id, p.external_id),
+  instructions = coalesce(i.instructions, p.instructions), updated_at = now()
 FROM ${ANSWER_INPUT.unnest}
 WHERE p.id = i.id
 RETURNING ${paymentAs('p')}`,

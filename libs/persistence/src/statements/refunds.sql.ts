@@ -136,7 +136,7 @@ FROM refund JOIN payment ON payment.refund_id = refund.id`,
     /** What decides whether a payment takes a refund. */
     refundablePayment: {
       name: 'refund-refundable-payment',
-      text: `SELECT status, currency, amount_value, refund_committed_amount, doku_paid_amount
+      text: `SELECT status, channel, currency, amount_value, refund_committed_amount, doku_paid_amount
 FROM payments WHERE id = $1`,
     },
     withPayment: {

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsDefined,
+  IsEmail,
   IsIn,
   IsIP,
   IsObject,
@@ -16,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { DEVICE_ID_RE } from '@app/doku-snap';
+import { DEVICE_ID_RE, VA_NAME_RE } from '@app/doku-snap';
 import type { ChannelField } from '../../channels/channel-adapter';
 import { CHANNEL_ADAPTERS } from '../../channels/channel-adapters';
 import { MoneyDto } from '../../common/money.dto';
@@ -98,7 +99,8 @@ export class CreatePaymentDto {
 
   @ApiPropertyOptional({
     example: '2030-01-01T10:00:00+07:00',
-    description: 'Payment link expiry, ISO-8601 with offset, in the future.',
+    description:
+      'Payment link expiry, ISO-8601 with offset, in the future. Virtual accounts: until when the account takes the transfer (24 h when absent).',
   })
   @IsOptional()
   @IsString()
@@ -146,6 +148,36 @@ export class CreatePaymentDto {
   @Length(1, 64)
   @Matches(PRINTABLE_ASCII, { message: 'customerId must be printable ASCII' })
   customerId?: string;
+
+  @ApiPropertyOptional({
+    example: 'Budi Santoso',
+    minLength: 1,
+    maxLength: 255,
+    description:
+      "Virtual accounts (required): the name the bank shows the customer. Letters, digits, spaces and . - / + , = _ : ' @ %",
+  })
+  @ValidateIf(
+    (o: CreatePaymentDto) => requiredBy(o, 'customerName') || o.customerName !== undefined,
+  )
+  @IsString()
+  @Matches(VA_NAME_RE, {
+    message:
+      "customerName must be 1-255 letters, digits, spaces or . - / + , = _ : ' @ % characters",
+  })
+  customerName?: string;
+
+  @ApiPropertyOptional({ example: 'budi@example.com', maxLength: 255 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  @IsEmail({}, { message: 'customerEmail must be an email address' })
+  customerEmail?: string;
+
+  @ApiPropertyOptional({ example: '6281234567890', description: '9-30 digits, an optional +' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9]{9,29}$/, { message: 'customerPhone must be 9-30 digits, an optional +' })
+  customerPhone?: string;
 
   @MetadataInput()
   metadata?: Record<string, string>;

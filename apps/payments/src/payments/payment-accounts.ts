@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Clock, snapTimestamp } from '@app/doku-snap';
+import { PaymentEntity, PaymentsRepository } from '@app/persistence';
+import type { IssuedAccount } from '../channels/channel-adapter';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG, CLOCK } from '../config/tokens';
+
+/**
+ * Customer numbers are zero-padded to this many digits: with a 5-digit BIN the customer types 17
+ * digits, within every bank's VA length; 10^12 numbers outlast any merchant.
+ */
+export const CUSTOMER_NO_DIGITS = 12;
+
+/** How long a virtual account takes payments when the caller sets no validUpTo (issue 22: 24 h). */
+export const DEFAULT_ACCOUNT_VALIDITY_MS = 24 * 3_600_000;
+
+/**
+ * Issues the accounts payments are paid into (virtual accounts): the bank's BIN from
+ * DOKU_VA_BINS and a customer number from the database's sequence. An order already stored keeps
+ * its account, so a retry of it builds the same request.
+ */
+@Injectable()
+export class PaymentAccounts {
+  constructor(
+    private readonly payments: PaymentsRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async issue(channel: string, partnerReferenceNo: string): Promise<IssuedAccount> {
+    const existing = await this.payments.findByPartnerReferenceNo(partnerReferenceNo);
+    const stored = existing?.channel === channel ? issuedOf(existing) : undefined;
+    if (stored) return stored;
+    const bin = this.config.channels.vaBins[channel];
+    // Settings refuse an enabled bank without a BIN; a payment of one since disabled never gets here.
+    if (!bin) throw new Error(`no BIN for ${channel}`);
+    const customerNo = (await this.payments.drawAccountCustomerNo()).padStart(
+      CUSTOMER_NO_DIGITS,
+      '0',
+    );
+    return {
+      bin,
+      customerNo,
+      defaultValidUpTo: snapTimestamp(this.clock.now() + DEFAULT_ACCOUNT_VALIDITY_MS),
+    };
+  }
+}
+
+/** The account a stored payment was issued (undefined for channels that issue none). */
+export function issuedOf(payment: PaymentEntity): IssuedAccount | undefined {
+  const { bin, customerNo, expiresAt } = payment.channelInput;
+  if (typeof bin !== 'string' || typeof customerNo !== 'string') return undefined;
+  return { bin, customerNo, defaultValidUpTo: String(expiresAt) };
+}
