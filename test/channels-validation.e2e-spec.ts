@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, paymentBody, startHarness } from './support/harness';
+import { VA_BINS_ENV, vaPaymentBody } from './support/virtual-accounts';
 
 let h: Harness;
 
 beforeAll(async () => {
   h = await startHarness({
     env: {
-      CHANNELS: 'DANA,SHOPEEPAY,OVO',
+      CHANNELS: 'DANA,SHOPEEPAY,OVO,VA_BCA',
+      DOKU_VA_BINS: VA_BINS_ENV,
       DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     },
   });
@@ -106,6 +108,44 @@ describe('bad input on the new bodies: a 4xx naming the field, never a 5xx', () 
     expect(fieldsOf(res.body)).toContain(field);
   });
 
+  it.each([
+    ['customerName', { customerName: undefined }],
+    ['customerName', { customerName: '' }],
+    ['customerName', { customerName: 'Budi <script>' }],
+    ['customerName', { customerName: 'B'.repeat(256) }],
+    ['customerName', { customerName: 42 }],
+    ['customerEmail', { customerEmail: 'not an email' }],
+    ['customerEmail', { customerEmail: `${'x'.repeat(250)}@example.com` }],
+    ['customerPhone', { customerPhone: '0812' }],
+    ['customerPhone', { customerPhone: '0812-3456-7890' }],
+    ['validUpTo', { validUpTo: 'tomorrow' }],
+    ['validUpTo', { validUpTo: '2020-01-01T00:00:00+07:00' }],
+    ['returnUrl', { returnUrl: 'https://shop.example/back' }],
+    ['deviceId', { deviceId: 'device1' }],
+    ['bindingId', { bindingId: '00000000-0000-4000-8000-000000000000' }],
+  ])('POST /v1/payments (VA_BCA) with a bad %s', async (field, overrides) => {
+    const res = await h.http
+      .post('/v1/payments')
+      .set(h.auth)
+      .send(vaPaymentBody('VA_BCA', overrides));
+    expect(res.status, res.text).toBe(400);
+    expectErrorShape(res.body);
+    expect(fieldsOf(res.body)).toContain(field);
+  });
+
+  it('a virtual account of a bank not enabled is 422 CHANNEL_NOT_ENABLED; cancel of an id that is no UUID is 400', async () => {
+    const res = await h.http.post('/v1/payments').set(h.auth).send(vaPaymentBody('VA_BRI'));
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('CHANNEL_NOT_ENABLED');
+    const cancel = await h.http.post('/v1/payments/nope/cancel').set(h.auth);
+    expect(cancel.status).toBe(400);
+    expect(fieldsOf(cancel.body)).toContain('id');
+    const missing = await h.http
+      .post('/v1/payments/00000000-0000-4000-8000-000000000000/cancel')
+      .set(h.auth);
+    expect(missing.status).toBe(404);
+  });
+
   it('a wallet-binding id that is no UUID is a 400 naming it; an unknown one 404', async () => {
     const bad = await h.http.get('/v1/wallet-bindings/nope').set(h.auth);
     expect(bad.status).toBe(400);
@@ -117,7 +157,7 @@ describe('bad input on the new bodies: a 4xx naming the field, never a 5xx', () 
     expect(missing.body.code).toBe('BINDING_NOT_FOUND');
   });
 
-  it('fuzz: 600 random binding and payment bodies of the new channels never get a 5xx', async () => {
+  it('fuzz: 600 random binding and payment bodies of the new channels (virtual accounts too) never get a 5xx', async () => {
     const anyJson = fc.jsonValue({ maxDepth: 2 });
     const field = <T>(arb: fc.Arbitrary<T>) =>
       fc.option(fc.oneof(arb, anyJson), { nil: undefined });
@@ -140,7 +180,11 @@ describe('bad input on the new bodies: a 4xx naming the field, never a 5xx', () 
             currency: fc.constantFrom('IDR', ''),
           }),
         ),
-        channel: field(fc.constantFrom('OVO', 'SHOPEEPAY', 'DANA')),
+        channel: field(fc.constantFrom('OVO', 'SHOPEEPAY', 'DANA', 'VA_BCA', 'VA_BRI')),
+        customerName: field(fc.string({ maxLength: 260 })),
+        customerEmail: field(fc.oneof(fc.emailAddress(), fc.string())),
+        customerPhone: field(fc.oneof(fc.stringMatching(/^\+?\d{9,29}$/), fc.string())),
+        validUpTo: field(fc.constantFrom('2099-01-01T00:00:00+07:00', 'soon', '')),
         bindingId: field(fc.oneof(fc.uuid(), fc.string())),
         returnUrl: field(fc.oneof(fc.webUrl(), fc.string())),
         failureUrl: field(fc.oneof(fc.webUrl(), fc.string())),

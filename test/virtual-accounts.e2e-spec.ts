@@ -328,4 +328,41 @@ describe('virtual accounts', () => {
     expect(res.status).toBe(404);
     expect(res.body.responseCode).toBe('4042512');
   });
+
+  it('a signed VA notification DOKU could not have meant: SNAP 400s naming the field, never a 5xx, nothing recorded', async () => {
+    const created = await createVaPayment(h, 'VA_BCA');
+    const good = JSON.parse(
+      vaNotification(created.virtualAccount.number, created.partnerReferenceNo, '15000.00'),
+    ) as Record<string, unknown>;
+    const cases: [string, string, string][] = [
+      ['not json', '{"partnerServiceId":', '4002500'],
+      ['an array', '[]', '4002500'],
+      ['no paidAmount', JSON.stringify({ ...good, paidAmount: undefined }), '4002502'],
+      [
+        'no paidAmount.value',
+        JSON.stringify({ ...good, paidAmount: { currency: 'IDR' } }),
+        '4002502',
+      ],
+      [
+        'a number amount',
+        JSON.stringify({ ...good, paidAmount: { value: 15000, currency: 'IDR' } }),
+        '4002501',
+      ],
+      ['no virtualAccountNo', JSON.stringify({ ...good, virtualAccountNo: '' }), '4002502'],
+      [
+        'a virtualAccountNo too long',
+        JSON.stringify({ ...good, virtualAccountNo: '1'.repeat(29) }),
+        '4002501',
+      ],
+      ['a trxId of another type', JSON.stringify({ ...good, trxId: 42 }), '4002501'],
+    ];
+    for (const [what, body, code] of cases) {
+      const res = await notifyAsDoku(body);
+      expect(res.status, what).toBe(400);
+      expect(res.body.responseCode, what).toBe(code);
+    }
+    expect(await vaNotificationRows(created.partnerReferenceNo)).toEqual([]);
+    const still = await h.http.get(`/v1/payments/${created.id}`).set(h.auth);
+    expect(still.body.status).toBe('PENDING');
+  });
 });

@@ -48,8 +48,9 @@ export async function post(
   url: string,
   headers: Record<string, string>,
   body: string,
+  method: 'POST' | 'PUT' | 'DELETE' = 'POST',
 ): Promise<RawResponse> {
-  const res = await fetch(url, { method: 'POST', headers, body });
+  const res = await fetch(url, { method, headers, body });
   const text = await res.text();
   let parsed: unknown;
   try {
@@ -104,6 +105,8 @@ export interface SignedCall {
   deviceId?: string | null;
   /** Final say over headers: a null value removes the header. */
   headers?: Record<string, string | null>;
+  /** Sent and signed with this method (update VA: PUT, delete VA: DELETE). */
+  method?: 'POST' | 'PUT' | 'DELETE';
 }
 
 /** A transactional call signed like the library does, with knobs to get one thing wrong. */
@@ -112,7 +115,7 @@ export async function signedPost(sim: RunningSimulator, call: SignedCall): Promi
   const signature = hmacSign(
     call.secret ?? sim.credentials.clientSecret,
     symmetricStringToSign({
-      method: 'POST',
+      method: call.method ?? 'POST',
       path: call.path,
       accessToken: call.token,
       bodyHash: bodyHash(call.signedBody ?? call.body),
@@ -132,7 +135,7 @@ export async function signedPost(sim: RunningSimulator, call: SignedCall): Promi
     if (value === null) delete headers[name];
     else headers[name] = value;
   }
-  return post(sim.url + call.path, headers, call.body);
+  return post(sim.url + call.path, headers, call.body, call.method);
 }
 
 export function paymentBody(

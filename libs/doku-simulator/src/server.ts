@@ -265,18 +265,19 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
       return sendHtml(res, 400, renderVaPage(account, 'Enter an amount such as 15000 or 15000.00'));
     // The transfer is booked before payVirtualAccount's first await; the notification goes out
     // in the background, as with DOKU.
+    const wasOpen = account.status === 'OPEN';
     const paying = deps.control.payVirtualAccount(account.virtualAccountNo, amount);
     paying.catch((err: unknown) => {
       if (!(err instanceof SimulatorError))
         console.error('doku-simulator: notification failed', err);
     });
-    if (account.status !== 'PAID')
+    if (!wasOpen || account.status !== 'PAID')
       return sendHtml(
         res,
         409,
         renderVaPage(
           account,
-          account.status === 'OPEN'
+          wasOpen
             ? 'This account has expired: the bank refuses the transfer.'
             : `This account is ${account.status.toLowerCase()}: the bank refuses the transfer.`,
         ),
