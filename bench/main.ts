@@ -6,6 +6,7 @@
  * Progress goes to stderr; the table and then one JSON object (the last line) go to stdout, and
  * the JSON to bench-results.json.
  */
+import { SIMULATED_VA_BINS, VIRTUAL_ACCOUNTS } from '@app/doku-snap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildService, ROOT } from './lib/build';
@@ -26,6 +27,7 @@ import { createPaymentScenario } from './scenarios/create-payment';
 import { libraryVsSdk } from './scenarios/library-vs-sdk';
 import { listPaymentsScenario } from './scenarios/list-payments';
 import { refundPipeline } from './scenarios/refund-pipeline';
+import { vaNotificationsScenario } from './scenarios/va-notifications';
 import { webhooksScenario } from './scenarios/webhooks';
 import { startWebhookReceiver, webhookSecret } from '../test/support/webhook-receiver';
 
@@ -130,7 +132,8 @@ async function main(): Promise<void> {
       serviceMain: build.serviceMain,
       simulator,
       env: {
-        CHANNELS: 'DANA,SHOPEEPAY',
+        CHANNELS: 'DANA,SHOPEEPAY,VA_BCA',
+        DOKU_VA_BINS: `VA_BCA=${SIMULATED_VA_BINS[VIRTUAL_ACCOUNTS.find((c) => c.channel === 'VA_BCA')!.dokuChannel]}`,
         REFUND_CONCURRENCY: String(refundConcurrency),
         WEBHOOK_ENDPOINTS: JSON.stringify([
           { id: 'bench', url: receiver.url, secret: webhookSecret() },
@@ -154,8 +157,8 @@ async function main(): Promise<void> {
     };
 
     if (settings.only.has(2)) {
-      // The same load through each redirect wallet: the channel is data, and costs the same.
-      for (const channel of ['DANA', 'SHOPEEPAY']) {
+      // The same load through each redirect wallet and a virtual account: the channel is data.
+      for (const channel of ['DANA', 'SHOPEEPAY', 'VA_BCA']) {
         log(`scenario 2: POST /v1/payments (${channel}) under autocannon, 50 connections`);
         const s2 = await createPaymentScenario({
           service,
@@ -175,6 +178,17 @@ async function main(): Promise<void> {
           rows.push(s2.memory);
         }
       }
+      log('scenario 2: virtual accounts paid: DOKU VA notifications to PAID');
+      rows.push(
+        await vaNotificationsScenario({
+          service,
+          simulator,
+          channel: 'VA_BCA',
+          payments: quick ? 200 : 1_000,
+          concurrency: 50,
+          log,
+        }),
+      );
       if (!sdkAt50) notes.push('scenario 2 ran without scenario 1: no SDK reference');
     }
 

@@ -191,6 +191,29 @@ describe('virtual accounts', () => {
     expect(other.virtualAccount.number).not.toBe(first.body.virtualAccount.number);
   });
 
+  it('an outcome left unknown is resumed by a retry of the order: the same account, sent as the same bytes', async () => {
+    h.sim.control.inject({ operation: 'create_va', count: 10, kind: 'http500' });
+    const body = vaPaymentBody('VA_BCA');
+    const first = await h.http.post('/v1/payments').set(h.auth).send(body);
+    h.sim.control.clearFaults();
+    expect(first.status, first.text).toBe(503);
+    expect(first.body.code).toBe('DOKU_OUTCOME_UNKNOWN');
+    const retried = await h.http.post('/v1/payments').set(h.auth).send(body);
+    expect(retried.status, retried.text).toBe(201);
+    expect(retried.body.id).toBe(first.body.details[0].paymentId);
+    const atDoku = h.sim.control
+      .virtualAccounts()
+      .filter((a) => a.trxId === body.partnerReferenceNo);
+    expect(atDoku).toHaveLength(1);
+    expect(atDoku[0].number).toBe(retried.body.virtualAccount.number);
+    const sent = h.sim.control
+      .log()
+      .filter(
+        (l) => l.operation === 'create_va' && l.body.includes(String(body.partnerReferenceNo)),
+      );
+    expect(new Set(sent.map((l) => l.body)).size).toBe(1);
+  });
+
   it('expiry: past validUpTo a status check finds it unpaid: EXPIRED; a later transfer is recorded, acknowledged and marked', async () => {
     const created = await createVaPayment(h, 'VA_MANDIRI', {
       validUpTo: snapTimestamp(Date.now() + 120_000),

@@ -1,5 +1,6 @@
 import type {
   CompletionStatus,
+  DeliveryAttempt,
   PaymentView,
   SettingsUpdate,
   SimulatorCounters,
@@ -16,6 +17,8 @@ export interface SimulatorProcess {
   counters(): Promise<SimulatorCounters>;
   payment(partnerReferenceNo: string): Promise<PaymentView | undefined>;
   completePayment(partnerReferenceNo: string, status: CompletionStatus): Promise<void>;
+  /** A bank transfer into a virtual account; its notification's first delivery. */
+  payVirtualAccount(number: string): Promise<DeliveryAttempt>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -70,6 +73,8 @@ export async function startSimulatorProcess(
     async completePayment(ref, status) {
       await control('POST', `/payments/${encodeURIComponent(ref)}/complete`, { status });
     },
+    payVirtualAccount: (number) =>
+      control('POST', `/virtual-accounts/${encodeURIComponent(number)}/pay`),
     async reset() {
       await control('POST', '/reset');
     },

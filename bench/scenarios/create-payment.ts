@@ -13,7 +13,10 @@ import type { SimulatorProcess } from '../lib/simulator-process';
 
 export interface CreatePaymentOptions {
   service: ServiceProcess;
-  /** A redirect wallet (DANA, SHOPEEPAY): the same load through its own body and DOKU code. */
+  /**
+   * A redirect wallet (DANA, SHOPEEPAY) or a virtual account (VA_BCA): the same load through its
+   * own body and DOKU code.
+   */
   channel: string;
   simulator: SimulatorProcess;
   sdkAt50: LoopResult | undefined;
@@ -47,16 +50,21 @@ export async function createPaymentScenario(
   const runId = randomBytes(3).toString('hex');
   let seq = 0;
   const { channel } = options;
-  // DANA's order title is DANA's own: the other wallets take the rest of the same body.
-  const title = channel === 'DANA' ? { orderTitle: 'Kopi susu x2' } : {};
+  // DANA's order title is DANA's own: the other wallets take the rest of the same body; a
+  // virtual account takes the customer's name instead of a device.
+  const fields = channel.startsWith('VA_')
+    ? { customerName: 'Budi Santoso' }
+    : {
+        returnUrl: 'https://shop.example/orders/return?x=1',
+        deviceId: 'device12345',
+        ipAddress: '203.0.113.7',
+        ...(channel === 'DANA' ? { orderTitle: 'Kopi susu x2' } : {}),
+      };
   const body = () =>
     JSON.stringify({
       partnerReferenceNo: `BENCH-${runId}-${seq++}`,
       amount: { value: '15000.00', currency: 'IDR' },
-      returnUrl: 'https://shop.example/orders/return?x=1',
-      deviceId: 'device12345',
-      ipAddress: '203.0.113.7',
-      ...title,
+      ...fields,
       channel,
     });
 

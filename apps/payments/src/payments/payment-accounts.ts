@@ -15,34 +15,53 @@ export const CUSTOMER_NO_DIGITS = 12;
 export const DEFAULT_ACCOUNT_VALIDITY_MS = 24 * 3_600_000;
 
 /**
+ * Numbers drawn from the database at a time. A process keeps those it has not used yet; when it
+ * stops they are skipped (never reused), which costs nothing but gaps.
+ */
+export const CUSTOMER_NO_BLOCK = 50;
+
+/**
  * Issues the accounts payments are paid into (virtual accounts): the bank's BIN from
- * DOKU_VA_BINS and a customer number from the database's sequence. An order already stored keeps
- * its account, so a retry of it builds the same request.
+ * DOKU_VA_BINS and a customer number from the database's sequence, unique across replicas and
+ * restarts. Drawn a block at a time: one round trip per block, not per payment.
  */
 @Injectable()
 export class PaymentAccounts {
+  private readonly drawn: string[] = [];
+  private refill?: Promise<void>;
+
   constructor(
     private readonly payments: PaymentsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  async issue(channel: string, partnerReferenceNo: string): Promise<IssuedAccount> {
-    const existing = await this.payments.findByPartnerReferenceNo(partnerReferenceNo);
-    const stored = existing?.channel === channel ? issuedOf(existing) : undefined;
-    if (stored) return stored;
+  async issue(channel: string): Promise<IssuedAccount> {
     const bin = this.config.channels.vaBins[channel];
     // Settings refuse an enabled bank without a BIN; a payment of one since disabled never gets here.
     if (!bin) throw new Error(`no BIN for ${channel}`);
-    const customerNo = (await this.payments.drawAccountCustomerNo()).padStart(
-      CUSTOMER_NO_DIGITS,
-      '0',
-    );
     return {
       bin,
-      customerNo,
+      customerNo: (await this.nextCustomerNo()).padStart(CUSTOMER_NO_DIGITS, '0'),
       defaultValidUpTo: snapTimestamp(this.clock.now() + DEFAULT_ACCOUNT_VALIDITY_MS),
     };
+  }
+
+  private async nextCustomerNo(): Promise<string> {
+    for (;;) {
+      const next = this.drawn.shift();
+      if (next !== undefined) return next;
+      // One refill at a time: callers arriving meanwhile wait for it rather than draw their own.
+      this.refill ??= this.payments
+        .drawAccountCustomerNos(CUSTOMER_NO_BLOCK)
+        .then((numbers) => {
+          this.drawn.push(...numbers);
+        })
+        .finally(() => {
+          this.refill = undefined;
+        });
+      await this.refill;
+    }
   }
 }
 

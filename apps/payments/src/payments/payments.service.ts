@@ -79,16 +79,21 @@ export class PaymentsService {
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
     const adapter = this.channels.enabledAdapter(channel);
-    const issued = adapter.issuesAccount
-      ? await this.accounts.issue(channel, dto.partnerReferenceNo)
-      : undefined;
+    const issued = adapter.issuesAccount ? await this.accounts.issue(channel) : undefined;
     const request = this.buildRequest(adapter, dto, issued);
+    // The order stored already holds its account: a retry is the same request with that one
+    // (the number just drawn is skipped, never reused).
+    const asStored = (existing: PaymentEntity) => {
+      const theirs = issued && existing.channel === channel ? issuedOf(existing) : undefined;
+      return theirs ? this.buildRequest(adapter, dto, theirs) : request;
+    };
     checkAmountLimits(adapter, dto.amount.value);
     // Checked here, not with the body's other rules: a retry that resumes or replays the payment
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
-      if (existing) return this.again(existing, request, dto.metadata, idempotencyKey);
+      if (existing)
+        return this.again(existing, asStored(existing), dto.metadata, idempotencyKey);
       throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
     if (adapter.bindingId)
@@ -115,10 +120,7 @@ export class PaymentsService {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
       if (!existing) throw err;
-      // A racing twin drew another account: the stored one decides whether this is the same order.
-      const theirs = issued && existing.channel === channel ? issuedOf(existing) : undefined;
-      const same = theirs ? this.buildRequest(adapter, dto, theirs) : request;
-      return this.again(existing, same, dto.metadata, idempotencyKey);
+      return this.again(existing, asStored(existing), dto.metadata, idempotencyKey);
     }
     return this.submit(payment, true);
   }

@@ -172,14 +172,15 @@ export class PaymentsRepository {
   }
 
   /**
-   * A customer number no payment had before, from one database sequence: unique across replicas
-   * and restarts, never reused (a number drawn for a request that then failed is skipped).
+   * `count` customer numbers no payment had before, from one database sequence: unique across
+   * replicas and restarts, never handed out twice (one not used is skipped, never reused).
    */
-  async drawAccountCustomerNo(): Promise<string> {
-    const [row] = (await this.dataSource.query(
-      `SELECT nextval('payment_account_customer_no_seq')::text AS n`,
+  async drawAccountCustomerNos(count: number): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT nextval('payment_account_customer_no_seq')::text AS n FROM generate_series(1, $1)`,
+      [count],
     )) as { n: string }[];
-    return row.n;
+    return rows.map((r) => r.n);
   }
 
   /** The submission left DOKU's outcome open: a retry of the same order may resume it now. */
