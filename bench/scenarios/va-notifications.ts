@@ -61,15 +61,16 @@ export async function vaNotificationsScenario(
   const cpu = stopCpu();
   const ids = created.map((p) => p.id);
   const deadline = Date.now() + 60_000;
-  let rows: { id: string; paid_ms: string | null }[] = [];
-  for (;;) {
-    rows = await service.db.query<{ id: string; paid_ms: string | null }>(
+  const paidTimes = () =>
+    service.db.query<{ id: string; paid_ms: string | null }>(
       `SELECT id, (extract(epoch FROM paid_at) * 1000)::text AS paid_ms
          FROM payments WHERE id = ANY($1::uuid[])`,
       [ids],
     );
-    if (rows.every((r) => r.paid_ms !== null) || Date.now() > deadline) break;
+  let rows = await paidTimes();
+  while (rows.some((r) => r.paid_ms === null) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 200));
+    rows = await paidTimes();
   }
   const latencies = new Latencies();
   let lastPaid = started;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../common/api-key.guard';
 import { ListQuery, Page } from '../common/list';
@@ -25,6 +25,31 @@ import { PaymentHistoryView } from './payment-history.view';
 import { PaymentView } from './payment.view';
 
 const PaymentPage = pageOf(PaymentView, 'PaymentPage');
+
+/** One request per kind of channel (GET /v1/channels says what each takes). */
+const CREATE_EXAMPLES = {
+  dana: {
+    summary: 'DANA: the customer goes to redirectUrl',
+    value: {
+      partnerReferenceNo: 'INV-1001',
+      amount: { value: '15000.00', currency: 'IDR' },
+      returnUrl: 'https://shop.example/orders/INV-1001',
+      deviceId: 'device123',
+      ipAddress: '203.0.113.7',
+    },
+  },
+  virtualAccount: {
+    summary: 'Virtual account (VA_BCA): the customer transfers to virtualAccount.number',
+    value: {
+      channel: 'VA_BCA',
+      partnerReferenceNo: 'INV-4001',
+      amount: { value: '150000.00', currency: 'IDR' },
+      customerName: 'Budi Santoso',
+      customerEmail: 'budi@example.com',
+      validUpTo: '2030-01-01T10:00:00+07:00',
+    },
+  },
+};
 const RefundPage = pageOf(RefundView, 'RefundPage');
 
 @ApiTags('payments')
@@ -44,6 +69,7 @@ export class PaymentsController {
   })
   @Idempotent()
   @TakesBody()
+  @ApiBody({ type: CreatePaymentDto, examples: CREATE_EXAMPLES })
   @ApiResponse({
     status: 201,
     type: PaymentView,
