@@ -92,8 +92,7 @@ export class PaymentsService {
     // must not be refused because the time has passed since.
     if (dto.validUpTo !== undefined && parseSnapTimestamp(dto.validUpTo)! <= Date.now()) {
       const existing = await this.payments.findByPartnerReferenceNo(dto.partnerReferenceNo);
-      if (existing)
-        return this.again(existing, asStored(existing), dto.metadata, idempotencyKey);
+      if (existing) return this.again(existing, asStored(existing), dto.metadata, idempotencyKey);
       throw validationFailed([{ field: 'validUpTo', message: 'validUpTo must be in the future' }]);
     }
     if (adapter.bindingId)
