@@ -255,6 +255,25 @@ describe('virtual accounts', () => {
     const again = await h.http.post(`/v1/payments/${created.id}/cancel`).set(h.auth);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('PAYMENT_NOT_PENDING');
+
+    // Should DOKU report a transfer after all (a bank's late booking): recorded, acknowledged,
+    // the payment stays CANCELLED and is marked for a person; no refund is attempted (none exists).
+    const late = await notifyAsDoku(
+      vaNotification(created.virtualAccount.number, created.partnerReferenceNo, '15000.00'),
+    );
+    expect(late).toMatchObject({ status: 200, body: { responseCode: '2002500' } });
+    const marked = await paymentWhen(created.id, (p) => p.attention !== null);
+    expect(marked).toMatchObject({
+      status: 'CANCELLED',
+      attention: { reason: 'paid_after_cancel' },
+      refunds: [],
+    });
+    const resolve = await h.http
+      .post(`/v1/payments/${created.id}/resolve`)
+      .set(h.auth)
+      .send({ action: 'refund', reason: 'customer asked' });
+    expect(resolve.status).toBe(422);
+    expect(resolve.body.code).toBe('REFUND_NOT_SUPPORTED');
   });
 
   it('cancel of a channel that cannot: 409 CANCEL_NOT_SUPPORTED', async () => {
