@@ -15,6 +15,7 @@ import type { SimulatorKeys } from './keys';
 import type { Recorder } from './recorder';
 import type { Payment, SimulatorState, VirtualAccount } from './state';
 import type { DeliveryAttempt, PendingFault, SimulatorSettings } from './types';
+import { accountFields } from './va-operations';
 import { STATUS_DESC } from './views';
 
 export interface NotifierDeps {
@@ -91,13 +92,7 @@ export class Notifier {
    */
   notifyVirtualAccount(account: VirtualAccount): Promise<DeliveryAttempt> {
     const body = JSON.stringify({
-      partnerServiceId: account.partnerServiceId,
-      customerNo: account.customerNo,
-      virtualAccountNo: account.virtualAccountNo,
-      virtualAccountName: account.name,
-      ...(account.email !== undefined ? { virtualAccountEmail: account.email } : {}),
-      ...(account.phone !== undefined ? { virtualAccountPhone: account.phone } : {}),
-      trxId: account.trxId,
+      ...accountFields(account),
       paymentRequestId: account.paymentRequestId,
       paidAmount: account.paidAmount,
       trxDateTime: account.paidTime,

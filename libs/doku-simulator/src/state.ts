@@ -73,8 +73,8 @@ export const typedNumber = (virtualAccountNo: string) => virtualAccountNo.replac
 /** OPEN takes a transfer; PAID took one; INACTIVE was deactivated by an update; DELETED by a delete. */
 export type VirtualAccountStatus = 'OPEN' | 'PAID' | 'INACTIVE' | 'DELETED';
 
-export interface VirtualAccount {
-  pageId: string;
+/** What a create (or update) VA says of the account. */
+export interface VirtualAccountTerms {
   /** DOKU's channel code (VIRTUAL_ACCOUNT_BCA ...). */
   channel: string;
   partnerServiceId: string;
@@ -87,6 +87,10 @@ export interface VirtualAccount {
   trxId: string;
   amount: SnapAmount;
   expiredDate?: string;
+}
+
+export interface VirtualAccount extends VirtualAccountTerms {
+  pageId: string;
   expiresAtMs?: number;
   status: VirtualAccountStatus;
   /** The create body as parsed and re-serialized: a repeat with other data is a conflict. */

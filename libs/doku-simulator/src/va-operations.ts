@@ -51,19 +51,12 @@ export class VirtualAccountOperations {
       if (existing.fingerprint !== fingerprint) throw reject.conflict();
       return answer('2002700', 'Successful', { virtualAccountData: this.data(existing) });
     }
+    const { configStatus: _ignored, ...terms } = input;
     const account: VirtualAccount = {
+      ...terms,
       pageId: state.newPageId(),
-      channel: input.channel,
-      partnerServiceId: input.partnerServiceId,
-      customerNo: input.customerNo,
-      virtualAccountNo: input.virtualAccountNo,
-      name: input.name,
-      ...(input.email !== undefined ? { email: input.email } : {}),
-      ...(input.phone !== undefined ? { phone: input.phone } : {}),
-      trxId: input.trxId,
-      amount: input.amount,
       ...(input.expiredDate !== undefined
-        ? { expiredDate: input.expiredDate, expiresAtMs: parseSnapTimestamp(input.expiredDate)! }
+        ? { expiresAtMs: parseSnapTimestamp(input.expiredDate)! }
         : {}),
       status: 'OPEN',
       fingerprint,
@@ -213,19 +206,26 @@ export class VirtualAccountOperations {
   private data(account: VirtualAccount): Record<string, unknown> {
     const page = vaPageUrl(this.deps.settings.publicBaseUrl, account);
     return {
-      partnerServiceId: account.partnerServiceId,
-      customerNo: account.customerNo,
-      virtualAccountNo: account.virtualAccountNo,
-      virtualAccountName: account.name,
-      ...(account.email !== undefined ? { virtualAccountEmail: account.email } : {}),
-      ...(account.phone !== undefined ? { virtualAccountPhone: account.phone } : {}),
-      trxId: account.trxId,
+      ...accountFields(account),
       totalAmount: account.amount,
       virtualAccountTrxType: 'C',
       ...(account.expiredDate !== undefined ? { expiredDate: account.expiredDate } : {}),
       additionalInfo: { channel: account.channel, howToPayPage: page, howToPayApi: page },
     };
   }
+}
+
+/** The account as DOKU names it in its answers and its payment notification. */
+export function accountFields(account: VirtualAccount): Record<string, unknown> {
+  return {
+    partnerServiceId: account.partnerServiceId,
+    customerNo: account.customerNo,
+    virtualAccountNo: account.virtualAccountNo,
+    virtualAccountName: account.name,
+    ...(account.email !== undefined ? { virtualAccountEmail: account.email } : {}),
+    ...(account.phone !== undefined ? { virtualAccountPhone: account.phone } : {}),
+    trxId: account.trxId,
+  };
 }
 
 const STATUS_TEXT: Record<VirtualAccount['status'], string> = {

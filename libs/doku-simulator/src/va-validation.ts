@@ -1,11 +1,6 @@
-import {
-  parseSnapTimestamp,
-  SIMULATED_VA_BINS,
-  SNAP_CHANNELS,
-  type SnapAmount,
-  VA_NAME_RE,
-} from '@app/doku-snap';
+import { parseSnapTimestamp, SIMULATED_VA_BINS, SNAP_CHANNELS, VA_NAME_RE } from '@app/doku-snap';
 import { reject } from './snap-answer';
+import type { VirtualAccountTerms } from './state';
 import {
   isMissing,
   isObject,
@@ -55,14 +50,7 @@ function vaChannel(body: Json, ids: AccountIds): string {
   return channel;
 }
 
-export interface CreateVaRequest extends AccountIds {
-  channel: string;
-  name: string;
-  email?: string;
-  phone?: string;
-  trxId: string;
-  amount: SnapAmount;
-  expiredDate?: string;
+export interface CreateVaRequest extends VirtualAccountTerms {
   /** update-va: `additionalInfo.virtualAccountConfig.status`. */
   configStatus?: 'ACTIVE' | 'INACTIVE';
 }
