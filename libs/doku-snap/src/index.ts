@@ -20,6 +20,8 @@ export * from './operations/ovo-payment';
 export * from './operations/account-binding';
 export * from './operations/customer-token';
 export * from './operations/virtual-account';
+export * from './operations/qris';
+export * from './qris/emv';
 export * from './channels/channel-spec';
 export * from './channels/customer-headers';
 export * from './channels/debit';
