@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../apps/payments/src/config/app-config';
 import { readSimulatorCredentialsFile } from '../apps/payments/src/config/simulator-credentials-file';
+import { SIMULATED_QRIS_TERMINAL } from '@app/doku-snap';
 import { VA_CHANNELS } from './support/virtual-accounts';
 
 const VA_CHANNEL_NAMES = VA_CHANNELS.map((c) => c.channel);
@@ -269,7 +270,8 @@ describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
 
   it('offers every channel in simulator mode, with a key made for the run; DANA alone with real credentials', () => {
     const sim = loadConfig({});
-    expect(sim.channels.enabled).toEqual(['DANA', 'SHOPEEPAY', 'OVO', ...VA_CHANNEL_NAMES]);
+    expect(sim.channels.enabled).toEqual(['DANA', 'SHOPEEPAY', 'OVO', ...VA_CHANNEL_NAMES, 'QRIS']);
+    expect(sim.channels.qrisTerminal).toEqual(SIMULATED_QRIS_TERMINAL);
     expect(sim.channels.vaBins).toMatchObject({ VA_BCA: '19008', VA_MANDIRI: '88899' });
     expect(sim.channels.dataKeys).toHaveLength(1);
     expect(sim.channels.publicBaseUrl).toBe('http://localhost:3000');
@@ -277,6 +279,30 @@ describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
     expect(real.channels.enabled).toEqual(['DANA']);
     expect(real.channels.dataKeys).toHaveLength(0);
     expect(real.channels.vaBins).toEqual({});
+    expect(real.channels.qrisTerminal).toBeUndefined();
+  });
+
+  it('DOKU_QRIS_*: all three with real credentials, each checked; QRIS enabled without them is named', () => {
+    const qris = {
+      DOKU_QRIS_MERCHANT_ID: 'M123',
+      DOKU_QRIS_TERMINAL_ID: 'T1',
+      DOKU_QRIS_POSTAL_CODE: '12190',
+    };
+    const config = loadConfig({ ...realDoku, CHANNELS: 'QRIS', ...qris });
+    expect(config.channels.qrisTerminal).toEqual({
+      merchantId: 'M123',
+      terminalId: 'T1',
+      postalCode: '12190',
+    });
+    expect(problems({ ...realDoku, CHANNELS: 'QRIS' })).toEqual([
+      'DOKU_QRIS_MERCHANT_ID, DOKU_QRIS_TERMINAL_ID, DOKU_QRIS_POSTAL_CODE: required once QRIS is enabled',
+    ]);
+    expect(problems({ ...realDoku, DOKU_QRIS_MERCHANT_ID: 'M123' })).toEqual([
+      'DOKU_QRIS_MERCHANT_ID, DOKU_QRIS_TERMINAL_ID, DOKU_QRIS_POSTAL_CODE: give all three',
+    ]);
+    expect(problems({ ...realDoku, ...qris, DOKU_QRIS_POSTAL_CODE: '1219' })).toContain(
+      'DOKU_QRIS_POSTAL_CODE: must be a 5-digit postal code',
+    );
   });
 
   it('DOKU_VA_BINS: a bank is offered with its BIN; one enabled without a BIN, or a malformed list, is named', () => {
@@ -316,7 +342,7 @@ describe('CHANNELS and DATA_ENCRYPTION_KEY', () => {
 
   it('names an unknown channel, OVO without a key, a key that is no 32 bytes, never a value', () => {
     expect(problems({ ...realDoku, CHANNELS: 'DANA,GOPAY' })).toEqual([
-      `CHANNELS: must be a comma-separated list of DANA, SHOPEEPAY, OVO, ${VA_CHANNEL_NAMES.join(', ')}`,
+      `CHANNELS: must be a comma-separated list of DANA, SHOPEEPAY, OVO, ${VA_CHANNEL_NAMES.join(', ')}, QRIS`,
     ]);
     expect(problems({ ...realDoku, CHANNELS: 'OVO' })).toEqual([
       'DATA_ENCRYPTION_KEY: required once OVO is enabled; must be the base64 of 32 random bytes (openssl rand -base64 32)',

@@ -203,6 +203,8 @@ describe('refunds', () => {
       partnerReferenceNo: p.partnerReferenceNo,
       externalId: p.externalId,
       channel: 'DANA',
+      referenceNo: p.referenceNo,
+      channelInput: p.channelInput,
     });
     const externalId = drawId();
     expect(

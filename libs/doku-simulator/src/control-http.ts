@@ -64,6 +64,8 @@ export async function handleControl(
         return ok(await control.payVirtualAccount(number, amount));
       }
     }
+    const qr = /^POST \/qr-payments\/([^/]+)\/pay$/.exec(route);
+    if (qr) return ok(await control.payQr(decodeURIComponent(qr[1])));
     const binding = /^POST \/bindings\/([^/]+)\/(complete|unlink)$/.exec(route);
     if (binding) {
       const id = decodeURIComponent(binding[1]);

@@ -88,6 +88,15 @@ export class Control implements SimulatorControl {
     return this.deps.notifier.notify(payment);
   }
 
+  async payQr(partnerReferenceNo: string): Promise<DeliveryAttempt | null> {
+    const payment = this.deps.state.payments.get(partnerReferenceNo);
+    if (!payment?.qrContent) throw new SimulatorError(404, `no QR payment ${partnerReferenceNo}`);
+    this.deps.operations.complete(partnerReferenceNo, '00');
+    return this.deps.settings.merchantQrisNotifyPath
+      ? this.deps.notifier.notify(payment, 'merchantQrisNotifyPath')
+      : null;
+  }
+
   async resendNotification(partnerReferenceNo: string): Promise<DeliveryAttempt> {
     const payment = this.deps.state.payments.get(partnerReferenceNo);
     if (!payment) throw new SimulatorError(404, `no payment ${partnerReferenceNo}`);

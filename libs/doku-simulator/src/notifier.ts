@@ -36,7 +36,7 @@ interface Notification {
   body: string;
   firstAttemptAtMs: number;
   /** Which merchant URL it goes to (read at each attempt: a changed setting applies to retries). */
-  path: 'merchantNotifyPath' | 'merchantVaNotifyPath';
+  path: 'merchantNotifyPath' | 'merchantVaNotifyPath' | 'merchantQrisNotifyPath';
   /** Headers of this kind of notification beyond the signed ones (VA: CHANNEL-ID VA004). */
   headers: Record<string, string>;
 }
@@ -62,8 +62,14 @@ export class Notifier {
 
   constructor(private readonly deps: NotifierDeps) {}
 
-  /** Starts a notification of the payment's current state; resolves with the first attempt. */
-  notify(payment: Payment): Promise<DeliveryAttempt> {
+  /**
+   * Starts a notification of the payment's current state to `path` (a setting: the debit
+   * notification's by default, QRIS's for a QR); resolves with the first attempt.
+   */
+  notify(
+    payment: Payment,
+    path: 'merchantNotifyPath' | 'merchantQrisNotifyPath' = 'merchantNotifyPath',
+  ): Promise<DeliveryAttempt> {
     const body = JSON.stringify({
       originalPartnerReferenceNo: payment.partnerReferenceNo,
       originalReferenceNo: payment.referenceNo,
@@ -80,7 +86,7 @@ export class Notifier {
       externalId: this.externalIds.next(),
       body,
       firstAttemptAtMs: Date.now(),
-      path: 'merchantNotifyPath',
+      path,
       headers: {},
     };
     return this.attempt(notification, 1);
@@ -247,7 +253,7 @@ export class Notifier {
       };
     }
 
-    const url = new URL(baseUrl + settings[notification.path]);
+    const url = new URL(baseUrl + (settings[notification.path] ?? settings.merchantNotifyPath));
     // The merchant verifies against the path it serves, query included.
     const path = url.pathname + url.search;
     const timestamp = snapTimestamp(now());

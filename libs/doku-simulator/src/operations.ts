@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { jakartaDay, parseSnapTimestamp, snapTimestamp } from '@app/doku-snap';
+import { jakartaDay, parseSnapTimestamp, snapTimestamp, type SnapAmount } from '@app/doku-snap';
 import type { BindingOperations } from './bindings';
 import type { VirtualAccountOperations } from './va-operations';
+import type { QrisOperations } from './qris-operations';
 import { SimulatorError } from './errors';
 import type { SimulatorKeys } from './keys';
 import { fromMinor, toMinor } from './money';
@@ -29,6 +30,8 @@ import { paymentPageUrl, STATUS_DESC } from './views';
 
 export interface OperationDeps {
   state: SimulatorState;
+  /** Set once built (QRIS books its refunds through these operations). */
+  qris?: QrisOperations;
   virtualAccounts: VirtualAccountOperations;
   recorder: Recorder;
   keys: SimulatorKeys;
@@ -116,6 +119,14 @@ export class SnapOperations {
           return virtualAccounts.remove(body);
         case 'va_status':
           return virtualAccounts.status(body);
+        case 'qris_generate':
+          return this.deps.qris!.generate(body, call);
+        case 'qris_query':
+          return this.deps.qris!.query(body);
+        case 'qris_cancel':
+          return this.deps.qris!.cancel(body);
+        case 'qris_refund':
+          return this.deps.qris!.refund(body, call);
         case 'payment':
           return this.payment(body, call);
         case 'check_status':
@@ -264,8 +275,39 @@ export class SnapOperations {
    * never exceeds the paid amount (4045813 Invalid Amount).
    */
   private refund(body: Record<string, unknown>, call: VerifiedCall): SnapAnswer {
-    const { state, recorder, now } = this.deps;
     const input = validateRefund(body);
+    return this.bookRefund(input, call, '2005800', () => {
+      const payment = this.findPayment(
+        input.originalPartnerReferenceNo,
+        undefined,
+        input.originalExternalId,
+      );
+      if (input.wallet.dokuChannel !== payment.channel) throw reject.notFound();
+      if (payment.bindingId !== undefined) {
+        const binding = this.deps.bindings.bindingOf(call.customerToken);
+        if (binding.bindingId !== payment.bindingId)
+          throw reject.invalidCustomerToken('The token is of another binding');
+      }
+      return payment;
+    });
+  }
+
+  /**
+   * A refund of the payment `find` names, answered with `successCode`: the rules every channel's
+   * refund keeps (QRIS's too).
+   */
+  bookRefund(
+    input: {
+      partnerRefundNo: string;
+      originalPartnerReferenceNo: string;
+      refundAmount: SnapAmount;
+      reason?: string;
+    },
+    call: VerifiedCall,
+    successCode: string,
+    find: () => Payment,
+  ): SnapAnswer {
+    const { state, recorder, now } = this.deps;
     const prior = state.refunds.get(input.partnerRefundNo);
     if (prior) {
       const same =
@@ -273,19 +315,9 @@ export class SnapOperations {
         prior.refundAmount.value === input.refundAmount.value &&
         prior.refundAmount.currency === input.refundAmount.currency;
       if (!same) throw reject.inconsistent('partnerRefundNo was used for another refund');
-      return answer('2005800', 'Successful', prior.fields);
+      return answer(successCode, 'Successful', prior.fields);
     }
-    const payment = this.findPayment(
-      input.originalPartnerReferenceNo,
-      undefined,
-      input.originalExternalId,
-    );
-    if (input.wallet.dokuChannel !== payment.channel) throw reject.notFound();
-    if (payment.bindingId !== undefined) {
-      const binding = this.deps.bindings.bindingOf(call.customerToken);
-      if (binding.bindingId !== payment.bindingId)
-        throw reject.invalidCustomerToken('The token is of another binding');
-    }
+    const payment = find();
     if (payment.status !== '00') {
       throw reject.notPermitted(`Payment is ${STATUS_DESC[payment.status]}, not paid`);
     }
@@ -330,7 +362,7 @@ export class SnapOperations {
       payment.partnerReferenceNo,
       fromMinor(payment.refundedMinor),
     );
-    return answer('2005800', 'Successful', refund.fields);
+    return answer(successCode, 'Successful', refund.fields);
   }
 
   /** The payment page's buttons: a pending payment becomes paid, cancelled or failed. */

@@ -12,8 +12,13 @@ import {
   DELETE_VA_PATH,
   UPDATE_VA_PATH,
   VA_STATUS_PATH,
+  QRIS_CANCEL_PATH,
+  QRIS_GENERATE_PATH,
+  QRIS_QUERY_PATH,
+  QRIS_REFUND_PATH,
 } from '@app/doku-snap';
 import { renderVaPage, transferAmountOf } from './va-page';
+import { renderQrPage } from './qr-page';
 import type { BindingOperations } from './bindings';
 import { bindingActionOf, renderBindingPage } from './binding-page';
 import { SimulatorError } from './errors';
@@ -24,7 +29,7 @@ import type { OperationAnswer, SnapOperations } from './operations';
 import { actionOf, notFoundPage, renderPaymentPage, sendHtml } from './payment-page';
 import type { Recorder } from './recorder';
 import { reject, SERVICE_OF } from './snap-answer';
-import type { SimulatorState } from './state';
+import type { Payment, SimulatorState } from './state';
 import type { LogEntry, SimOperation, SimulatorControl, SimulatorSettings } from './types';
 
 export interface ServerDeps {
@@ -53,6 +58,10 @@ const ROUTES = new Map<string, SimOperation>([
   [UPDATE_VA_PATH, 'update_va'],
   [DELETE_VA_PATH, 'delete_va'],
   [VA_STATUS_PATH, 'va_status'],
+  [QRIS_GENERATE_PATH, 'qris_generate'],
+  [QRIS_QUERY_PATH, 'qris_query'],
+  [QRIS_CANCEL_PATH, 'qris_cancel'],
+  [QRIS_REFUND_PATH, 'qris_refund'],
 ]);
 
 /** SNAP's methods other than POST (DOKU's SDKs sign them so): update PUT, delete DELETE with a body. */
@@ -230,6 +239,7 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
       await readBody(req).catch(() => undefined);
       return sendHtml(res, 404, notFoundPage());
     }
+    if (payment.qrContent) return qrPage(req, res, payment);
     if (req.method === 'GET' || req.method === 'HEAD')
       return sendHtml(res, 200, renderPaymentPage(payment));
     if (req.method !== 'POST')
@@ -245,6 +255,24 @@ export function createSimulatorServer(deps: ServerDeps): SimulatorServer {
       });
     }
     // Post/redirect/get: a reload shows the result instead of posting again.
+    res.writeHead(303, { Location: `./${payment.pageId}`, 'Content-Length': 0 });
+    res.end();
+  }
+
+  /** A QR payment's page: the QR, and a wallet's Pay; no notification unless one is configured. */
+  async function qrPage(req: IncomingMessage, res: ServerResponse, payment: Payment) {
+    if (req.method === 'GET' || req.method === 'HEAD')
+      return sendHtml(res, 200, await renderQrPage(payment));
+    if (req.method !== 'POST')
+      return sendHtml(res, 405, await renderQrPage(payment, 'Method not allowed'));
+    await readBody(req);
+    // Paid before payQr's first await; its notification (if any) goes out in the background.
+    deps.control.payQr(payment.partnerReferenceNo).catch((err: unknown) => {
+      if (!(err instanceof SimulatorError))
+        console.error('doku-simulator: notification failed', err);
+    });
+    if (payment.status !== '00')
+      return sendHtml(res, 409, await renderQrPage(payment, 'This QR can no longer be paid.'));
     res.writeHead(303, { Location: `./${payment.pageId}`, 'Content-Length': 0 });
     res.end();
   }

@@ -64,6 +64,11 @@ export function applySettings(
     next.merchantTokenPath = path('merchantTokenPath', u.merchantTokenPath);
   if (u.merchantNotifyPath !== undefined)
     next.merchantNotifyPath = path('merchantNotifyPath', u.merchantNotifyPath);
+  if (u.merchantQrisNotifyPath !== undefined)
+    next.merchantQrisNotifyPath =
+      u.merchantQrisNotifyPath === ''
+        ? undefined
+        : path('merchantQrisNotifyPath', u.merchantQrisNotifyPath);
   if (u.merchantVaNotifyPath !== undefined)
     next.merchantVaNotifyPath = path('merchantVaNotifyPath', u.merchantVaNotifyPath);
   if (u.notificationForm !== undefined) {

@@ -6,6 +6,7 @@ import { Notifier } from './notifier';
 import { BindingOperations } from './bindings';
 import { SnapOperations } from './operations';
 import { VirtualAccountOperations } from './va-operations';
+import { QrisOperations } from './qris-operations';
 import { Recorder } from './recorder';
 import { createSimulatorServer } from './server';
 import { applySettings, defaultSettings } from './settings';
@@ -35,15 +36,9 @@ export async function startDokuSimulator(
   const faults = new FaultQueue();
   const bindings = new BindingOperations({ state, recorder, settings, now });
   const virtualAccounts = new VirtualAccountOperations({ state, recorder, settings, now });
-  const operations = new SnapOperations({
-    state,
-    recorder,
-    keys,
-    settings,
-    bindings,
-    virtualAccounts,
-    now,
-  });
+  const deps = { state, recorder, keys, settings, bindings, virtualAccounts, now };
+  const operations = new SnapOperations(deps);
+  Object.assign(deps, { qris: new QrisOperations({ state, recorder, settings, now }, operations) });
   const notifier = new Notifier({ keys, settings, recorder, faults, state, now });
   const control = new Control({
     settings,

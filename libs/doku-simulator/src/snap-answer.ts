@@ -14,6 +14,10 @@ export const SERVICE_OF: Record<SimOperation, string> = {
   update_va: ServiceCode.VA_UPDATE,
   delete_va: ServiceCode.VA_DELETE,
   va_status: ServiceCode.VA_STATUS,
+  qris_generate: ServiceCode.QRIS_GENERATE,
+  qris_query: ServiceCode.QRIS_QUERY,
+  qris_cancel: ServiceCode.QRIS_CANCEL,
+  qris_refund: ServiceCode.QRIS_REFUND,
 };
 
 /** What goes back on the wire. `body` is final bytes so a replay can repeat them exactly. */

@@ -65,6 +65,8 @@ export interface Payment {
   paidTime?: string;
   refunds: Refund[];
   refundedMinor: bigint;
+  /** QRIS: the EMV string DOKU generated for it. */
+  qrContent?: string;
 }
 
 /** What the customer types at the bank: the VA number without its padding. */

@@ -16,7 +16,11 @@ export type SimOperation =
   | 'create_va'
   | 'update_va'
   | 'delete_va'
-  | 'va_status';
+  | 'va_status'
+  | 'qris_generate'
+  | 'qris_query'
+  | 'qris_cancel'
+  | 'qris_refund';
 
 export const SIM_OPERATIONS: readonly SimOperation[] = [
   'b2b_token',
@@ -31,6 +35,10 @@ export const SIM_OPERATIONS: readonly SimOperation[] = [
   'update_va',
   'delete_va',
   'va_status',
+  'qris_generate',
+  'qris_query',
+  'qris_cancel',
+  'qris_refund',
 ];
 
 /** Faults can also hit the simulator's own outbound notification to the merchant. */
@@ -74,6 +82,7 @@ export interface SimulatorOptions {
   merchantTokenPath?: string;
   merchantNotifyPath?: string;
   merchantVaNotifyPath?: string;
+  merchantQrisNotifyPath?: string;
   notificationForm?: 'HMAC' | 'RSA';
   notificationRetryDelaysMs?: number[];
   tokenTtlSeconds?: number;
@@ -91,6 +100,11 @@ export interface SimulatorSettings {
   merchantNotifyPath: string;
   /** Where virtual-account payment notifications go (the merchant's registered URL). */
   merchantVaNotifyPath: string;
+  /**
+   * QRIS: DOKU documents no notification, so none is sent unless this path is set (third-party
+   * code mounts `/v1.0/qr/qr-mpm-notify`).
+   */
+  merchantQrisNotifyPath?: string;
   notificationForm: 'HMAC' | 'RSA';
   notificationRetryDelaysMs: number[];
   tokenTtlSeconds: number;
@@ -273,6 +287,11 @@ export interface SimulatorControl {
    * of `amount`; resolves with the first attempt of the payment notification it sends.
    */
   payVirtualAccount(number: string, amount?: SnapAmount): Promise<DeliveryAttempt>;
+  /**
+   * A customer's wallet pays the QR (what its page's button does); resolves with the first
+   * attempt of its notification, or null when none is sent (DOKU's default for QRIS).
+   */
+  payQr(partnerReferenceNo: string): Promise<DeliveryAttempt | null>;
   /** The customer unlinks the account in the wallet's app: its customer tokens stop working. */
   unlinkBinding(bindingId: string): void;
   counters(): SimulatorCounters;

@@ -34,7 +34,7 @@ export function readJsonObject(raw: Buffer): Json | 'not_json' | 'not_object' {
 }
 
 const WALLETS = new Map(
-  SNAP_CHANNELS.filter((c) => c.kind !== 'virtual_account').map((c) => [c.dokuChannel, c]),
+  SNAP_CHANNELS.filter((c) => c.kind.startsWith('ewallet')).map((c) => [c.dokuChannel, c]),
 );
 
 /** The wallet a body names in `additionalInfo.channel`, if it names one DOKU offers here. */

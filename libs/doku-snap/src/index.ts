@@ -29,5 +29,6 @@ export * from './channels/dana';
 export * from './channels/shopeepay';
 export * from './channels/ovo';
 export * from './channels/virtual-accounts';
+export * from './channels/qris';
 export * from './channels/registry';
 export * from './client';

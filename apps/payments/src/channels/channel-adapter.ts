@@ -1,4 +1,10 @@
-import type { AnyChannelSpec, CustomerContext, PaymentAccount } from '@app/doku-snap';
+import type {
+  AnyChannelSpec,
+  CustomerContext,
+  PaymentAccount,
+  PaymentRef,
+  QrisTerminal,
+} from '@app/doku-snap';
 
 /**
  * A payment request as every channel reads it; each channel's own fields (DANA's device, say) are
@@ -41,13 +47,23 @@ export interface ChannelPaymentRequest {
 }
 
 /**
- * The account the service issues for a payment before its request is built (a virtual account):
- * drawn for a new order, read back from the stored payment for a retry of it, so the retry
- * rebuilds the same bytes.
+ * What the service gives a payment before its request is built: its deadline when the caller sets
+ * none, a virtual account's number, QRIS's terminal. Drawn for a new order, read back from the
+ * stored payment for a retry of it, so the retry rebuilds the same bytes.
  */
-export interface IssuedAccount extends PaymentAccount {
-  /** The deadline set when the caller sets none. */
+export interface IssuedTerms {
   defaultValidUpTo: string;
+  /** Virtual accounts: the account the service numbers. */
+  account?: PaymentAccount;
+  /** QRIS: the merchant's terminal (DOKU_QRIS_*). */
+  terminal?: QrisTerminal;
+}
+
+/** What a channel has the service issue (`IssuedTerms`), and its default deadline. */
+export interface ChannelIssues {
+  account?: true;
+  terminal?: true;
+  validityMs: number;
 }
 
 /** What the customer needs of DOKU's answer to the payment, and DOKU's reference. */
@@ -70,11 +86,11 @@ export interface ChannelAdapter {
    * The caller's request as this channel takes it (its body validated by the library's builder
    * when the request is prepared; the fields checked against `fields` before this is called).
    */
-  paymentRequest(order: PaymentOrder, issued?: IssuedAccount): ChannelPaymentRequest;
-  /** Its payments are paid into an account the service issues (`issued` above). */
-  readonly issuesAccount?: true;
-  /** The issued account a stored payment is paid into. */
-  account?(channelInput: Record<string, unknown>): PaymentAccount;
+  paymentRequest(order: PaymentOrder, issued?: IssuedTerms): ChannelPaymentRequest;
+  /** Set: its payments get `IssuedTerms` (above) before their request is built. */
+  readonly issues?: ChannelIssues;
+  /** What DOKU's later calls about a stored payment must name besides its references. */
+  reference?(channelInput: Record<string, unknown>): Partial<PaymentRef>;
   /**
    * The customer headers' input, from what the payment stored (a bound wallet's customer token
    * is added by the bindings feature: it is not stored with the payment).

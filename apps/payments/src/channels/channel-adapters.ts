@@ -1,6 +1,7 @@
 import type { ChannelAdapter } from './channel-adapter';
 import { danaChannel } from './dana.channel';
 import { ovoChannel } from './ovo.channel';
+import { qrisChannel } from './qris.channel';
 import { shopeepayChannel } from './shopeepay.channel';
 import { VIRTUAL_ACCOUNTS } from '@app/doku-snap';
 import { virtualAccountChannel } from './virtual-account.channel';
@@ -11,4 +12,5 @@ export const CHANNEL_ADAPTERS: readonly ChannelAdapter[] = [
   shopeepayChannel,
   ovoChannel,
   ...VIRTUAL_ACCOUNTS.map(virtualAccountChannel),
+  qrisChannel,
 ];

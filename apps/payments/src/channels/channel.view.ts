@@ -9,9 +9,9 @@ export class AmountLimitsView {
 export class ChannelView {
   @ApiProperty({ example: 'DANA' }) channel: string;
   @ApiProperty({
-    enum: ['ewallet_redirect', 'ewallet_binding', 'virtual_account'],
+    enum: ['ewallet_redirect', 'ewallet_binding', 'virtual_account', 'qris'],
     description:
-      'What the customer needs: a checkout to go to, an account bound beforehand, or a virtual account to transfer to',
+      'What the customer needs: a checkout to go to, an account bound beforehand, a virtual account to transfer to, or a QR to scan',
   })
   kind: string;
   @ApiProperty({ enum: ['partial', 'full', 'none'] }) refund: 'partial' | 'full' | 'none';

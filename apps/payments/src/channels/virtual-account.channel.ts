@@ -4,7 +4,7 @@ import type {
   ChannelAdapter,
   ChannelPaymentRequest,
   CustomerAction,
-  IssuedAccount,
+  IssuedTerms,
   PaymentOrder,
 } from './channel-adapter';
 
@@ -15,6 +15,9 @@ interface VirtualAccountOrder extends PaymentOrder {
   customerPhone?: string;
   validUpTo?: string;
 }
+
+/** How long a virtual account takes payments when the caller sets no validUpTo (issue 22: 24 h). */
+export const DEFAULT_VA_VALIDITY_MS = 24 * 3_600_000;
 
 /** What the customer needs to pay into a virtual account (contract section 5). */
 export interface VirtualAccountInstructions {
@@ -37,16 +40,17 @@ export function virtualAccountChannel(spec: AnyChannelSpec): ChannelAdapter {
       required: ['customerName'],
       optional: ['customerEmail', 'customerPhone', 'validUpTo'],
     },
-    issuesAccount: true,
+    issues: { account: true, validityMs: DEFAULT_VA_VALIDITY_MS },
 
-    paymentRequest(order: PaymentOrder, issued?: IssuedAccount): ChannelPaymentRequest {
-      if (!issued) throw new Error(`${spec.channel}: a payment needs its issued account`);
+    paymentRequest(order: PaymentOrder, issued?: IssuedTerms): ChannelPaymentRequest {
+      if (!issued?.account) throw new Error(`${spec.channel}: a payment needs its issued account`);
+      const { bin, customerNo } = issued.account;
       const dto = order as VirtualAccountOrder;
       const expiredDate = dto.validUpTo ?? issued.defaultValidUpTo;
-      const id = virtualAccountId(issued.bin, issued.customerNo);
+      const id = virtualAccountId(bin, customerNo);
       const dokuInput: CreateVaInput = {
-        bin: issued.bin,
-        customerNo: issued.customerNo,
+        bin,
+        customerNo,
         name: dto.customerName,
         email: dto.customerEmail,
         phone: dto.customerPhone,
@@ -55,8 +59,8 @@ export function virtualAccountChannel(spec: AnyChannelSpec): ChannelAdapter {
         expiredDate,
       };
       const channelInput: Record<string, unknown> = {
-        bin: issued.bin,
-        customerNo: issued.customerNo,
+        bin,
+        customerNo,
         virtualAccountNo: id.virtualAccountNo,
         customerName: dto.customerName,
         expiresAt: expiredDate,
@@ -66,9 +70,8 @@ export function virtualAccountChannel(spec: AnyChannelSpec): ChannelAdapter {
       return { channelInput, dokuInput, validUpTo: expiredDate };
     },
 
-    account: (channelInput) => ({
-      bin: channelInput.bin as string,
-      customerNo: channelInput.customerNo as string,
+    reference: (channelInput) => ({
+      account: { bin: channelInput.bin as string, customerNo: channelInput.customerNo as string },
     }),
 
     customer(): CustomerContext {

@@ -1,4 +1,9 @@
-import { RawCredentials, SIMULATED_VA_BINS, SNAP_CHANNELS } from '@app/doku-snap';
+import {
+  RawCredentials,
+  SIMULATED_QRIS_TERMINAL,
+  SIMULATED_VA_BINS,
+  SNAP_CHANNELS,
+} from '@app/doku-snap';
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
 import { ChannelSettings, channelSettingsFrom } from './channel-settings';
@@ -82,7 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     SNAP_CHANNELS.map((c) =>
       c.kind === 'virtual_account'
         ? { channel: c.channel, simulatorBin: SIMULATED_VA_BINS[c.dokuChannel] }
-        : { channel: c.channel },
+        : c.kind === 'qris'
+          ? { channel: c.channel, simulatorTerminal: { ...SIMULATED_QRIS_TERMINAL } }
+          : { channel: c.channel },
     ),
     parsed.success ? parsed.data.PORT : 3000,
   );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { QrisTerminal } from '@app/doku-snap';
 
 /** A 32-byte AES-256 key. Never logged: it is the secret. */
 export type DataKey = Buffer & { readonly __dataKey: unique symbol };
@@ -16,6 +17,8 @@ export interface ChannelSettings {
   publicBaseUrl: string;
   /** Per virtual-account channel (`VA_BCA` ...), the BIN DOKU assigned at that bank. */
   vaBins: Record<string, string>;
+  /** QRIS's credentials (DOKU_QRIS_*), when this deployment has them. */
+  qrisTerminal?: QrisTerminal;
 }
 
 /** A channel as the settings see it: its name, and whether it needs a BIN (virtual accounts). */
@@ -23,6 +26,8 @@ export interface KnownChannel {
   channel: string;
   /** The simulator's BIN for it (virtual accounts), the default in simulator mode. */
   simulatorBin?: string;
+  /** The simulator's QRIS terminal (QRIS), the default in simulator mode. */
+  simulatorTerminal?: QrisTerminal;
 }
 
 const KEY_RULE = 'the base64 of 32 random bytes (openssl rand -base64 32)';
@@ -47,8 +52,16 @@ export function channelSettingsFrom(
   const known = channels.map((c) => c.channel);
   const simulatorMode = env.DOKU_CLIENT_ID === undefined;
   const vaBins = vaBinsFrom(env, channels, simulatorMode, problems);
-  // A bank without a BIN cannot be offered: left out of the default, refused when named.
-  const offerable = known.filter((c) => !isVirtualAccount(channels, c) || vaBins[c] !== undefined);
+  const qrisTerminal = qrisTerminalFrom(env, channels, simulatorMode, problems);
+  const needsTerminal = (name: string) =>
+    channels.some((c) => c.channel === name && c.simulatorTerminal !== undefined);
+  // A bank without a BIN, QRIS without its terminal, cannot be offered: left out of the
+  // default, refused when named.
+  const offerable = known.filter(
+    (c) =>
+      (!isVirtualAccount(channels, c) || vaBins[c] !== undefined) &&
+      (!needsTerminal(c) || qrisTerminal !== undefined),
+  );
   const enabled =
     env.CHANNELS === undefined
       ? simulatorMode
@@ -61,6 +74,10 @@ export function channelSettingsFrom(
   const withoutBin = enabled.filter((c) => isVirtualAccount(channels, c) && !vaBins[c]);
   if (withoutBin.length > 0)
     problems.push(`DOKU_VA_BINS: needs a BIN for ${withoutBin.join(', ')} (enabled in CHANNELS)`);
+  if (enabled.some(needsTerminal) && !qrisTerminal)
+    problems.push(
+      'DOKU_QRIS_MERCHANT_ID, DOKU_QRIS_TERMINAL_ID, DOKU_QRIS_POSTAL_CODE: required once QRIS is enabled',
+    );
 
   const dataKeys: DataKey[] = [];
   const given = [
@@ -85,7 +102,51 @@ export function channelSettingsFrom(
     problems.push(`DATA_ENCRYPTION_KEY: required once OVO is enabled; must be ${KEY_RULE}`);
 
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, '');
-  return { settings: { enabled, dataKeys, publicBaseUrl, vaBins }, problems };
+  return {
+    settings: {
+      enabled,
+      dataKeys,
+      publicBaseUrl,
+      vaBins,
+      ...(qrisTerminal ? { qrisTerminal } : {}),
+    },
+    problems,
+  };
+}
+
+const QRIS_VARIABLES = [
+  ['DOKU_QRIS_MERCHANT_ID', 'merchantId', /^[A-Za-z0-9]{1,64}$/, '1 to 64 letters and digits'],
+  ['DOKU_QRIS_TERMINAL_ID', 'terminalId', /^[A-Za-z0-9]{1,16}$/, '1 to 16 letters and digits'],
+  ['DOKU_QRIS_POSTAL_CODE', 'postalCode', /^[0-9]{5}$/, 'a 5-digit postal code'],
+] as const;
+
+/**
+ * DOKU_QRIS_MERCHANT_ID, _TERMINAL_ID and _POSTAL_CODE, all or none; the simulator's underneath
+ * in simulator mode.
+ */
+function qrisTerminalFrom(
+  env: Record<string, string | undefined>,
+  channels: readonly KnownChannel[],
+  simulatorMode: boolean,
+  problems: string[],
+): QrisTerminal | undefined {
+  const simulated = channels.find((c) => c.simulatorTerminal)?.simulatorTerminal;
+  const given = QRIS_VARIABLES.filter(([name]) => env[name] !== undefined);
+  if (given.length === 0) return simulatorMode && simulated ? { ...simulated } : undefined;
+  const terminal = { ...(simulatorMode && simulated ? simulated : {}) } as Record<string, string>;
+  for (const [name, field, re, rule] of QRIS_VARIABLES) {
+    const value = env[name];
+    if (value === undefined) continue;
+    if (re.test(value)) terminal[field] = value;
+    else problems.push(`${name}: must be ${rule}`);
+  }
+  if (!simulatorMode && given.length < QRIS_VARIABLES.length) {
+    problems.push(
+      'DOKU_QRIS_MERCHANT_ID, DOKU_QRIS_TERMINAL_ID, DOKU_QRIS_POSTAL_CODE: give all three',
+    );
+    return undefined;
+  }
+  return terminal as unknown as QrisTerminal;
 }
 
 const isVirtualAccount = (channels: readonly KnownChannel[], name: string) =>

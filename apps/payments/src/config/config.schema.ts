@@ -165,6 +165,10 @@ export const envSchema = z.object({
   CHANNELS: text(1024),
   /** Per bank, the VA BIN DOKU assigned (contract §5); read in channel-settings.ts. */
   DOKU_VA_BINS: text(1024),
+  /** QRIS credentials DOKU issues (contract §5); read in channel-settings.ts. */
+  DOKU_QRIS_MERCHANT_ID: text(64),
+  DOKU_QRIS_TERMINAL_ID: text(16),
+  DOKU_QRIS_POSTAL_CODE: text(10),
   /** The service's public URL: where DOKU sends customers back after binding a wallet. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   /** Encrypts customer tokens at rest (32 bytes, base64); read in channel-settings.ts. */

@@ -57,7 +57,7 @@ export function paymentRef(payment: PaymentEntity, adapter: ChannelAdapter): Pay
     originalPartnerReferenceNo: payment.partnerReferenceNo,
     originalReferenceNo: payment.referenceNo ?? undefined,
     originalExternalId: payment.externalId,
-    ...(adapter.account ? { account: adapter.account(payment.channelInput) } : {}),
+    ...adapter.reference?.(payment.channelInput),
   };
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuthenticatedRequest } from '../common/api-key.guard';
 import { ListQuery, Page } from '../common/list';
@@ -19,6 +19,8 @@ import { UuidParamPipe } from '../common/uuid-param.pipe';
 import { CreatePaymentDto } from './dto/create-payment.dto';
 import { FindPaymentsQuery } from './dto/find-payments.query';
 import { PaymentCancellation } from './payment-cancellation';
+import { QrSizeQuery } from './dto/qr-size.query';
+import { QR_SIZES, qrPng, qrSvg } from './qr-image';
 import { PaymentsService } from './payments.service';
 import { ResolvePaymentDto } from './dto/resolve-payment.dto';
 import { PaymentHistoryView } from './payment-history.view';
@@ -133,6 +135,37 @@ export class PaymentsController {
     @Req() req: AuthenticatedRequest,
   ): Promise<PaymentView> {
     return this.payments.resolve(id, dto, req.caller!);
+  }
+
+  @Get(':id/qr.png')
+  @ApiOperation({ summary: "The payment's QR (QRIS) as PNG; `size` pixels a side, 128-1024" })
+  @ApiProduces('image/png')
+  @ApiResponse({ status: 200, description: 'image/png' })
+  @ApiErrors(404)
+  async qrPng(
+    @Param('id', new UuidParamPipe('id')) id: string,
+    @Query() query: QrSizeQuery,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    const qr = await this.payments.qr(id);
+    const png = await qrPng(qr.content, query.size ?? QR_SIZES.default);
+    void res.header('Cache-Control', 'no-store').type('image/png').send(png);
+  }
+
+  @Get(':id/qr.svg')
+  @ApiOperation({ summary: "The payment's QR (QRIS) as SVG" })
+  @ApiProduces('image/svg+xml')
+  @ApiResponse({ status: 200, description: 'image/svg+xml' })
+  @ApiErrors(404)
+  async qrSvg(
+    @Param('id', new UuidParamPipe('id')) id: string,
+    @Res() res: FastifyReply,
+  ): Promise<void> {
+    const qr = await this.payments.qr(id);
+    void res
+      .header('Cache-Control', 'no-store')
+      .type('image/svg+xml')
+      .send(await qrSvg(qr.content));
   }
 
   @Get(':id')

@@ -3,7 +3,7 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { SettlementModule } from '../settlement/settlement.module';
 import { ChannelsController } from '../channels/channels.controller';
 import { PaymentsController } from './payments.controller';
-import { PaymentAccounts } from './payment-accounts';
+import { PaymentTerms } from './payment-terms';
 import { PaymentCancellation } from './payment-cancellation';
 import { PaymentsService } from './payments.service';
 
@@ -11,6 +11,6 @@ import { PaymentsService } from './payments.service';
 @Module({
   imports: [IdempotencyModule, SettlementModule],
   controllers: [PaymentsController, ChannelsController],
-  providers: [PaymentsService, PaymentAccounts, PaymentCancellation],
+  providers: [PaymentsService, PaymentTerms, PaymentCancellation],
 })
 export class PaymentsModule {}

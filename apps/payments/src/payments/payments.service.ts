@@ -13,8 +13,10 @@ import {
   PaymentsRepository,
   RefundsRepository,
 } from '@app/persistence';
-import { CHANNEL_FIELDS, ChannelAdapter, IssuedAccount } from '../channels/channel-adapter';
-import { issuedOf, PaymentAccounts } from './payment-accounts';
+import { CHANNEL_FIELDS, ChannelAdapter, IssuedTerms } from '../channels/channel-adapter';
+import { issuedOf, PaymentTerms } from './payment-terms';
+import type { QrInstructions } from '../channels/qris.channel';
+import { qrOf } from './qr-image';
 import { Channels } from '../channels/channels';
 import { compareMoney } from '../common/money';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
@@ -61,7 +63,7 @@ export class PaymentsService {
     private readonly late: LatePayments,
     private readonly customers: CustomerContexts,
     private readonly paymentBindings: PaymentBindings,
-    private readonly accounts: PaymentAccounts,
+    private readonly terms: PaymentTerms,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Every send of the payment request, with room for the pauses between them and a token.
@@ -79,7 +81,7 @@ export class PaymentsService {
   async create(dto: CreatePaymentDto, idempotencyKey?: string): Promise<HttpResult> {
     const channel = dto.channel ?? 'DANA';
     const adapter = this.channels.enabledAdapter(channel);
-    const issued = adapter.issuesAccount ? await this.accounts.issue(channel) : undefined;
+    const issued = adapter.issues ? await this.terms.issue(adapter) : undefined;
     const request = this.buildRequest(adapter, dto, issued);
     // The order stored already holds its account: a retry is the same request with that one
     // (the number just drawn is skipped, never reused).
@@ -151,6 +153,13 @@ export class PaymentsService {
         [{ field: 'partnerReferenceNo', message: 'in progress', paymentId: existing.id }],
       );
     return this.resume(existing);
+  }
+
+  /** The payment's QR (QRIS), for rendering; 404 when the payment or its QR does not exist. */
+  async qr(id: string): Promise<QrInstructions> {
+    const payment = await this.payments.findById(id);
+    if (!payment) throw notFound('payment');
+    return qrOf(payment);
   }
 
   async get(id: string): Promise<PaymentView> {
@@ -238,7 +247,7 @@ export class PaymentsService {
   private buildRequest(
     adapter: ChannelAdapter,
     dto: CreatePaymentDto,
-    issued?: IssuedAccount,
+    issued?: IssuedTerms,
   ): { channelInput: Record<string, unknown>; requestBody: string; validUpTo?: string } {
     const channel = adapter.spec.channel;
     const given = dto as unknown as Record<string, unknown>;

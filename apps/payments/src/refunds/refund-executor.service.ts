@@ -53,8 +53,7 @@ export class RefundExecutor {
   async execute(refundId: string): Promise<string> {
     const claim = await this.claims.claim(
       refundId,
-      (refund, payment) =>
-        refundRequestBody(this.channels.get(payment.channel).spec, refund, payment),
+      (refund, payment) => refundRequestBody(this.channels.get(payment.channel), refund, payment),
       this.externalIds.draw,
       this.externalIds.today(),
     );

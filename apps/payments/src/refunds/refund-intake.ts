@@ -50,7 +50,7 @@ export class RefundIntake {
     try {
       await this.refunds.fixRequest(
         refund.id,
-        refundRequestBody(this.channels.get(payment.channel).spec, refund, payment),
+        refundRequestBody(this.channels.get(payment.channel), refund, payment),
         this.externalIds.draw(),
         this.externalIds.today(),
       );

@@ -67,7 +67,7 @@ export interface ChannelLimits {
  * How the customer pays, which says what they need from a payment: a wallet's checkout
  * (`redirectUrl`), or a wallet account bound beforehand (a binding and its customer token).
  */
-export type ChannelKind = 'ewallet_redirect' | 'ewallet_binding' | 'virtual_account';
+export type ChannelKind = 'ewallet_redirect' | 'ewallet_binding' | 'virtual_account' | 'qris';
 
 /**
  * The account a payment is paid into, for channels where the merchant issues one (a virtual
@@ -82,6 +82,8 @@ export interface PaymentAccount {
 export interface PaymentRef extends CheckStatusInput {
   /** Channels whose payments live in an account the merchant issued (virtual accounts). */
   account?: PaymentAccount;
+  /** Channels whose calls name the merchant's own id there (QRIS: DOKU's QRIS merchant id). */
+  merchantId?: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import { DokuSnapError } from '../errors';
 import type { AnyChannelSpec } from './channel-spec';
 import { DANA } from './dana';
 import { OVO } from './ovo';
+import { QRIS } from './qris';
 import { SHOPEEPAY } from './shopeepay';
 import { VIRTUAL_ACCOUNTS } from './virtual-accounts';
 
@@ -46,7 +47,13 @@ export class ChannelRegistry {
 }
 
 /** Every channel this library speaks. */
-export const SNAP_CHANNELS: readonly AnyChannel[] = [DANA, SHOPEEPAY, OVO, ...VIRTUAL_ACCOUNTS];
+export const SNAP_CHANNELS: readonly AnyChannel[] = [
+  DANA,
+  SHOPEEPAY,
+  OVO,
+  ...VIRTUAL_ACCOUNTS,
+  QRIS,
+];
 
 export function defaultChannelRegistry(): ChannelRegistry {
   return new ChannelRegistry(SNAP_CHANNELS);

@@ -32,6 +32,11 @@ export const ServiceCode = {
   VA_CREATE: '27',
   VA_UPDATE: '28',
   VA_DELETE: '31',
+  QRIS_GENERATE: '47',
+  QRIS_QUERY: '51',
+  QRIS_NOTIFY: '52',
+  QRIS_CANCEL: '77',
+  QRIS_REFUND: '78',
 } as const;
 
 export function snapCode(httpStatus: number, service: string, caseCode: string): string {

@@ -10,6 +10,10 @@ export interface RefundInput {
   partnerRefundNo: string;
   refundAmount: SnapAmount;
   reason?: string;
+  /** DOKU's reference of the payment (channels whose refund names it: QRIS). */
+  originalReferenceNo?: string;
+  /** The merchant's id at the channel (QRIS). */
+  merchantId?: string;
 }
 
 export interface RefundRequestBody {

@@ -32,7 +32,10 @@ export type NewRefund = Omit<RefundAcceptItem, 'outboxId' | 'jobData' | 'metadat
 export interface AcceptedRefund {
   refund: RefundEntity;
   outboxJobId: string;
-  payment: Pick<PaymentEntity, 'partnerReferenceNo' | 'externalId' | 'channel'>;
+  payment: Pick<
+    PaymentEntity,
+    'partnerReferenceNo' | 'externalId' | 'channel' | 'referenceNo' | 'channelInput'
+  >;
 }
 
 /** What a list of refunds may be narrowed by. */
@@ -149,6 +152,8 @@ export class RefundsRepository {
         partnerReferenceNo: row[`${PAYMENT_PREFIX}partner_reference_no`] as string,
         externalId: row[`${PAYMENT_PREFIX}external_id`] as string,
         channel: row[`${PAYMENT_PREFIX}channel`] as string,
+        referenceNo: row[`${PAYMENT_PREFIX}reference_no`] as string | null,
+        channelInput: row[`${PAYMENT_PREFIX}channel_input`] as Record<string, unknown>,
       },
     };
   }

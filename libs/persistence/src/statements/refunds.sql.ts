@@ -112,7 +112,8 @@ WITH input AS (
     AND (p.status = 'PAID' OR p.doku_paid_amount IS NOT NULL)
     AND p.refund_committed_amount + i.amount_value
       <= least(p.amount_value, coalesce(p.doku_paid_amount, p.amount_value))
-  RETURNING i.id AS refund_id, p.partner_reference_no, p.external_id, p.channel
+  RETURNING i.id AS refund_id, p.partner_reference_no, p.external_id, p.channel, p.reference_no,
+    p.channel_input
 ), refund AS (
   -- Only the refund whose amount the payment took: were two of one payment in the statement,
   -- PostgreSQL would update the payment with one of them, and the other must not be inserted.
@@ -130,7 +131,9 @@ WITH input AS (
   FROM input i JOIN refund ON refund.id = i.id
 )
 SELECT refund.*, payment.partner_reference_no AS "${PAYMENT_PREFIX}partner_reference_no",
-  payment.external_id AS "${PAYMENT_PREFIX}external_id", payment.channel AS "${PAYMENT_PREFIX}channel"
+  payment.external_id AS "${PAYMENT_PREFIX}external_id", payment.channel AS "${PAYMENT_PREFIX}channel",
+  payment.reference_no AS "${PAYMENT_PREFIX}reference_no",
+  payment.channel_input AS "${PAYMENT_PREFIX}channel_input"
 FROM refund JOIN payment ON payment.refund_id = refund.id`,
     },
     /** What decides whether a payment takes a refund. */
