@@ -26,7 +26,7 @@ import {
   verifyTransactional,
   VerifiedCall,
 } from './verify';
-import { paymentPageUrl, STATUS_DESC } from './views';
+import { paymentPageUrl, refundHistoryOf, STATUS_DESC } from './views';
 
 export interface OperationDeps {
   state: SimulatorState;
@@ -257,14 +257,7 @@ export class SnapOperations {
       transactionStatusDesc: STATUS_DESC[payment.status],
       transAmount: payment.amount,
       ...(payment.paidTime !== undefined ? { paidTime: payment.paidTime } : {}),
-      refundHistory: payment.refunds.map((r) => ({
-        refundNo: r.refundNo,
-        partnerReferenceNo: r.partnerRefundNo,
-        refundAmount: r.refundAmount,
-        refundStatus: 'SUCCESS',
-        refundDate: r.refundTime,
-        ...(r.reason !== undefined ? { reason: r.reason } : {}),
-      })),
+      refundHistory: refundHistoryOf(payment),
       additionalInfo: { channel: payment.channel },
     });
   }

@@ -20,7 +20,7 @@ import {
   requiredString,
 } from './validation';
 import type { VerifiedCall } from './verify';
-import { STATUS_DESC } from './views';
+import { refundHistoryOf, STATUS_DESC } from './views';
 
 export interface QrisDeps {
   state: SimulatorState;
@@ -146,13 +146,7 @@ export class QrisOperations {
       transactionStatusDesc: STATUS_DESC[payment.status],
       ...(payment.paidTime !== undefined ? { paidTime: payment.paidTime } : {}),
       amount: payment.amount,
-      refundHistory: payment.refunds.map((r) => ({
-        refundNo: r.refundNo,
-        partnerReferenceNo: r.partnerRefundNo,
-        refundAmount: r.refundAmount,
-        refundStatus: 'SUCCESS',
-        refundDate: r.refundTime,
-      })),
+      refundHistory: refundHistoryOf(payment),
     });
   }
 

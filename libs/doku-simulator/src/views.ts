@@ -13,6 +13,18 @@ export function paymentPageUrl(publicBaseUrl: string, payment: Payment): string 
   return `${publicBaseUrl}/pay/${payment.pageId}`;
 }
 
+/** A payment's refunds as a status answer lists them (`refundHistory`). */
+export function refundHistoryOf(payment: Payment): Record<string, unknown>[] {
+  return payment.refunds.map((r) => ({
+    refundNo: r.refundNo,
+    partnerReferenceNo: r.partnerRefundNo,
+    refundAmount: r.refundAmount,
+    refundStatus: 'SUCCESS',
+    refundDate: r.refundTime,
+    ...(r.reason !== undefined ? { reason: r.reason } : {}),
+  }));
+}
+
 export function refundView(refund: Refund): RefundView {
   return {
     refundNo: refund.refundNo,

@@ -90,10 +90,8 @@ export function buildQrisQueryBody(input: QrisRefInput): Record<string, unknown>
   return body;
 }
 
-/** Cancel (ASPI): an unpaid QR closed before it expires. */
-export function buildQrisCancelBody(
-  input: QrisRefInput & { reason?: string },
-): Record<string, unknown> {
+/** A cancel's or refund's first fields: our reference, then DOKU's when known. */
+function originalRefs(input: QrisRefInput): Record<string, unknown> {
   const body: Record<string, unknown> = {
     originalPartnerReferenceNo: requireString(
       'originalPartnerReferenceNo',
@@ -104,6 +102,14 @@ export function buildQrisCancelBody(
   };
   const referenceNo = optionalString('originalReferenceNo', input.originalReferenceNo, 64);
   if (referenceNo) body.originalReferenceNo = referenceNo;
+  return body;
+}
+
+/** Cancel (ASPI): an unpaid QR closed before it expires. */
+export function buildQrisCancelBody(
+  input: QrisRefInput & { reason?: string },
+): Record<string, unknown> {
+  const body = originalRefs(input);
   body.merchantId = requireString('merchantId', input.terminal.merchantId, 1, 64);
   body.reason = optionalString('reason', input.reason, 255) ?? 'Cancelled by the merchant';
   return body;
@@ -117,16 +123,7 @@ export interface QrisRefundInput extends QrisRefInput {
 
 /** Refund (ASPI): full or partial, by our refund number. */
 export function buildQrisRefundBody(input: QrisRefundInput): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    originalPartnerReferenceNo: requireString(
-      'originalPartnerReferenceNo',
-      input.originalPartnerReferenceNo,
-      1,
-      64,
-    ),
-  };
-  const referenceNo = optionalString('originalReferenceNo', input.originalReferenceNo, 64);
-  if (referenceNo) body.originalReferenceNo = referenceNo;
+  const body = originalRefs(input);
   body.partnerRefundNo = requireString('partnerRefundNo', input.partnerRefundNo, 1, 64);
   body.refundAmount = requireAmount('refundAmount', input.refundAmount);
   const reason = optionalString('reason', input.reason, 255);
