@@ -1,9 +1,24 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SIMULATED_QRIS_TERMINAL, snapTimestamp, validEmvQr } from '@app/doku-snap';
+import { createPrivateKey } from 'node:crypto';
+import {
+  bodyHash,
+  hmacSign,
+  rsaSign,
+  SIMULATED_QRIS_TERMINAL,
+  snapTimestamp,
+  symmetricStringToSign,
+  tokenStringToSign,
+  validEmvQr,
+} from '@app/doku-snap';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
-import { settledRefund } from './support/flows';
+import { paymentStatusChanges, settledRefund } from './support/flows';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { QrConfirmationWorker } from '../apps/payments/src/qr-confirmations/qr-confirmation.worker';
+import { QR_CONFIRMATIONS_QUEUE } from '../apps/payments/src/queues/queue-names';
+import { waitFor } from './support/wait';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
 let h: Harness;
@@ -15,6 +30,8 @@ beforeAll(async () => {
       DOKU_QRIS_MERCHANT_ID: SIMULATED_QRIS_TERMINAL.merchantId,
       DOKU_QRIS_TERMINAL_ID: SIMULATED_QRIS_TERMINAL.terminalId,
       DOKU_QRIS_POSTAL_CODE: SIMULATED_QRIS_TERMINAL.postalCode,
+      // The cadence's shape (fast, then slower), in tenths of a second for a test.
+      QRIS_QUERY_INTERVALS_MS: '100*20,400',
     },
   });
 });
@@ -115,6 +132,128 @@ describe('QRIS', () => {
       originalReferenceNo: created.referenceNo,
       merchantId: SIMULATED_QRIS_TERMINAL.merchantId,
     });
+  });
+
+  it('paid at the simulator, no notification: PAID by the scheduled queries alone, within the fast window', async () => {
+    const created = await createQr();
+    const queriesOf = () =>
+      h.sim.control
+        .log()
+        .filter((l) => l.operation === 'qris_query' && l.body.includes(created.partnerReferenceNo));
+    await waitFor(() => (queriesOf().length >= 2 ? true : undefined), 10_000, 'two queries');
+    expect(await h.sim.control.payQr(created.partnerReferenceNo)).toBeNull();
+    await waitFor(
+      async () => {
+        const res = await h.http.get(`/v1/payments/${created.id}`).set(h.auth);
+        return res.body.status === 'PAID' ? true : undefined;
+      },
+      10_000,
+      'PAID by query',
+    );
+    const changes = await paymentStatusChanges(h, created.id);
+    expect(changes.map((c) => [c.to_status, c.source])).toEqual([
+      ['PENDING', 'api'],
+      ['PAID', 'status_check'],
+    ]);
+    const asked = queriesOf().length;
+    expect(asked).toBeLessThanOrEqual(30);
+    // Settled: the chain stops asking.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(queriesOf().length).toBeLessThanOrEqual(asked + 1);
+  });
+
+  it('its jobs lost (a worker restart with Redis emptied): the sweep restarts the queries, and the paid QR is PAID', async () => {
+    const created = await createQr();
+    const queue = h.app.get<Queue>(getQueueToken(QR_CONFIRMATIONS_QUEUE));
+    await waitFor(
+      () =>
+        h.sim.control
+          .log()
+          .some((l) => l.operation === 'qris_query' && l.body.includes(created.partnerReferenceNo))
+          ? true
+          : undefined,
+      10_000,
+      'a first query',
+    );
+    // Every job of the QR's chain gone, as when Redis lost them: none running, none waiting.
+    await queue.pause();
+    await waitFor(async () => ((await queue.getActiveCount()) === 0 ? true : undefined));
+    for (const job of await queue.getJobs(['delayed', 'waiting', 'prioritized']))
+      if (job.id?.startsWith(`qr-${created.id}-`)) await job.remove().catch(() => undefined);
+    await queue.resume();
+    await h.sim.control.payQr(created.partnerReferenceNo);
+    const sweep = h.app.get(QrConfirmationWorker);
+    let restarted = 0;
+    await waitFor(
+      async () => {
+        restarted += await sweep.sweep();
+        const res = await h.http.get(`/v1/payments/${created.id}`).set(h.auth);
+        return res.body.status === 'PAID' ? true : undefined;
+      },
+      15_000,
+      'PAID after the sweep',
+    );
+    expect(restarted).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a QRIS notification is a hint only: verified (forged: 401), acknowledged, and the QR queried; saying paid does not make it PAID', async () => {
+    const created = await createQr();
+    const dokuKey = createPrivateKey(h.sim.credentials.dokuPrivateKeyPem);
+    const { clientId, clientSecret } = h.sim.credentials;
+    const at = snapTimestamp(Date.now());
+    const token = (
+      await h.http
+        .post('/authorization/v1/access-token/b2b')
+        .set({
+          'Content-Type': 'application/json',
+          'X-CLIENT-KEY': clientId,
+          'X-TIMESTAMP': at,
+          'X-SIGNATURE': rsaSign(dokuKey, tokenStringToSign(clientId, at)),
+        })
+        .send('{"grantType":"client_credentials"}')
+    ).body.accessToken as string;
+    const path = '/v1.0/qr/qr-mpm-notify';
+    const body = JSON.stringify({
+      originalPartnerReferenceNo: created.partnerReferenceNo,
+      originalReferenceNo: created.referenceNo,
+      latestTransactionStatus: '00',
+      transactionStatusDesc: 'Success',
+      amount: { value: '15000.00', currency: 'IDR' },
+    });
+    const send = (secret: string) =>
+      h.http
+        .post(path)
+        .set({
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          'X-TIMESTAMP': at,
+          'X-PARTNER-ID': clientId,
+          'X-EXTERNAL-ID': String(Date.now()),
+          'X-SIGNATURE': hmacSign(
+            secret,
+            symmetricStringToSign({
+              method: 'POST',
+              path,
+              accessToken: token,
+              bodyHash: bodyHash(body),
+              timestamp: at,
+            }),
+          ),
+        })
+        .send(body);
+    const forged = await send('not-the-secret');
+    expect(forged.status).toBe(401);
+    const queriesBefore = h.sim.control.log().filter((l) => l.operation === 'qris_query').length;
+    const hint = await send(clientSecret);
+    expect(hint.status).toBe(200);
+    expect(hint.body.responseCode).toBe('2005200');
+    await waitFor(() =>
+      h.sim.control.log().filter((l) => l.operation === 'qris_query').length > queriesBefore
+        ? true
+        : undefined,
+    );
+    const res = await h.http.get(`/v1/payments/${created.id}`).set(h.auth);
+    expect(res.body.status).toBe('PENDING');
   });
 
   it('cancel closes the QR at DOKU: CANCELLED, and a wallet can no longer pay it', async () => {

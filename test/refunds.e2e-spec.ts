@@ -324,6 +324,7 @@ describe('Bull Board', () => {
     const api = await h.http.get('/admin/queues/api/queues').auth('ops', 'ops-secret-password');
     expect(api.status).toBe(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'qr-confirmations',
       'reconciliation',
       'refunds',
       'webhook-deliveries',

@@ -16,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { QueuesModule } from './queues/queues.module';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { QrConfirmationsModule } from './qr-confirmations/qr-confirmations.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { roleModules } from './roles';
 import { WalletBindingsModule } from './wallet-bindings/wallet-bindings.module';
@@ -62,6 +63,7 @@ export class AppModule {
         MetricsEndpointModule,
         RefundsModule,
         ReconciliationModule.forRoot(),
+        QrConfirmationsModule,
         ...roleModules(config.role),
       ],
     };

@@ -4,6 +4,7 @@ import type { AppConfig } from './config/app-config';
 import { EventsApiModule } from './events/events-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
+import { QrConfirmationWorkersModule } from './qr-confirmations/qr-confirmations.module';
 import { ReconciliationWorkersModule } from './reconciliation/reconciliation.module';
 import { RefundWorkersModule } from './refunds/refund-workers.module';
 import { RefundsApiModule } from './refunds/refunds-api.module';
@@ -40,7 +41,12 @@ export function roleModules(role: Role): (Type | DynamicModule)[] {
         ]
       : []),
     ...(runsWorkers(role)
-      ? [RefundWorkersModule, WebhookWorkersModule, ReconciliationWorkersModule.forRoot()]
+      ? [
+          RefundWorkersModule,
+          WebhookWorkersModule,
+          ReconciliationWorkersModule.forRoot(),
+          QrConfirmationWorkersModule,
+        ]
       : []),
   ];
 }

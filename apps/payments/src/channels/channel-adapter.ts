@@ -89,6 +89,11 @@ export interface ChannelAdapter {
   paymentRequest(order: PaymentOrder, issued?: IssuedTerms): ChannelPaymentRequest;
   /** Set: its payments get `IssuedTerms` (above) before their request is built. */
   readonly issues?: ChannelIssues;
+  /**
+   * DOKU sends no outcome of its payments: they are confirmed by querying on a cadence
+   * (QRIS_QUERY_INTERVALS_MS) from when the customer has what they need.
+   */
+  readonly confirmsByQuery?: true;
   /** What DOKU's later calls about a stored payment must name besides its references. */
   reference?(channelInput: Record<string, unknown>): Partial<PaymentRef>;
   /**

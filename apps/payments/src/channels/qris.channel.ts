@@ -26,6 +26,7 @@ export const qrisChannel: ChannelAdapter = {
   spec: QRIS,
   fields: { required: [], optional: ['validUpTo'] },
   issues: { terminal: true, validityMs: DEFAULT_QR_VALIDITY_MS },
+  confirmsByQuery: true,
 
   paymentRequest(order: PaymentOrder, issued?: IssuedTerms): ChannelPaymentRequest {
     if (!issued?.terminal) throw new Error('QRIS: a payment needs the terminal');

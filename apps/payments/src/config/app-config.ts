@@ -7,6 +7,7 @@ import {
 import { crossFieldProblems, keyProblems } from './config.rules';
 import { Env, envSchema } from './config.schema';
 import { ChannelSettings, channelSettingsFrom } from './channel-settings';
+import { DEFAULT_QRIS_QUERY_INTERVALS, parseCadence, QueryCadence } from './qris-cadence';
 import { WebhookEndpoint, webhookEndpointsFrom } from './webhook-endpoints';
 
 /** The validated configuration the service runs with. */
@@ -62,6 +63,8 @@ export interface AppConfig {
   channels: ChannelSettings;
   /** How long before its expiry a customer token is renewed. */
   customerTokenRefreshAheadMs: number;
+  /** When QRIS payments are queried (QRIS_QUERY_INTERVALS_MS). */
+  qrisQueryCadence: QueryCadence;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ),
     parsed.success ? parsed.data.PORT : 3000,
   );
+  const cadence = parseCadence(cleaned.QRIS_QUERY_INTERVALS_MS ?? DEFAULT_QRIS_QUERY_INTERVALS);
   const problems = [
     ...(parsed.success
       ? []
@@ -101,6 +105,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...keyProblems(cleaned),
     ...webhooks.problems,
     ...channels.problems,
+    ...(cadence
+      ? []
+      : [
+          'QRIS_QUERY_INTERVALS_MS: must be intervals in ms, each with an optional *count, e.g. 2000*15,5000*12,120000',
+        ]),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
@@ -167,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventRetentionDays: e.EVENT_RETENTION_DAYS,
     channels: channels.settings,
     customerTokenRefreshAheadMs: e.CUSTOMER_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
+    qrisQueryCadence: cadence!,
   };
 }
 

@@ -12,13 +12,14 @@ import { NotificationsService } from './notifications.service';
 import { NotifyController } from './notify.controller';
 import { SnapError, snapErrors } from './snap-error';
 import { VA_PAYMENT_PATH, VaPaymentController } from './va-payment.controller';
+import { QRIS_NOTIFY_PATH, QrisNotifyController } from './qris-notify.controller';
 
 /**
  * The endpoints DOKU calls: its token request and its payment notifications (debit, VA). Not behind the internal API key: DOKU authenticates with its own signatures.
  */
 @Module({
   imports: [SettlementModule],
-  controllers: [AccessTokenController, NotifyController, VaPaymentController],
+  controllers: [AccessTokenController, NotifyController, VaPaymentController, QrisNotifyController],
   providers: [NotificationTokenService, NotificationAuthenticator, NotificationsService],
   exports: [NotificationTokenService],
 })
@@ -45,6 +46,9 @@ export class NotificationsModule {
         metrics.notifications.inc({ outcome: 'malformed' }),
       ),
       [VA_PAYMENT_PATH]: answers(ServiceCode.VA_PAYMENT_NOTIFY, () =>
+        metrics.notifications.inc({ outcome: 'malformed' }),
+      ),
+      [QRIS_NOTIFY_PATH]: answers(ServiceCode.QRIS_NOTIFY, () =>
         metrics.notifications.inc({ outcome: 'malformed' }),
       ),
     });

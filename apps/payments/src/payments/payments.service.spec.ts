@@ -36,6 +36,7 @@ function service(answer: unknown) {
     new CustomerContexts(f.channels, {} as never),
     {} as never,
     {} as never,
+    {} as never,
     { doku: { paymentAttempts: 3 } } as AppConfig,
   );
   return { payments, f };
@@ -130,6 +131,7 @@ describe('PaymentsService.create, a bound wallet', () => {
       f.late as never,
       { of: () => Promise.reject(gone) } as never,
       { check: async () => ({}) } as never,
+      {} as never,
       {} as never,
       { doku: { paymentAttempts: 3 } } as AppConfig,
     );

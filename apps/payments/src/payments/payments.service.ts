@@ -17,6 +17,7 @@ import { CHANNEL_FIELDS, ChannelAdapter, IssuedTerms } from '../channels/channel
 import { issuedOf, PaymentTerms } from './payment-terms';
 import type { QrInstructions } from '../channels/qris.channel';
 import { qrOf } from './qr-image';
+import { QrConfirmations } from '../qr-confirmations/qr-confirmations';
 import { Channels } from '../channels/channels';
 import { compareMoney } from '../common/money';
 import { ApiError, notFound, validationFailed } from '../common/api-error';
@@ -64,6 +65,7 @@ export class PaymentsService {
     private readonly customers: CustomerContexts,
     private readonly paymentBindings: PaymentBindings,
     private readonly terms: PaymentTerms,
+    private readonly confirmations: QrConfirmations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Every send of the payment request, with room for the pauses between them and a token.
@@ -334,6 +336,9 @@ export class PaymentsService {
       case 'done': {
         const action = adapter.customerAction(outcome.result.body, payment.channelInput);
         const updated = await this.payments.recordDokuAnswer(payment.id, action);
+        // The customer has the QR: its confirmation by query starts now.
+        if (adapter.confirmsByQuery && action.instructions)
+          await this.confirmations.start(payment.id);
         return { status: 201, body: toPaymentView(updated) };
       }
       case 'refused':

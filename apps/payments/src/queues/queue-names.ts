@@ -13,4 +13,14 @@ export const WEBHOOKS_QUEUE = 'webhook-deliveries';
 export const DELIVER_JOB = 'deliver';
 export const WEBHOOK_SWEEP_JOB = 'webhook-sweep';
 
-export const ALL_QUEUES = [REFUNDS_QUEUE, RECONCILIATION_QUEUE, WEBHOOKS_QUEUE] as const;
+/** QRIS payments confirmed by querying DOKU: one job per query, chained until the QR is settled. */
+export const QR_CONFIRMATIONS_QUEUE = 'qr-confirmations';
+export const CONFIRM_QR_JOB = 'confirm-qr';
+export const QR_SWEEP_JOB = 'qr-sweep';
+
+export const ALL_QUEUES = [
+  REFUNDS_QUEUE,
+  RECONCILIATION_QUEUE,
+  WEBHOOKS_QUEUE,
+  QR_CONFIRMATIONS_QUEUE,
+] as const;

@@ -440,6 +440,25 @@ export class PaymentsRepository {
    * another worker skips the payment until it runs out. Leases run on the database's clock, the
    * one clock every worker shares (markStatusChecked stamps with it too).
    */
+  /**
+   * Open payments of `channels` with what the customer needs already given (a QR), that nobody
+   * asked DOKU about for `quietMs` (or ever, and made that long ago): for the QR sweeper.
+   */
+  async quietOpenPayments(
+    channels: readonly string[],
+    quietMs: number,
+    limit: number,
+  ): Promise<{ id: string; createdAt: Date; quietSince: Date }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, created_at, coalesce(last_status_check_at, created_at) AS quiet_since FROM payments
+        WHERE status = 'PENDING' AND channel = ANY($1::text[]) AND instructions IS NOT NULL
+          AND coalesce(last_status_check_at, created_at) < now() - make_interval(secs => $2 / 1000.0)
+        ORDER BY created_at LIMIT $3`,
+      [channels, quietMs, limit],
+    )) as { id: string; created_at: Date; quiet_since: Date }[];
+    return rows.map((r) => ({ id: r.id, createdAt: r.created_at, quietSince: r.quiet_since }));
+  }
+
   async claimForReconciliation(
     createdBefore: Date,
     leaseMs: number,
