@@ -49,13 +49,14 @@ export class QrConfirmationWorker extends QueueWorkerHost {
     };
   }
 
-  async confirm({ paymentId, step }: ConfirmQrJob): Promise<string> {
+  async confirm({ paymentId, step, once }: ConfirmQrJob): Promise<string> {
     const payment = await this.payments.findById(paymentId);
     if (!payment || payment.status !== 'PENDING') return 'settled';
     const outcome = await this.statuses.check(payment, 'status_check');
     if (outcome.payment.status !== 'PENDING') return 'settled';
     const deadline = expiryDeadline(payment, DEFAULT_RECONCILIATION_OPTIONS.maxAgeMs);
     if (Date.now() > deadline.atMs) return 'past its deadline: left to reconciliation';
+    if (once) return 'open: its chain goes on';
     await this.confirmations.schedule(paymentId, step + 1);
     return 'open';
   }

@@ -10,6 +10,8 @@ import { delayBefore } from '../config/qris-cadence';
 export interface ConfirmQrJob {
   paymentId: string;
   step: number;
+  /** A one-off query (a notification's hint): it queues no next step, the chain already does. */
+  once?: true;
 }
 
 /** One job per query: its id names the payment and the step, so a step is queued once. */
@@ -46,11 +48,12 @@ export class QrConfirmations {
   }
 
   /**
-   * A hint that the QR may be paid (a notification): one query at once, under its own job id; the
-   * chain it then continues has the deterministic ids, so two chains merge into one.
+   * A hint that the QR may be paid (a notification): one query at once, under its own job id. It
+   * continues nothing: the QR's chain (or the sweep) goes on, and a second chain would double the
+   * queries (a step's job id is free again once that step ran).
    */
   async queryNow(paymentId: string): Promise<void> {
-    const data: ConfirmQrJob = { paymentId, step: 0 };
+    const data: ConfirmQrJob = { paymentId, step: 0, once: true };
     await withTimeout(
       this.queue.add(CONFIRM_QR_JOB, data, {
         jobId: `qr-${paymentId}-hint-${Date.now()}`,
