@@ -1,12 +1,12 @@
 /**
  * `npm run bench`; `-- --quick` for a short run; `-- --profile` to CPU-profile both clients of
  * scenario 1 (in this process) and the service during scenarios 2, 3 and 6; `-- --only 1,3` to run
- * some scenarios (1, 2, 3, 6 and 7). See BENCHMARKS.md.
+ * some scenarios (1, 2, 3, 6, 7 and 8). See BENCHMARKS.md.
  *
  * Progress goes to stderr; the table and then one JSON object (the last line) go to stdout, and
  * the JSON to bench-results.json.
  */
-import { SIMULATED_VA_BINS, VIRTUAL_ACCOUNTS } from '@app/doku-snap';
+import { SIMULATED_QRIS_TERMINAL, SIMULATED_VA_BINS, VIRTUAL_ACCOUNTS } from '@app/doku-snap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildService, ROOT } from './lib/build';
@@ -26,10 +26,12 @@ import { SimulatorProcess, startSimulatorProcess } from './lib/simulator-process
 import { createPaymentScenario } from './scenarios/create-payment';
 import { libraryVsSdk } from './scenarios/library-vs-sdk';
 import { listPaymentsScenario } from './scenarios/list-payments';
+import { qrisConfirmationsScenario } from './scenarios/qris-confirmations';
 import { refundPipeline } from './scenarios/refund-pipeline';
 import { vaNotificationsScenario } from './scenarios/va-notifications';
 import { webhooksScenario } from './scenarios/webhooks';
 import { startWebhookReceiver, webhookSecret } from '../test/support/webhook-receiver';
+import { DEFAULT_QRIS_QUERY_INTERVALS } from '../apps/payments/src/config/qris-cadence';
 
 interface Settings {
   quick: boolean;
@@ -37,8 +39,10 @@ interface Settings {
   only: Set<number>;
 }
 
+const SCENARIOS = [1, 2, 3, 6, 7, 8];
+
 function parseArgs(argv: string[]): Settings {
-  const settings: Settings = { quick: false, profile: false, only: new Set([1, 2, 3, 6, 7]) };
+  const settings: Settings = { quick: false, profile: false, only: new Set(SCENARIOS) };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--quick') settings.quick = true;
@@ -49,10 +53,10 @@ function parseArgs(argv: string[]): Settings {
         (list ?? '')
           .split(',')
           .map(Number)
-          .filter((n) => [1, 2, 3, 6, 7].includes(n)),
+          .filter((n) => SCENARIOS.includes(n)),
       );
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--profile] [--only 1,2,3,6,7]');
+      console.log(`usage: npm run bench [-- --quick] [--profile] [--only ${SCENARIOS.join(',')}]`);
       process.exit(0);
     } else {
       console.error(`unknown argument ${arg} (try --help)`);
@@ -118,7 +122,7 @@ async function main(): Promise<void> {
     sdkAt50 = s1.sdkAt50;
   }
 
-  if ([2, 3, 6, 7].some((n) => settings.only.has(n))) {
+  if ([2, 3, 6, 7, 8].some((n) => settings.only.has(n))) {
     const refundConcurrency = 50;
     const simulator: SimulatorProcess = await startSimulatorProcess(build.simulatorMain);
     cleanups.push(() => simulator.close());
@@ -132,8 +136,11 @@ async function main(): Promise<void> {
       serviceMain: build.serviceMain,
       simulator,
       env: {
-        CHANNELS: 'DANA,SHOPEEPAY,VA_BCA',
+        CHANNELS: 'DANA,SHOPEEPAY,VA_BCA,QRIS',
         DOKU_VA_BINS: `VA_BCA=${SIMULATED_VA_BINS[VIRTUAL_ACCOUNTS.find((c) => c.channel === 'VA_BCA')!.dokuChannel]}`,
+        DOKU_QRIS_MERCHANT_ID: SIMULATED_QRIS_TERMINAL.merchantId,
+        DOKU_QRIS_TERMINAL_ID: SIMULATED_QRIS_TERMINAL.terminalId,
+        DOKU_QRIS_POSTAL_CODE: SIMULATED_QRIS_TERMINAL.postalCode,
         REFUND_CONCURRENCY: String(refundConcurrency),
         WEBHOOK_ENDPOINTS: JSON.stringify([
           { id: 'bench', url: receiver.url, secret: webhookSecret() },
@@ -235,6 +242,22 @@ async function main(): Promise<void> {
         log,
       });
       rows.push(...s7.rows);
+    }
+
+    if (settings.only.has(8)) {
+      log('scenario 8: QRIS paid at random moments, confirmed by query alone');
+      rows.push(
+        ...(await qrisConfirmationsScenario({
+          service,
+          simulator,
+          payments: quick ? 100 : 500,
+          // The first minute and a half, the cadence's fast window by default.
+          payWithinMs: quick ? 30_000 : 90_000,
+          dokuLatencyMs: 200,
+          cadence: DEFAULT_QRIS_QUERY_INTERVALS,
+          log,
+        })),
+      );
     }
 
     const counters = await simulator.counters();

@@ -19,6 +19,8 @@ export interface SimulatorProcess {
   completePayment(partnerReferenceNo: string, status: CompletionStatus): Promise<void>;
   /** A bank transfer into a virtual account; its notification's first delivery. */
   payVirtualAccount(number: string): Promise<DeliveryAttempt>;
+  /** A wallet app pays the QR (no notification unless the simulator is set to send one). */
+  payQr(partnerReferenceNo: string): Promise<void>;
   reset(): Promise<void>;
   close(): Promise<void>;
 }
@@ -75,6 +77,9 @@ export async function startSimulatorProcess(
     },
     payVirtualAccount: (number) =>
       control('POST', `/virtual-accounts/${encodeURIComponent(number)}/pay`),
+    async payQr(ref) {
+      await control('POST', `/qr-payments/${encodeURIComponent(ref)}/pay`);
+    },
     async reset() {
       await control('POST', '/reset');
     },

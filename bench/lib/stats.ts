@@ -18,6 +18,11 @@ export class Latencies {
     return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
   }
 
+  /** The arithmetic mean; NaN when there is no sample. */
+  mean(): number {
+    return this.samples.reduce((sum, s) => sum + s, 0) / this.samples.length;
+  }
+
   summary(): { p50: number; p95: number; p99: number } {
     return { p50: this.percentile(50), p95: this.percentile(95), p99: this.percentile(99) };
   }

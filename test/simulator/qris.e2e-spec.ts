@@ -102,6 +102,8 @@ describe('simulated DOKU: QRIS', () => {
     });
     expect(over.body.responseCode).toBe('4047813');
     expect((await call(QRIS_QUERY_PATH, ref)).body.refundHistory).toHaveLength(1);
+    // Each query about the QR is counted on it (what confirming it cost the merchant).
+    expect(sim.control.payment(body.partnerReferenceNo)!.qrisQueries).toBe(3);
 
     const open = generateBody();
     const openRef = { originalPartnerReferenceNo: open.partnerReferenceNo, merchantId };

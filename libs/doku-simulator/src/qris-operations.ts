@@ -138,6 +138,7 @@ export class QrisOperations {
       throw isMissing(body.serviceCode)
         ? reject.mandatory('serviceCode')
         : reject.format('serviceCode');
+    payment.qrisQueries = (payment.qrisQueries ?? 0) + 1;
     return answer('2005100', 'Successful', {
       originalReferenceNo: payment.referenceNo,
       originalPartnerReferenceNo: payment.partnerReferenceNo,

@@ -67,6 +67,8 @@ export interface Payment {
   refundedMinor: bigint;
   /** QRIS: the EMV string DOKU generated for it. */
   qrContent?: string;
+  /** QRIS: how many queries the merchant made about it (what confirming it cost). */
+  qrisQueries?: number;
 }
 
 /** What the customer types at the bank: the VA number without its padding. */

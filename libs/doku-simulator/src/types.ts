@@ -168,6 +168,8 @@ export interface PaymentView {
   paidTime?: string;
   refunds: RefundView[];
   refundedTotal: string;
+  /** QRIS: queries the merchant made about it. */
+  qrisQueries?: number;
 }
 
 /** A wallet account binding as DOKU holds it. */

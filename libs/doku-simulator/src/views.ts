@@ -55,5 +55,6 @@ export function paymentView(payment: Payment, publicBaseUrl: string): PaymentVie
     ...(payment.paidTime !== undefined ? { paidTime: payment.paidTime } : {}),
     refunds: payment.refunds.map(refundView),
     refundedTotal: fromMinor(payment.refundedMinor),
+    ...(payment.qrisQueries !== undefined ? { qrisQueries: payment.qrisQueries } : {}),
   };
 }
