@@ -68,6 +68,24 @@ describe('loadConfig', () => {
     expect(config.trustProxy).toBeUndefined();
   });
 
+  it('QRIS queries: the default cadence and concurrency; a cadence or a concurrency that is none is named', () => {
+    const config = loadConfig({});
+    // Every 2 s for 30 s, then 4 s to 90 s: a QR paid in its first 90 s takes at most 30 queries.
+    expect(config.qrisQueryCadence.steps.slice(0, 31)).toEqual([
+      ...Array<number>(15).fill(2000),
+      ...Array<number>(15).fill(4000),
+      30000,
+    ]);
+    expect(config.qrisQueryConcurrency).toBe(50);
+    expect(loadConfig({ QRIS_QUERY_INTERVALS_MS: '500*4,1000' }).qrisQueryCadence.steps).toEqual([
+      500, 500, 500, 500, 1000,
+    ]);
+    expect(problems({ QRIS_QUERY_INTERVALS_MS: 'fast', QRIS_QUERY_CONCURRENCY: '0' })).toEqual([
+      'QRIS_QUERY_CONCURRENCY: must be an integer from 1 to 500',
+      'QRIS_QUERY_INTERVALS_MS: must be intervals in ms, each with an optional *count, e.g. 2000*15,4000*15,120000',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DOKU_CLIENT_ID: '', API_KEYS: '' }).port).toBe(3000);
     expect(loadConfig({}).host).toBe('0.0.0.0');

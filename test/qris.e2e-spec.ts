@@ -53,6 +53,15 @@ async function createQr(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** The sum of a /metrics counter's series that carry `labels`. */
+async function counter(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  return (await h.http.get('/metrics')).text
+    .split('\n')
+    .filter((l) => new RegExp(`^${name}[{ ]`).test(l) && wanted.every((w) => l.includes(w)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
 async function image(path: string) {
   const res = await h.http
     .get(path)
@@ -135,6 +144,10 @@ describe('QRIS', () => {
   });
 
   it('paid at the simulator, no notification: PAID by the scheduled queries alone, within the fast window', async () => {
+    const settledBefore = await counter('qris_confirmation_queries_total', {
+      trigger: 'cadence',
+      result: 'settled',
+    });
     const created = await createQr();
     const queriesOf = () =>
       h.sim.control
@@ -157,6 +170,10 @@ describe('QRIS', () => {
     ]);
     const asked = queriesOf().length;
     expect(asked).toBeLessThanOrEqual(30);
+    // What it cost at DOKU is counted: the query that found it paid among them.
+    expect(
+      await counter('qris_confirmation_queries_total', { trigger: 'cadence', result: 'settled' }),
+    ).toBeGreaterThanOrEqual(settledBefore + 1);
     // Settled: the chain stops asking.
     await new Promise((r) => setTimeout(r, 500));
     expect(queriesOf().length).toBeLessThanOrEqual(asked + 1);
@@ -182,6 +199,7 @@ describe('QRIS', () => {
       if (job.id?.startsWith(`qr-${created.id}-`)) await job.remove().catch(() => undefined);
     await queue.resume();
     await h.sim.control.payQr(created.partnerReferenceNo);
+    const restartsBefore = await counter('qris_confirmation_restarts_total');
     const sweep = h.app.get(QrConfirmationWorker);
     let restarted = 0;
     await waitFor(
@@ -194,6 +212,9 @@ describe('QRIS', () => {
       'PAID after the sweep',
     );
     expect(restarted).toBeGreaterThanOrEqual(1);
+    expect(await counter('qris_confirmation_restarts_total')).toBeGreaterThanOrEqual(
+      restartsBefore + restarted,
+    );
   });
 
   it('a QRIS notification is a hint only: verified (forged: 401), acknowledged, and the QR queried; saying paid does not make it PAID', async () => {
@@ -244,11 +265,22 @@ describe('QRIS', () => {
     const forged = await send('not-the-secret');
     expect(forged.status).toBe(401);
     const queriesBefore = h.sim.control.log().filter((l) => l.operation === 'qris_query').length;
+    const hintsBefore = await counter('qris_confirmation_queries_total', {
+      trigger: 'notification',
+    });
     const hint = await send(clientSecret);
     expect(hint.status).toBe(200);
     expect(hint.body.responseCode).toBe('2005200');
     await waitFor(() =>
       h.sim.control.log().filter((l) => l.operation === 'qris_query').length > queriesBefore
+        ? true
+        : undefined,
+    );
+    await waitFor(async () =>
+      (await counter('qris_confirmation_queries_total', {
+        trigger: 'notification',
+        result: 'open',
+      })) > hintsBefore
         ? true
         : undefined,
     );

@@ -65,6 +65,8 @@ export interface AppConfig {
   customerTokenRefreshAheadMs: number;
   /** When QRIS payments are queried (QRIS_QUERY_INTERVALS_MS). */
   qrisQueryCadence: QueryCadence;
+  /** QRIS queries one worker process makes at once (QRIS_QUERY_CONCURRENCY). */
+  qrisQueryConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -108,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...(cadence
       ? []
       : [
-          'QRIS_QUERY_INTERVALS_MS: must be intervals in ms, each with an optional *count, e.g. 2000*15,5000*12,120000',
+          'QRIS_QUERY_INTERVALS_MS: must be intervals in ms, each with an optional *count, e.g. 2000*15,4000*15,120000',
         ]),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -177,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     channels: channels.settings,
     customerTokenRefreshAheadMs: e.CUSTOMER_TOKEN_REFRESH_AHEAD_SECONDS * 1000,
     qrisQueryCadence: cadence!,
+    qrisQueryConcurrency: e.QRIS_QUERY_CONCURRENCY,
   };
 }
 

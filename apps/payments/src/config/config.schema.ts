@@ -171,6 +171,8 @@ export const envSchema = z.object({
   DOKU_QRIS_POSTAL_CODE: text(10),
   /** When QRIS payments are queried (qr-confirmations/cadence.ts). */
   QRIS_QUERY_INTERVALS_MS: text(200),
+  /** QRIS queries one worker process makes at once. */
+  QRIS_QUERY_CONCURRENCY: integer(1, 500, 50),
   /** The service's public URL: where DOKU sends customers back after binding a wallet. */
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   /** Encrypts customer tokens at rest (32 bytes, base64); read in channel-settings.ts. */

@@ -125,6 +125,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** What confirming QRIS payments by query costs at DOKU, and how often the sweep had to step in. */
+  readonly qrConfirmations = {
+    queries: new Counter({
+      name: 'qris_confirmation_queries_total',
+      help: 'QRIS queries made to confirm open QR payments, by trigger (cadence, notification) and result (settled, open, error)',
+      labelNames: ['trigger', 'result'] as const,
+      registers: [this.registry],
+    }),
+    restarts: new Counter({
+      name: 'qris_confirmation_restarts_total',
+      help: 'Open QR payments whose queries the sweep restarted (their chain was lost: a restart, Redis emptied)',
+      registers: [this.registry],
+    }),
+  };
+
   readonly queueDepth = new Gauge({
     name: 'queue_jobs',
     help: 'Jobs in each queue, by state',

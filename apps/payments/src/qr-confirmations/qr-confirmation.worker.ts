@@ -11,7 +11,7 @@ import { CONFIRM_QR_JOB, QR_CONFIRMATIONS_QUEUE, QR_SWEEP_JOB } from '../queues/
 import { expiryDeadline } from '../reconciliation/expiry';
 import { DEFAULT_RECONCILIATION_OPTIONS } from '../reconciliation/reconciliation.options';
 import { PaymentStatusService } from '../settlement/payment-status.service';
-import { delayBefore, stepAt } from '../config/qris-cadence';
+import { delayBefore, nextQuery, stepAt } from '../config/qris-cadence';
 import { ConfirmQrJob, QrConfirmations } from './qr-confirmations';
 
 /** A chain silent this many of its intervals is taken for lost (a restart, Redis lost it). */
@@ -41,7 +41,7 @@ export class QrConfirmationWorker extends QueueWorkerHost {
   protected workerSpec(): QueueWorkerSpec {
     return {
       queue: QR_CONFIRMATIONS_QUEUE,
-      concurrency: 10,
+      concurrency: this.appConfig.qrisQueryConcurrency,
       handle: (job) =>
         job.name === QR_SWEEP_JOB ? this.sweep() : this.confirm(job.data as ConfirmQrJob),
       describe: (job) =>
@@ -52,12 +52,24 @@ export class QrConfirmationWorker extends QueueWorkerHost {
   async confirm({ paymentId, step, once }: ConfirmQrJob): Promise<string> {
     const payment = await this.payments.findById(paymentId);
     if (!payment || payment.status !== 'PENDING') return 'settled';
-    const outcome = await this.statuses.check(payment, 'status_check');
-    if (outcome.payment.status !== 'PENDING') return 'settled';
+    const queries = this.metrics.qrConfirmations.queries;
+    const trigger = once ? 'notification' : 'cadence';
+    const outcome = await this.statuses.check(payment, 'status_check').catch((err: unknown) => {
+      queries.inc({ trigger, result: 'error' });
+      throw err;
+    });
+    const settled = outcome.payment.status !== 'PENDING';
+    queries.inc({ trigger, result: settled ? 'settled' : 'open' });
+    if (settled) return 'settled';
     const deadline = expiryDeadline(payment, DEFAULT_RECONCILIATION_OPTIONS.maxAgeMs);
     if (Date.now() > deadline.atMs) return 'past its deadline: left to reconciliation';
     if (once) return 'open: its chain goes on';
-    await this.confirmations.schedule(paymentId, step + 1);
+    const next = nextQuery(
+      this.appConfig.qrisQueryCadence,
+      Date.now() - payment.createdAt.getTime(),
+      step,
+    );
+    await this.confirmations.schedule(paymentId, next.step, next.delayMs);
     return 'open';
   }
 
@@ -81,6 +93,7 @@ export class QrConfirmationWorker extends QueueWorkerHost {
       await this.confirmations.schedule(p.id, step, 0);
       restarted++;
     }
+    this.metrics.qrConfirmations.restarts.inc(restarted);
     if (restarted > 0) this.logger.warn({ restarted }, 'QR confirmations restarted by the sweep');
     return restarted;
   }

@@ -144,7 +144,7 @@ export abstract class QueueWorkerHost implements OnApplicationBootstrap, OnAppli
   private workers?: QueueWorkers;
 
   constructor(
-    private readonly metrics: MetricsService,
+    protected readonly metrics: MetricsService,
     private readonly config: AppConfig,
     private readonly redis?: DependencyWatch,
   ) {}
