@@ -1,6 +1,6 @@
 /**
  * `npm run bench`; `-- --quick` for a short run; `-- --profile` to CPU-profile both clients of
- * scenario 1 (in this process) and the service during scenarios 2, 3 and 6; `-- --only 1,3` to run
+ * scenario 1 (in this process) and the service during scenarios 2, 3, 6 and 8; `-- --only 1,3` to run
  * some scenarios (1, 2, 3, 6, 7 and 8). See BENCHMARKS.md.
  *
  * Progress goes to stderr; the table and then one JSON object (the last line) go to stdout, and
@@ -246,18 +246,19 @@ async function main(): Promise<void> {
 
     if (settings.only.has(8)) {
       log('scenario 8: QRIS paid at random moments, confirmed by query alone');
-      rows.push(
-        ...(await qrisConfirmationsScenario({
-          service,
-          simulator,
-          payments: quick ? 100 : 500,
-          // The first minute and a half, the cadence's fast window by default.
-          payWithinMs: quick ? 30_000 : 90_000,
-          dokuLatencyMs: 200,
-          cadence: DEFAULT_QRIS_QUERY_INTERVALS,
-          log,
-        })),
-      );
+      const s8 = await qrisConfirmationsScenario({
+        service,
+        simulator,
+        payments: quick ? 100 : 500,
+        // The first minute and a half, the cadence's fast window by default.
+        payWithinMs: quick ? 30_000 : 90_000,
+        dokuLatencyMs: 200,
+        cadence: DEFAULT_QRIS_QUERY_INTERVALS,
+        profile,
+        log,
+      });
+      rows.push(...s8.rows);
+      summarize(s8.profileFile, 'serviceQrisConfirmations', 'service main thread, scenario 8');
     }
 
     const counters = await simulator.counters();

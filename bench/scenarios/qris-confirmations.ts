@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describeServiceCpu, serviceCpuMeter } from '../lib/cpu';
 import { mapLimit } from '../lib/loop';
 import { api } from '../lib/payments';
+import type { ProfileWindow } from '../lib/profiler';
 import type { ScenarioRow } from '../lib/report';
 import type { ServiceProcess } from '../lib/service-process';
 import type { SimulatorProcess } from '../lib/simulator-process';
@@ -17,6 +18,8 @@ export interface QrisConfirmationsOptions {
   dokuLatencyMs: number;
   /** The service's cadence, for the report. */
   cadence: string;
+  /** Set: the service is CPU-profiled from the first create to the last PAID. */
+  profile?: ProfileWindow;
   log: (line: string) => void;
 }
 
@@ -29,7 +32,7 @@ export interface QrisConfirmationsOptions {
  */
 export async function qrisConfirmationsScenario(
   o: QrisConfirmationsOptions,
-): Promise<ScenarioRow[]> {
+): Promise<{ rows: ScenarioRow[]; profileFile?: string }> {
   const { service, simulator, log } = o;
   const runId = randomBytes(3).toString('hex');
   await simulator.configure({ latencyMs: o.dokuLatencyMs });
@@ -37,6 +40,7 @@ export async function qrisConfirmationsScenario(
     `  ${o.payments} QRs, each paid within ${o.payWithinMs / 1000} s of its answer, DOKU latency ` +
       `${o.dokuLatencyMs} ms, cadence ${o.cadence} ...`,
   );
+  const stopProfile = await o.profile?.('qris-confirmations');
   const stopCpu = serviceCpuMeter(service.pid);
   const started = Date.now();
   const paidAsked = new Map<string, number>();
@@ -89,6 +93,7 @@ export async function qrisConfirmationsScenario(
     rows = await paidTimes();
   }
   const cpu = stopCpu();
+  const profileFile = await stopProfile?.();
   // A query already in flight when its QR turned PAID is counted too: let those land.
   await new Promise((r) => setTimeout(r, 2 * o.dokuLatencyMs + 500));
   await simulator.configure({ latencyMs: 0 });
@@ -119,7 +124,7 @@ export async function qrisConfirmationsScenario(
     cadence: o.cadence,
     seconds: (Date.now() - started) / 1000,
   };
-  return [
+  const scenarioRows: ScenarioRow[] = [
     {
       name: `8 QRIS paid to PAID by query, ${o.payments} QRs paid at random`,
       unit: 'PAID',
@@ -155,4 +160,5 @@ export async function qrisConfirmationsScenario(
       details: { ...shared, max: maxQueries, total: meanQueries * queries.count },
     },
   ];
+  return { rows: scenarioRows, profileFile };
 }
