@@ -250,8 +250,10 @@ async function main(): Promise<void> {
         service,
         simulator,
         payments: quick ? 100 : 500,
-        // The first minute and a half, the cadence's fast window by default.
-        payWithinMs: quick ? 30_000 : 90_000,
+        // A customer at the till pays within a minute of the QR being shown. The default cadence
+        // covers 90 s (its 30th query); a QR paid just after that query waits for the next, 30 s
+        // later (BENCHMARKS.md): drawing moments up to the very edge measures that edge instead.
+        payWithinMs: quick ? 30_000 : 60_000,
         dokuLatencyMs: 200,
         cadence: DEFAULT_QRIS_QUERY_INTERVALS,
         profile,
