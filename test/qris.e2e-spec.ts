@@ -18,6 +18,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QrConfirmationWorker } from '../apps/payments/src/qr-confirmations/qr-confirmation.worker';
 import { QR_CONFIRMATIONS_QUEUE } from '../apps/payments/src/queues/queue-names';
+import { launchChromium } from './support/browser';
 import { waitFor } from './support/wait';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
@@ -113,6 +114,26 @@ describe('QRIS', () => {
     const none = await h.http.get(`/v1/payments/${dana.body.id}/qr.svg`).set(h.auth);
     expect(none.status).toBe(404);
     expect(none.body.code).toBe('QR_NOT_AVAILABLE');
+  });
+
+  it('the SVG, drawn by a browser, reads back as the QR', async () => {
+    const created = await createQr();
+    const svg = await image(`/v1/payments/${created.id}/qr.svg`);
+    expect(svg.status).toBe(200);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 600, height: 600 } });
+      // An SVG that does not parse is a broken image: nothing to read.
+      await page.setContent(
+        `<body style="margin:0;background:#fff"><img id="qr" width="400" height="400" ` +
+          `src="data:image/svg+xml;base64,${svg.body.toString('base64')}"></body>`,
+      );
+      const shot = PNG.sync.read(await page.locator('#qr').screenshot());
+      const read = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+      expect(read?.data).toBe(created.qr.content);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('paid at the simulator, no notification sent: a query makes it PAID; partial and full refunds SUCCEED', async () => {

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEBIT_PAYMENT_PATH, type DokuSnapClient } from '@app/doku-snap';
 import { startDokuSimulator, type RunningSimulator } from '@app/doku-simulator';
@@ -13,18 +12,7 @@ import {
   type TestMerchant,
 } from './support';
 import { prepareDana } from '../../libs/doku-snap/test/support/dana';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { launchChromium } from '../support/browser';
 
 describe('DOKU simulator: payment page', () => {
   let sim: RunningSimulator;
@@ -47,10 +35,7 @@ describe('DOKU simulator: payment page', () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      // Never skipped: CI installs Debian's chromium (.ci/run); a missing browser is a failure.
-      if (!existsSync(CHROMIUM))
-        throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      browser = await launchChromium();
     });
     afterAll(() => browser?.close());
 
