@@ -8,7 +8,7 @@ import {
   buildService,
   removeBuild,
   ServiceProcess,
-  startServiceProcess,
+  startWorkerProcess,
 } from './support/service-process';
 import { waitFor } from './support/wait';
 
@@ -43,14 +43,7 @@ afterAll(async () => {
 });
 
 function startWorker(): ServiceProcess {
-  const worker = startServiceProcess({
-    ...h.env,
-    ROLE: 'worker',
-    PORT: '0',
-    MIGRATIONS_RUN: 'false',
-    LOG_LEVEL: 'warn',
-    WORKER_LOCK_MS: '1500',
-  });
+  const worker = startWorkerProcess(h.env);
   workers.push(worker);
   return worker;
 }

@@ -6,7 +6,7 @@ import {
   buildService,
   removeBuild,
   ServiceProcess,
-  startServiceProcess,
+  startWorkerProcess,
 } from './support/service-process';
 import { waitFor } from './support/wait';
 
@@ -34,14 +34,8 @@ afterAll(async () => {
 });
 
 function startWorker(): ServiceProcess {
-  const worker = startServiceProcess({
-    ...h.env,
-    ROLE: 'worker',
-    PORT: '0',
-    MIGRATIONS_RUN: 'false',
-    LOG_LEVEL: 'warn',
+  const worker = startWorkerProcess(h.env, {
     DOKU_TIMEOUT_MS: '10000',
-    WORKER_LOCK_MS: '1500',
     REFUND_BACKOFF_MS: '100',
   });
   workers.push(worker);

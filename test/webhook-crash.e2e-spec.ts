@@ -5,7 +5,7 @@ import {
   buildService,
   removeBuild,
   ServiceProcess,
-  startServiceProcess,
+  startWorkerProcess,
 } from './support/service-process';
 import { waitFor } from './support/wait';
 import { startWebhookReceiver, webhookSecret, WebhookReceiver } from './support/webhook-receiver';
@@ -46,15 +46,7 @@ afterAll(async () => {
 });
 
 function startWorker(): ServiceProcess {
-  const worker = startServiceProcess({
-    ...h.env,
-    ROLE: 'worker',
-    PORT: '0',
-    MIGRATIONS_RUN: 'false',
-    LOG_LEVEL: 'warn',
-    WORKER_LOCK_MS: '1500',
-    DOKU_TIMEOUT_MS: '10000',
-  });
+  const worker = startWorkerProcess(h.env, { DOKU_TIMEOUT_MS: '10000' });
   workers.push(worker);
   return worker;
 }

@@ -71,3 +71,23 @@ export function startServiceProcess(env: Record<string, string>): ServiceProcess
     },
   };
 }
+
+/**
+ * A worker process (ROLE=worker) beside a harness whose API runs in the test: its database and
+ * Redis (`env`, the harness's), no migrations, a short job lock so that a killed worker's jobs are
+ * taken over soon; `extra` for what a test needs besides.
+ */
+export function startWorkerProcess(
+  env: Record<string, string>,
+  extra: Record<string, string> = {},
+): ServiceProcess {
+  return startServiceProcess({
+    ...env,
+    ROLE: 'worker',
+    PORT: '0',
+    MIGRATIONS_RUN: 'false',
+    LOG_LEVEL: 'warn',
+    WORKER_LOCK_MS: '1500',
+    ...extra,
+  });
+}
