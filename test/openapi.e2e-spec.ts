@@ -6,14 +6,26 @@ import type { OpenAPIV3 } from 'openapi-types';
 import type { Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPayment, paidPayment } from './support/flows';
+import { SIMULATED_QRIS_TERMINAL } from '@app/doku-snap';
 import { Harness, paymentBody, startHarness } from './support/harness';
+import { VA_BINS_ENV } from './support/virtual-accounts';
 
 let h: Harness;
 let document: OpenAPIV3.Document;
 let resolved: OpenAPIV3.Document;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { REFUND_BACKOFF_MS: '50', OUTBOX_RELAY_EVERY_MS: '200' } });
+  h = await startHarness({
+    env: {
+      REFUND_BACKOFF_MS: '50',
+      OUTBOX_RELAY_EVERY_MS: '200',
+      CHANNELS: 'DANA,VA_BCA,QRIS',
+      DOKU_VA_BINS: VA_BINS_ENV,
+      DOKU_QRIS_MERCHANT_ID: SIMULATED_QRIS_TERMINAL.merchantId,
+      DOKU_QRIS_TERMINAL_ID: SIMULATED_QRIS_TERMINAL.terminalId,
+      DOKU_QRIS_POSTAL_CODE: SIMULATED_QRIS_TERMINAL.postalCode,
+    },
+  });
   document = (await h.http.get('/docs-json')).body as OpenAPIV3.Document;
   resolved = (await SwaggerParser.dereference(structuredClone(document))) as OpenAPIV3.Document;
 });
@@ -140,6 +152,22 @@ describe('every route answers as documented', () => {
         .send(body as object);
     const created = await post(paymentBody({ metadata: { a: 'b' } }));
     expectDocumented('post', '/v1/payments', created);
+    // Each kind of channel's answer: a virtual account to transfer to, a QR to scan.
+    for (const extra of [
+      { channel: 'VA_BCA', customerName: 'Budi Santoso' },
+      { channel: 'QRIS' },
+    ]) {
+      const { partnerReferenceNo, amount } = paymentBody();
+      const res = await post({ partnerReferenceNo, amount, ...extra });
+      expect(res.status, res.text).toBe(201);
+      expect(res.body).toHaveProperty(extra.channel === 'QRIS' ? 'qr' : 'virtualAccount');
+      expectDocumented('post', '/v1/payments', res);
+      expectDocumented(
+        'get',
+        '/v1/payments/{id}',
+        await h.http.get(`/v1/payments/${res.body.id}`).set(auth()),
+      );
+    }
     expectDocumented('post', '/v1/payments', await post({}));
     expectDocumented(
       'post',

@@ -32,6 +32,20 @@ export class VirtualAccountView {
   howToPayUrl: string | null;
 }
 
+export class QrView {
+  @ApiProperty({
+    example: '00020101021226590014ID.CO.QRIS.WWW0118936000123…6304A1B2',
+    description:
+      'The dynamic QRIS (EMV MPM) string DOKU generated; GET /v1/payments/{id}/qr.png or qr.svg draws it',
+  })
+  content: string;
+  @ApiProperty({
+    example: '2026-12-07T10:30:00+07:00',
+    description: 'When the QR stops taking payment',
+  })
+  expiresAt: string;
+}
+
 export class PaymentView {
   @ApiProperty() id: string;
   @ApiProperty() partnerReferenceNo: string;
@@ -49,6 +63,12 @@ export class PaymentView {
     description: 'Virtual accounts: where the customer transfers the amount, once DOKU created it',
   })
   virtualAccount?: VirtualAccountView;
+  @ApiPropertyOptional({
+    type: QrView,
+    description:
+      'QRIS: the QR the customer scans with any wallet or bank app; confirmed by querying DOKU, no notification needed',
+  })
+  qr?: QrView;
   @ApiPropertyOptional({ type: String, nullable: true, description: "DOKU's reference, a string" })
   referenceNo: string | null;
   @ApiProperty({ description: 'X-EXTERNAL-ID of the payment request' }) externalId: string;

@@ -51,6 +51,15 @@ const CREATE_EXAMPLES = {
       validUpTo: '2030-01-01T10:00:00+07:00',
     },
   },
+  qris: {
+    summary:
+      'QRIS: show qr (or GET /v1/payments/{id}/qr.png?size=256) for any wallet or bank app to scan',
+    value: {
+      channel: 'QRIS',
+      partnerReferenceNo: 'INV-5001',
+      amount: { value: '25000.00', currency: 'IDR' },
+    },
+  },
 };
 const RefundPage = pageOf(RefundView, 'RefundPage');
 
@@ -67,7 +76,7 @@ export class PaymentsController {
   @Post()
   @ApiOperation({
     summary:
-      'Create a payment for an order in a channel (DANA by default); returns what the customer needs: a redirectUrl, or a virtualAccount to transfer to',
+      'Create a payment for an order in a channel (DANA by default); returns what the customer needs: a redirectUrl, a virtualAccount to transfer to, or a qr to scan',
   })
   @Idempotent()
   @TakesBody()
