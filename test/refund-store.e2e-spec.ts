@@ -14,6 +14,7 @@ import {
 import { RefundClaims } from '../apps/payments/src/refunds/refund-claims';
 import { claim, drawId, newPayment } from '../libs/persistence/test/support/payments';
 import { createTestDatabase, TestDatabase } from './support/database';
+import { waitFor } from './support/wait';
 
 /**
  * Refunds as PostgreSQL keeps them: the repository's statements driven by the refunds feature's
@@ -159,6 +160,45 @@ describe('refunds', () => {
       'fulfilled',
     ]);
     expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+  });
+
+  it('a duplicate partnerRefundNo arriving while its first refund is settled is refused as one, not lost to a deadlock', async () => {
+    const p = await paidPayment('3000.00');
+    const first = await acceptance.accept(newRefund(p.id, '1000.00'), outbox);
+    // A settlement's order: the refund row, then the payment row.
+    const settlement = ds.createQueryRunner();
+    await settlement.connect();
+    try {
+      await settlement.startTransaction();
+      await settlement.query(`UPDATE refunds SET updated_at = now() WHERE id = $1`, [
+        first.refund.id,
+      ]);
+      const duplicate = acceptance
+        .accept(
+          { ...newRefund(p.id, '1.00'), partnerRefundNo: first.refund.partnerRefundNo },
+          outbox,
+        )
+        .then(
+          () => 'accepted',
+          (err: unknown) => err,
+        );
+      // The accept holds the payment and waits for the refund's settlement at its insert.
+      await waitFor(async () => {
+        const [{ n }] = await ds.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return n > 0 ? true : undefined;
+      });
+      // The settlement now wants the payment: PostgreSQL aborts one of the two.
+      await settlement.query(`UPDATE payments SET updated_at = now() WHERE id = $1`, [p.id]);
+      await settlement.commitTransaction();
+      expect(await duplicate).toBeInstanceOf(DuplicateKeyError);
+    } finally {
+      if (settlement.isTransactionActive) await settlement.rollbackTransaction();
+      await settlement.release();
+    }
+    expect((await payments.findById(p.id))!.refundCommittedAmount).toBe('1000.00');
   });
 
   it('12 concurrent refunds of 1,000 on a 9,000 payment: exactly 9 accepted', async () => {

@@ -15,6 +15,13 @@ export class ExternalIdExhaustedError extends Error {
 }
 
 const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
+
+/** PostgreSQL broke a deadlock by aborting this statement: nothing of it was written. */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  return (e?.driverError?.code ?? e?.code) === DEADLOCK_DETECTED;
+}
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as {

@@ -6,7 +6,7 @@ import {
   RefundEntity,
   RefundStatusChangeEntity,
 } from '../entities';
-import { DuplicateKeyError, isUniqueViolation } from '../errors';
+import { DuplicateKeyError, isDeadlock, isUniqueViolation } from '../errors';
 import {
   ACCEPT_INPUT,
   FIX_INPUT,
@@ -21,6 +21,9 @@ import { ExternalIdClaim } from './external-id.registry';
 import { GroupCommit } from './group-commit';
 import { PreparedStatement, runGrouped, runPrepared } from './prepared';
 import { columnList, entityFromRow, keysetPage, rowsInOrder, snapshotOf } from './rows';
+
+/** How many times an accept is written when PostgreSQL aborts it to break a deadlock. */
+const ACCEPT_DEADLOCK_ATTEMPTS = 3;
 
 /** A refund to accept, with the outbox job that will queue it. */
 export type NewRefund = Omit<RefundAcceptItem, 'outboxId' | 'jobData' | 'metadata'> & {
@@ -124,26 +127,7 @@ export class RefundsRepository {
    * while one is in flight go as one statement, never two of one payment in the same one.
    */
   async accept(refund: NewRefund, outboxJobId: string): Promise<AcceptedRefund | undefined> {
-    let row: Record<string, unknown> | undefined;
-    try {
-      row = await this.accepts.run({
-        id: refund.id,
-        paymentId: refund.paymentId,
-        partnerRefundNo: refund.partnerRefundNo,
-        amountValue: refund.amountValue,
-        currency: refund.currency,
-        reason: refund.reason,
-        metadata: refund.metadata ? JSON.stringify(refund.metadata) : '{}',
-        outboxId: outboxJobId,
-        queue: refund.queue,
-        jobName: refund.jobName,
-        jobId: refund.jobId,
-        jobData: JSON.stringify(refund.jobData),
-      });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
-      throw err;
-    }
+    const row = await this.acceptRow(refund, outboxJobId);
     if (!row) return undefined;
     return {
       refund: entityFromRow(this.refundRows, row),
@@ -156,6 +140,41 @@ export class RefundsRepository {
         channelInput: row[`${PAYMENT_PREFIX}channel_input`] as Record<string, unknown>,
       },
     };
+  }
+
+  /**
+   * The accept statement, again when PostgreSQL breaks a deadlock by aborting it (nothing of it was
+   * written). The accept locks the payment, then inserts the refund; a settlement locks its refund,
+   * then the payment. A repeated partnerRefundNo whose first refund is being settled waits for that
+   * settlement at the insert while holding the payment it needs: one of the two is aborted, and
+   * the accept, written again, is the duplicate it is.
+   */
+  private async acceptRow(
+    refund: NewRefund,
+    outboxJobId: string,
+  ): Promise<Record<string, unknown> | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.accepts.run({
+          id: refund.id,
+          paymentId: refund.paymentId,
+          partnerRefundNo: refund.partnerRefundNo,
+          amountValue: refund.amountValue,
+          currency: refund.currency,
+          reason: refund.reason,
+          metadata: refund.metadata ? JSON.stringify(refund.metadata) : '{}',
+          outboxId: outboxJobId,
+          queue: refund.queue,
+          jobName: refund.jobName,
+          jobId: refund.jobId,
+          jobData: JSON.stringify(refund.jobData),
+        });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new DuplicateKeyError('partnerRefundNo');
+        if (isDeadlock(err) && attempt < ACCEPT_DEADLOCK_ATTEMPTS) continue;
+        throw err;
+      }
+    }
   }
 
   async refundablePayment(paymentId: string): Promise<RefundablePayment | undefined> {
