@@ -1,17 +1,7 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrivateKey } from 'node:crypto';
-import {
-  bodyHash,
-  hmacSign,
-  rsaSign,
-  SIMULATED_QRIS_TERMINAL,
-  snapTimestamp,
-  symmetricStringToSign,
-  tokenStringToSign,
-  validEmvQr,
-} from '@app/doku-snap';
+import { SIMULATED_QRIS_TERMINAL, snapTimestamp, validEmvQr } from '@app/doku-snap';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
 import { paymentStatusChanges, settledRefund } from './support/flows';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -19,6 +9,7 @@ import type { Queue } from 'bullmq';
 import { QrConfirmationWorker } from '../apps/payments/src/qr-confirmations/qr-confirmation.worker';
 import { QR_CONFIRMATIONS_QUEUE } from '../apps/payments/src/queues/queue-names';
 import { launchChromium } from './support/browser';
+import { DokuSignature, notifyAsDoku } from './support/doku-notify';
 import { waitFor } from './support/wait';
 import { Harness, paymentBody, startHarness } from './support/harness';
 
@@ -240,20 +231,6 @@ describe('QRIS', () => {
 
   it('a QRIS notification is a hint only: verified (forged: 401), acknowledged, and the QR queried; saying paid does not make it PAID', async () => {
     const created = await createQr();
-    const dokuKey = createPrivateKey(h.sim.credentials.dokuPrivateKeyPem);
-    const { clientId, clientSecret } = h.sim.credentials;
-    const at = snapTimestamp(Date.now());
-    const token = (
-      await h.http
-        .post('/authorization/v1/access-token/b2b')
-        .set({
-          'Content-Type': 'application/json',
-          'X-CLIENT-KEY': clientId,
-          'X-TIMESTAMP': at,
-          'X-SIGNATURE': rsaSign(dokuKey, tokenStringToSign(clientId, at)),
-        })
-        .send('{"grantType":"client_credentials"}')
-    ).body.accessToken as string;
     const path = '/v1.0/qr/qr-mpm-notify';
     const body = JSON.stringify({
       originalPartnerReferenceNo: created.partnerReferenceNo,
@@ -262,34 +239,14 @@ describe('QRIS', () => {
       transactionStatusDesc: 'Success',
       amount: { value: '15000.00', currency: 'IDR' },
     });
-    const send = (secret: string) =>
-      h.http
-        .post(path)
-        .set({
-          'Content-Type': 'application/json',
-          Authorization: `Bearer ${token}`,
-          'X-TIMESTAMP': at,
-          'X-PARTNER-ID': clientId,
-          'X-EXTERNAL-ID': String(Date.now()),
-          'X-SIGNATURE': hmacSign(
-            secret,
-            symmetricStringToSign({
-              method: 'POST',
-              path,
-              accessToken: token,
-              bodyHash: bodyHash(body),
-              timestamp: at,
-            }),
-          ),
-        })
-        .send(body);
-    const forged = await send('not-the-secret');
+    const send = (sign: DokuSignature) => notifyAsDoku(h, path, body, sign);
+    const forged = await send('forged');
     expect(forged.status).toBe(401);
     const queriesBefore = h.sim.control.log().filter((l) => l.operation === 'qris_query').length;
     const hintsBefore = await counter('qris_confirmation_queries_total', {
       trigger: 'notification',
     });
-    const hint = await send(clientSecret);
+    const hint = await send('HMAC');
     expect(hint.status).toBe(200);
     expect(hint.body.responseCode).toBe('2005200');
     await waitFor(() =>

@@ -1,15 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  bodyHash,
-  hmacSign,
-  rsaSign,
-  snapTimestamp,
-  symmetricStringToSign,
-  tokenStringToSign,
-} from '@app/doku-snap';
-import { createPrivateKey } from 'node:crypto';
+import { snapTimestamp } from '@app/doku-snap';
 import { ReconciliationService } from '../apps/payments/src/reconciliation/reconciliation.service';
+import { DokuSignature, notifyAsDoku as notifyAsDokuAt } from './support/doku-notify';
 import { paymentStatusChanges } from './support/flows';
 import { Harness, paymentBody, startHarness } from './support/harness';
 import {
@@ -48,44 +40,9 @@ const vaNotificationRows = (partnerReferenceNo: string) =>
     [partnerReferenceNo],
   ) as Promise<{ outcome: string; repeats: number; payment_id: string | null }[]>;
 
-/** DOKU's token from us, then its VA notification signed as DOKU signs it (or not, `sign`). */
-async function notifyAsDoku(
-  body: string,
-  sign: 'HMAC' | 'RSA' | 'forged' | 'none' = 'HMAC',
-): Promise<{ status: number; body: Record<string, unknown> }> {
-  const dokuKey = createPrivateKey(h.sim.credentials.dokuPrivateKeyPem);
-  const { clientId, clientSecret } = h.sim.credentials;
-  const at = snapTimestamp(Date.now());
-  const token = await h.http
-    .post('/authorization/v1/access-token/b2b')
-    .set({
-      'Content-Type': 'application/json',
-      'X-CLIENT-KEY': clientId,
-      'X-TIMESTAMP': at,
-      'X-SIGNATURE': rsaSign(dokuKey, tokenStringToSign(clientId, at)),
-    })
-    .send('{"grantType":"client_credentials"}');
-  const accessToken = token.body.accessToken as string;
-  const parts = { method: 'POST', path: VA_PATH, bodyHash: bodyHash(body), timestamp: at };
-  const signature =
-    sign === 'RSA'
-      ? rsaSign(dokuKey, `POST:${VA_PATH}:${parts.bodyHash}:${at}`)
-      : hmacSign(
-          sign === 'forged' ? 'not-the-secret' : clientSecret,
-          symmetricStringToSign({ ...parts, accessToken }),
-        );
-  const headers: Record<string, string> = {
-    'Content-Type': 'application/json',
-    Authorization: `Bearer ${accessToken}`,
-    'X-TIMESTAMP': at,
-    'X-PARTNER-ID': clientId,
-    'X-EXTERNAL-ID': String(Date.now()) + randomBytes(4).readUInt32BE(0),
-    'CHANNEL-ID': 'VA004',
-  };
-  if (sign !== 'none') headers['X-SIGNATURE'] = signature;
-  const res = await h.http.post(VA_PATH).set(headers).send(body);
-  return { status: res.status, body: res.body as Record<string, unknown> };
-}
+/** DOKU's VA notification, signed as DOKU signs it (or not, `sign`). */
+const notifyAsDoku = (body: string, sign: DokuSignature = 'HMAC') =>
+  notifyAsDokuAt(h, VA_PATH, body, sign, { 'CHANNEL-ID': 'VA004' });
 
 /** What DOKU would notify for a transfer of `value` into the simulator's account `number`. */
 function vaNotification(number: string, trxId: string | undefined, value: string): string {
